@@ -1,0 +1,1 @@
+"""Sources, parsers, the document model and the provision store of plea-corpus."""

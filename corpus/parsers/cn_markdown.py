@@ -1,0 +1,272 @@
+"""Chinese statutes, interpretations and rules in LawRefBook Markdown.
+
+Layout of a file: ``# title``, history lines (adoption and amendments), the
+marker ``<!-- INFO END -->``, then the body: ``#``-headings for 编/章/节 (the
+heading *text*, not the number of ``#``, says which, because files without 编
+start at ``##`` with 章), and one paragraph per line — an article's first line
+begins ``第X条``, every further line is a new 款 unless it is an item
+``（一）`` (项) or a sub-item ``⒈`` / ``1.`` (目).
+
+Structure produced: containers ``book_2`` / ``book_2__chp_3`` /
+``book_2__chp_2__sec_4``; articles ``art_201`` (``art_15-1`` for 第十五条之一);
+paragraphs ``art_201__para_2`` when an article has more than one 款, items
+``art_201__para_1__item_3`` (or ``art_174__item_1`` in a one-款 article, as
+Chinese citation practice counts them); sub-items ``…__item_2__subitem_1``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import SourceError
+from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
+from ..numbering import CN_DIGITS, article_key, cn_to_int, int_to_cn
+from ..textio import decode
+
+INFO_END = "<!-- INFO END -->"
+
+_D = f"[{CN_DIGITS}]+"
+# 第一百二十八 条 (a stray space occurs in the CPL source) and 第十五条之一.
+ARTICLE = re.compile(rf"^第\s*({_D})\s*条(?:之({_D}))?(\s*)")
+HEADING = re.compile(rf"^(#+)\s*(?:第\s*({_D})\s*([编章节])(?:之({_D}))?)?\s*(.*)$")
+ITEM = re.compile(rf"^[（(]({_D})[）)]\s*")
+SUBITEM = re.compile(r"^(?:([⒈-⒛])|(\d{1,2})\s*[.．])\s*")
+FOOTNOTE = re.compile(r"^([①-⑳])\s*")
+ANNEX = re.compile(rf"^附件({_D})$")
+
+CONTAINER_LEVELS = {"编": ("book", 0), "章": ("chapter", 1), "节": ("section", 2)}
+EID_PREFIX = {"book": "book", "chapter": "chp", "section": "sec", "annex": "annex",
+              "supplementary": "supplementary"}
+
+
+@dataclass
+class _Article:
+    node: Node
+    paragraphs: list[Node]
+    key: tuple[int, int]          # (base, 之 suffix) for the sequence check
+
+
+def parse(data: bytes, ctx: ParseContext) -> Document:
+    text = decode(data, ctx.path, lang=ctx.lang or "zh")
+    lines = text.split("\n")
+    title, history, start = _header(lines, ctx)
+    parser = _BodyParser(ctx)
+    body_lines: list[str] = []
+    for lineno in range(start, len(lines)):
+        line = lines[lineno].strip()
+        if not line:
+            continue
+        body_lines.append(line.lstrip("#").strip())
+        parser.feed(line, lineno + 1)
+    if not parser.articles:
+        raise SourceError(ctx.path, "no article (第…条) found after the header", line=start + 1)
+    parser.cite_all()
+    return Document(title=title, nodes=parser.roots, body_text="\n".join(body_lines),
+                    meta={"history": history, "article_count": len(parser.articles),
+                          "irregular": parser.irregular})
+
+
+def _header(lines: list[str], ctx: ParseContext) -> tuple[str, list[str], int]:
+    """Title, history lines and the index of the first body line."""
+    try:
+        end = next(i for i, line in enumerate(lines) if line.strip() == INFO_END)
+    except StopIteration:
+        raise SourceError(ctx.path, f"no {INFO_END!r} line: not a LawRefBook file") from None
+    head = [line.strip() for line in lines[:end] if line.strip()]
+    if not head or not head[0].startswith("# "):
+        raise SourceError(ctx.path, "the file does not start with a '# title' line", line=1)
+    return head[0][2:].strip(), head[1:], end + 1
+
+
+class _BodyParser:
+    """Consumes body lines one by one and grows the node tree."""
+
+    def __init__(self, ctx: ParseContext):
+        self.ctx = ctx
+        self.roots: list[Node] = []
+        self.stack: list[Node] = []          # open containers, outermost first
+        self.articles: list[_Article] = []
+        self.irregular: list[str] = []
+        self.current: _Article | None = None
+        self.annex_para: Node | None = None  # the open paragraph of an annex
+
+    # -- containers -------------------------------------------------------
+    def heading(self, match: re.Match, lineno: int) -> None:
+        hashes, number, kind, suffix, rest = match.groups()
+        label = match.group(0).lstrip("#").strip()
+        if kind:
+            level, depth = CONTAINER_LEVELS[kind]
+            key = str(cn_to_int(number)) + (f"-{cn_to_int(suffix)}" if suffix else "")
+            num = label[: len(label) - len(rest)].strip() if rest else label
+            heading = rest or None
+            # Close containers at this depth or deeper (a 章 closes the open 章 and 节).
+            while self.stack and self._depth(self.stack[-1]) >= depth:
+                self.stack.pop()
+        elif (annex := ANNEX.match(rest)):
+            level, depth, key = "annex", 0, str(cn_to_int(annex.group(1)))
+            num, heading = rest, None
+            self.stack.clear()
+        elif rest.replace(" ", "") == "附则":
+            level, depth, key, num, heading = "supplementary", 0, "", None, rest
+            self.stack.clear()
+        elif len(hashes) == 1 and not self.roots:
+            return  # a repeated title line
+        else:
+            raise SourceError(self.ctx.path, f"unrecognised heading {label!r}", line=lineno)
+        prefix = EID_PREFIX[level] + (f"_{key}" if key else "")
+        eid = "__".join([*(c.eid for c in self.stack[-1:]), prefix]) if self.stack else prefix
+        node = Node(eid=eid, level=level, kind=CONTAINER, num=num, num_norm=key or None,
+                    heading=heading, line=lineno, attrs={"depth": depth})
+        self._attach(node)
+        self.stack.append(node)
+        self.current = None
+        self.annex_para = None
+
+    @staticmethod
+    def _depth(node: Node) -> int:
+        return node.attrs.get("depth", 0)
+
+    def _attach(self, node: Node) -> None:
+        (self.stack[-1].children if self.stack else self.roots).append(node)
+
+    # -- lines ------------------------------------------------------------
+    def feed(self, line: str, lineno: int) -> None:
+        if line.startswith("#"):
+            self.heading(HEADING.match(line), lineno)
+            return
+        article = ARTICLE.match(line)
+        if article and self._starts_article(article, lineno):
+            self.start_article(article, line, lineno)
+        elif self.current is None:
+            self.outside_article(line, lineno)
+        elif (m := FOOTNOTE.match(line)):
+            self.current.node.children.append(Node(
+                eid=f"{self.current.node.eid}__note_{ord(m.group(1)) - ord('①') + 1}",
+                level="note", kind=COMMENTARY, num=m.group(1), text=line[m.end():], line=lineno))
+        elif (m := ITEM.match(line)):
+            self.add_item(m, line, lineno)
+        elif (m := SUBITEM.match(line)) and self._last_item() is not None:
+            self.add_subitem(m, line, lineno)
+        else:
+            self.add_paragraph(line, lineno)
+
+    def _starts_article(self, m: re.Match, lineno: int) -> bool:
+        """Is ``第X条`` at the start of this line an article header or a reference?
+
+        A paragraph may itself begin with a reference ("第二款规定的…"), so a
+        header must continue the numbering, or at least be followed by a space
+        and move forward.
+        """
+        base = cn_to_int(m.group(1))
+        suffix = cn_to_int(m.group(2)) if m.group(2) else 0
+        if not self.articles:
+            return True
+        last_base, last_suffix = self.articles[-1].key
+        if (base, suffix) in ((last_base + 1, 0), (last_base, last_suffix + 1)):
+            if not m.group(3):
+                self.irregular.append(f"line {lineno}: no space after {m.group(0).strip()}")
+            return True
+        if m.group(3) and (base, suffix) > (last_base, last_suffix):
+            self.irregular.append(f"line {lineno}: numbering jumps to {m.group(0).strip()}")
+            return True
+        return False
+
+    def start_article(self, m: re.Match, line: str, lineno: int) -> None:
+        key = article_key(m.group(1), m.group(2))
+        printed = m.group(0).strip()
+        node = Node(eid=f"art_{key}", level="article", num=printed, num_norm=key, line=lineno)
+        first = line[m.end():]
+        if first.strip() in ("（删去）", "（删除）", "(删去)", "(删除)"):
+            node.attrs["status"] = "deleted"
+        node.text = first
+        base = cn_to_int(m.group(1))
+        suffix = cn_to_int(m.group(2)) if m.group(2) else 0
+        self.current = _Article(node, [], (base, suffix))
+        self.articles.append(self.current)
+        self._attach(node)
+
+    def add_paragraph(self, line: str, lineno: int) -> None:
+        art = self.current
+        assert art is not None
+        if not art.paragraphs:
+            # The first 款 so far lived on the article itself; move it down.
+            first = Node(eid=f"{art.node.eid}__para_1", level="paragraph", num_norm="1",
+                         text=art.node.text, line=art.node.line, children=art.node.children)
+            art.node.text, art.node.children = "", [first]
+            for child in first.children:
+                _reprefix(child, art.node.eid, first.eid)
+            art.paragraphs.append(first)
+        n = len(art.paragraphs) + 1
+        para = Node(eid=f"{art.node.eid}__para_{n}", level="paragraph", num_norm=str(n),
+                    text=line, line=lineno)
+        art.paragraphs.append(para)
+        art.node.children.append(para)
+
+    def add_item(self, m: re.Match, line: str, lineno: int) -> None:
+        art = self.current
+        assert art is not None
+        owner = art.paragraphs[-1] if art.paragraphs else art.node
+        n = cn_to_int(m.group(1))
+        owner.children.append(Node(eid=f"{owner.eid}__item_{n}", level="item", num=m.group(0).strip(),
+                                   num_norm=str(n), text=line[m.end():], line=lineno))
+
+    def add_subitem(self, m: re.Match, line: str, lineno: int) -> None:
+        item = self._last_item()
+        assert item is not None and self.current is not None
+        n = (ord(m.group(1)) - ord("⒈") + 1) if m.group(1) else int(m.group(2))
+        item.children.append(Node(eid=f"{item.eid}__subitem_{n}", level="subitem",
+                                  num=m.group(0).strip(), num_norm=str(n),
+                                  text=line[m.end():], line=lineno))
+
+    def _last_item(self) -> Node | None:
+        if self.current is None:
+            return None
+        owner = self.current.paragraphs[-1] if self.current.paragraphs else self.current.node
+        items = [c for c in owner.children if c.level == "item"]
+        return items[-1] if items else None
+
+    def outside_article(self, line: str, lineno: int) -> None:
+        """Text under a heading but outside any article: annexes and 附则 lists."""
+        if not self.stack:
+            raise SourceError(self.ctx.path, f"text before the first article: {line[:30]!r}",
+                              line=lineno)
+        owner = self.stack[-1]
+        if (m := SUBITEM.match(line)) and self.annex_para is not None:
+            n = (ord(m.group(1)) - ord("⒈") + 1) if m.group(1) else int(m.group(2))
+            self.annex_para.children.append(Node(
+                eid=f"{self.annex_para.eid}__item_{n}", level="item", num=m.group(0).strip(),
+                num_norm=str(n), text=line[m.end():], line=lineno))
+            return
+        n = sum(1 for c in owner.children if c.level == "paragraph") + 1
+        self.annex_para = Node(eid=f"{owner.eid}__para_{n}", level="paragraph",
+                               num_norm=str(n), text=line, line=lineno)
+        owner.children.append(self.annex_para)
+
+    # -- citations --------------------------------------------------------
+    def cite_all(self) -> None:
+        """Give every article, 款, 项 and 目 its citation once the tree is complete.
+
+        Done at the end because a 款 is only known to be 第一款 when a second
+        one follows; in a one-款 article items are cited 第X条第Y项.
+        """
+        title = f"《{self.ctx.short_title}》" if self.ctx.short_title else ""
+        for art in self.articles:
+            base = title + (art.node.num or "").replace(" ", "")
+            art.node.citation = base
+            for child in art.node.children:
+                _cite_down(child, base)
+
+
+def _reprefix(node: Node, old: str, new: str) -> None:
+    """Move a subtree's eids from under ``old`` to under ``new``."""
+    for child, _ in node.walk():
+        child.eid = new + child.eid[len(old):]
+
+
+def _cite_down(node: Node, prefix: str) -> None:
+    unit = {"paragraph": "款", "item": "项", "subitem": "目"}.get(node.level)
+    if unit is None:
+        return
+    node.citation = f"{prefix}第{int_to_cn(int(node.num_norm or 0))}{unit}"
+    for child in node.children:
+        _cite_down(child, node.citation)

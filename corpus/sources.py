@@ -1,0 +1,245 @@
+"""The source manifest, the sources directory and checksums.
+
+The project ships ``corpus/sources.toml``; a scholar's own additions live in a
+user manifest (``--manifest``, ``$PLEA_MANIFEST`` or ``./plea-sources.toml``)
+that ``plea add`` appends to, so the shipped file never needs editing. Both
+are validated against ``schemas/sources.schema.json``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+
+from .errors import ConfigError
+from .parsers import PARSERS
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BUILTIN_MANIFEST = PACKAGE_DIR / "sources.toml"
+SCHEMA_DIR = PACKAGE_DIR.parent / "schemas"
+USER_MANIFEST_NAME = "plea-sources.toml"
+DEFAULT_SOURCES = Path("..") / "shared" / "corpus"
+
+# The generic file format a parser reads, for `plea add` and the manifest check.
+PARSER_FORMATS = {
+    "cn-markdown": "markdown", "de-markdown": "markdown", "usc-markdown": "markdown",
+    "fre-markdown": "markdown", "uslm": "xml", "ussg-html": "html", "tw-json": "json",
+    "scholarship": "text",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    sha256: str | None = None
+
+
+@dataclass
+class Source:
+    id: str
+    work: str
+    title: str
+    jurisdiction: str
+    kind: str
+    language: str
+    title_en: str = ""
+    short_title: str = ""
+    issuer: str = ""
+    version: str = ""
+    in_force: str | None = None
+    format: str | None = None
+    parser: str | None = None
+    files: list[SourceFile] = field(default_factory=list)
+    url: str = ""
+    licence: str = ""
+    provenance: str = ""
+    options: dict = field(default_factory=dict)
+    expected: dict = field(default_factory=dict)
+    translation_of: str | None = None
+    status: str = "present"
+    note: str = ""
+    manifest: str = ""            # which manifest file declared it
+
+    @property
+    def lang(self) -> str:
+        """The language code parsers and taggers use: zh, en or de."""
+        return self.language.split("-")[0]
+
+    @property
+    def missing(self) -> bool:
+        return self.status == "missing"
+
+
+@dataclass
+class FileState:
+    path: str
+    state: str                    # present | missing | mismatch
+    sha256: str | None = None     # what the file on disk hashes to
+
+
+@lru_cache(maxsize=1)
+def _schema() -> dict:
+    return json.loads((SCHEMA_DIR / "sources.schema.json").read_text(encoding="utf-8"))
+
+
+def read_manifest(path: Path) -> list[Source]:
+    """Read and validate one manifest file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: manifest not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    errors = sorted(jsonschema.Draft202012Validator(_schema()).iter_errors(data),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(top)"
+        entry = ""
+        if len(first.absolute_path) >= 2 and first.absolute_path[0] == "source":
+            entry = f" (source id {data['source'][first.absolute_path[1]].get('id', '?')!r})"
+        raise ConfigError(f"{path}: manifest invalid at {where}{entry}: {first.message}")
+    sources = []
+    for raw in data["source"]:
+        raw = dict(raw)
+        files = raw.pop("files", None)
+        if files is None and "path" in raw:
+            files = [{"path": raw.pop("path"), "sha256": raw.pop("sha256", None)}]
+        raw.pop("sha256", None)
+        source = Source(**raw, files=[SourceFile(**f) for f in files or []], manifest=str(path))
+        if source.parser and source.parser not in PARSERS:
+            raise ConfigError(f"{path}: source {source.id!r} names unknown parser "
+                              f"{source.parser!r}; known: {', '.join(sorted(PARSERS))}")
+        sources.append(source)
+    return sources
+
+
+def user_manifest_path(option: str | os.PathLike | None = None) -> Path:
+    if option:
+        return Path(option)
+    if os.environ.get("PLEA_MANIFEST"):
+        return Path(os.environ["PLEA_MANIFEST"])
+    return Path.cwd() / USER_MANIFEST_NAME
+
+
+def load_sources(user_manifest: str | os.PathLike | None = None) -> list[Source]:
+    """The shipped manifest plus the user manifest, when there is one.
+
+    A user entry with the id of a shipped one replaces it (e.g. to point the
+    missing Guiding Opinions at a file the scholar has obtained).
+    """
+    sources = {s.id: s for s in read_manifest(BUILTIN_MANIFEST)}
+    user = user_manifest_path(user_manifest)
+    if user.is_file():
+        for source in read_manifest(user):
+            sources[source.id] = source
+    elif user_manifest:
+        raise ConfigError(f"{user}: manifest not found")
+    return list(sources.values())
+
+
+def resolve_sources_dir(option: str | os.PathLike | None = None) -> Path:
+    """--sources, else $PLEA_SOURCES, else ../shared/corpus (from here or the checkout)."""
+    if option:
+        path = Path(option)
+        if not path.is_dir():
+            raise ConfigError(f"sources directory {path} does not exist")
+        return path
+    if os.environ.get("PLEA_SOURCES"):
+        path = Path(os.environ["PLEA_SOURCES"])
+        if not path.is_dir():
+            raise ConfigError(f"$PLEA_SOURCES={path} is not a directory")
+        return path
+    for base in (Path.cwd(), PACKAGE_DIR.parent):
+        candidate = (base / DEFAULT_SOURCES).resolve()
+        if candidate.is_dir():
+            return candidate
+    raise ConfigError(
+        "no sources directory: pass --sources DIR, set PLEA_SOURCES, "
+        "or put the texts in ../shared/corpus (see README, 'Sources')")
+
+
+def file_path(sources_dir: Path, file: SourceFile) -> Path:
+    path = Path(file.path)
+    return path if path.is_absolute() else sources_dir / path
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_states(source: Source, sources_dir: Path) -> list[FileState]:
+    states = []
+    for file in source.files:
+        path = file_path(sources_dir, file)
+        if not path.is_file():
+            states.append(FileState(file.path, "missing"))
+            continue
+        actual = sha256_file(path)
+        ok = file.sha256 is None or file.sha256 == actual
+        states.append(FileState(file.path, "present" if ok else "mismatch", actual))
+    return states
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def add_source(file: Path, *, source_id: str, work: str, parser: str, title: str,
+               jurisdiction: str, kind: str, language: str, sources_dir: Path | None,
+               manifest: Path, **extra) -> Source:
+    """Append an entry for ``file`` to the user manifest and return it (validated)."""
+    if parser not in PARSERS:
+        raise ConfigError(f"unknown format {parser!r}; known: {', '.join(sorted(PARSERS))}")
+    if not file.is_file():
+        raise ConfigError(f"{file}: file not found")
+    existing = {s.id for s in load_sources(manifest if manifest.is_file() else None)}
+    if source_id in existing and manifest.is_file() and source_id in {
+            s.id for s in read_manifest(manifest)}:
+        raise ConfigError(f"{manifest}: a source with id {source_id!r} is already there")
+    resolved = file.resolve()
+    path = str(resolved)
+    if sources_dir is not None:
+        try:
+            path = resolved.relative_to(sources_dir.resolve()).as_posix()
+        except ValueError:
+            pass
+    entry = {"id": source_id, "work": work, "title": title, "jurisdiction": jurisdiction,
+             "kind": kind, "language": language, "format": PARSER_FORMATS.get(parser, "text"),
+             "parser": parser, "path": path, "sha256": sha256_file(resolved),
+             **{k: v for k, v in extra.items() if v not in (None, "", {})}}
+    block = "\n[[source]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in entry.items())
+    header = "" if manifest.is_file() else (
+        "# Sources added by this research group (plea add); merged with the shipped manifest.\n"
+        "version = 1\n")
+    previous = manifest.read_text(encoding="utf-8") if manifest.is_file() else None
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_text((previous or header) + block, encoding="utf-8")
+    try:
+        added = next(s for s in read_manifest(manifest) if s.id == source_id)
+    except ConfigError:
+        # Leave the user's manifest as it was: a half-valid file would block every build.
+        if previous is None:
+            manifest.unlink()
+        else:
+            manifest.write_text(previous, encoding="utf-8")
+        raise
+    return added

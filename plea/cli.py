@@ -1,0 +1,180 @@
+"""The ``plea`` command: a thin click layer over the library.
+
+Every command calls a library function; errors a user can cause (bad input,
+missing files, a bad manifest) become one line on stderr and exit status 1,
+never a traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from corpus.errors import ConfigError, SourceError
+
+DEFAULT_DB = Path("data") / "plea.db"
+
+
+def default_db() -> Path:
+    return Path(os.environ.get("PLEA_DB") or DEFAULT_DB)
+
+
+# -- shared options ------------------------------------------------------------
+def sources_option(fn):
+    return click.option("--sources", "sources_dir", type=click.Path(file_okay=False),
+                        help="Directory of source texts (default: $PLEA_SOURCES, "
+                             "else ../shared/corpus).")(fn)
+
+
+def db_option(fn):
+    return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+                        help=f"SQLite database (default: $PLEA_DB, else {DEFAULT_DB}).")(fn)
+
+
+def manifest_option(fn):
+    return click.option("--manifest", type=click.Path(dir_okay=False), default=None,
+                        help="Your own source manifest, merged with the shipped one "
+                             "(default: $PLEA_MANIFEST, else ./plea-sources.toml).")(fn)
+
+
+def user_errors(fn):
+    """Turn the library's user-facing errors into one clear line and exit 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (SourceError, ConfigError) as exc:
+            raise click.ClickException(str(exc)) from None
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="plea-corpus")
+def cli():
+    """plea-corpus: plea negotiation law of China, the US, Germany and Taiwan,
+    parsed into citable provisions, searchable and served with Datasette."""
+
+
+# -- plea sources -------------------------------------------------------------
+@cli.command()
+@sources_option
+@db_option
+@manifest_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@user_errors
+def sources(sources_dir, db_path, manifest, as_json):
+    """Show coverage: which sources are present, missing or changed, and what
+    each contributed to the last build."""
+    from corpus.coverage import coverage
+    from corpus.sources import load_sources, resolve_sources_dir
+
+    rows = coverage(load_sources(manifest), resolve_sources_dir(sources_dir),
+                    Path(db_path) if db_path else default_db())
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    _table(rows, ["id", "jurisdiction", "kind", "status", "provisions", "counts", "fidelity"])
+    states = [r["status"] for r in rows]
+    click.echo(f"\n{states.count('present')} present, {states.count('missing')} missing, "
+               f"{states.count('mismatch')} checksum mismatch, of {len(rows)} sources.")
+
+
+# -- plea add -----------------------------------------------------------------
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--work", required=True, help="Work id (works.yaml), e.g. cn-go-leniency-2019.")
+@click.option("--format", "parser", required=True,
+              help="Parser for the file: cn-markdown, uslm, ussg-html, usc-markdown, "
+                   "fre-markdown, de-markdown, tw-json, scholarship.")
+@click.option("--id", "source_id", help="Source id (default: the work id).")
+@click.option("--title", help="Title as printed (default: the file name).")
+@click.option("--title-en", help="English title.")
+@click.option("--short-title", help="Short title used in citations (刑事诉讼法, StPO).")
+@click.option("--jurisdiction", type=click.Choice(["CN", "US", "DE", "TW", "INT"]),
+              required=True)
+@click.option("--kind", default="statute", show_default=True,
+              help="statute, judicial-interpretation, procuratorate-rule, court-rule, scholarship, …")
+@click.option("--language", type=click.Choice(["zh-Hans", "zh-Hant", "en", "de"]), required=True)
+@click.option("--version", "version_", help="Version or date of the text.")
+@click.option("--url", help="Official URL.")
+@click.option("--provenance", help="Where the file came from.")
+@sources_option
+@manifest_option
+@user_errors
+def add(file, work, parser, source_id, title, title_en, short_title, jurisdiction, kind,
+        language, version_, url, provenance, sources_dir, manifest):
+    """Add a source FILE to your manifest so the next build includes it."""
+    from corpus.sources import add_source, resolve_sources_dir, user_manifest_path
+
+    try:
+        base = resolve_sources_dir(sources_dir)
+    except ConfigError:
+        base = None
+    path = user_manifest_path(manifest)
+    source = add_source(Path(file), source_id=source_id or work, work=work, parser=parser,
+                        title=title or Path(file).stem, jurisdiction=jurisdiction, kind=kind,
+                        language=language, sources_dir=base, manifest=path,
+                        title_en=title_en, short_title=short_title, version=version_,
+                        url=url, provenance=provenance)
+    click.echo(f"Added {source.id} ({source.files[0].path}) to {path}. "
+               "Run `plea build` to include it.")
+
+
+# -- plea build ---------------------------------------------------------------
+@cli.command()
+@sources_option
+@db_option
+@manifest_option
+@click.option("--force", is_flag=True, help="Parse every source again, even unchanged ones.")
+@click.option("--keep-going", is_flag=True,
+              help="Record a source that fails to parse and build the rest.")
+@user_errors
+def build(sources_dir, db_path, manifest, force, keep_going):
+    """Parse every source and write the SQLite database (atomically)."""
+    from plea.pipeline import run_build
+
+    report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
+                       manifest=manifest, force=force, keep_going=keep_going, echo=click.echo)
+    if report.problems:
+        click.echo("\nProblems:", err=True)
+        for line in report.problems:
+            click.echo(f"  {line}", err=True)
+
+
+# -- plea serve ---------------------------------------------------------------
+@cli.command()
+@db_option
+@sources_option
+@manifest_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@user_errors
+def serve(db_path, sources_dir, manifest, host, port):
+    """Serve the database with Datasette (read-only), building it first if absent."""
+    from plea.pipeline import run_build
+    from plea.web.serve import datasette_command
+
+    db = Path(db_path) if db_path else default_db()
+    if not db.is_file():
+        click.echo(f"No database at {db}: building it first.")
+        run_build(sources_dir=sources_dir, db_path=db, manifest=manifest, echo=click.echo)
+    cmd = datasette_command(db, host=host, port=port)
+    click.echo(f"Serving {db} at http://{host}:{port}/")
+    sys.exit(subprocess.call(cmd))
+
+
+def _table(rows: list[dict], columns: list[str]) -> None:
+    widths = {c: max(len(c), *(len(str(r.get(c, "") or "")) for r in rows)) for c in columns}
+    click.echo("  ".join(c.ljust(widths[c]) for c in columns))
+    click.echo("  ".join("-" * widths[c] for c in columns))
+    for r in rows:
+        click.echo("  ".join(str(r.get(c, "") or "").ljust(widths[c]) for c in columns))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()

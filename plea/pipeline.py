@@ -1,0 +1,48 @@
+"""The whole pipeline in one call: sources → parse → (tag → refs, later) → database.
+
+This is the layer that knows every package; ``corpus`` and ``annotate`` stay
+ignorant of each other and of the CLI.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from corpus.build import BuildReport, build
+from corpus.sources import load_sources, resolve_sources_dir
+
+
+def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = False,
+              keep_going: bool = False, echo: Callable[[str], None] | None = None) -> BuildReport:
+    """Build ``db_path`` from the sources; ``echo`` gets a progress bar and a summary."""
+    sources = load_sources(manifest)
+    directory = resolve_sources_dir(sources_dir)
+    if echo is None:
+        return build(db_path, sources, directory, force=force, keep_going=keep_going)
+    echo(f"Building {db_path} from {directory}")
+    with click.progressbar(length=len(sources), label="Parsing sources", show_pos=True,
+                           item_show_func=lambda s: s or "") as bar:
+        report = build(db_path, sources, directory, force=force, keep_going=keep_going,
+                       progress=lambda source, action: (bar.update(1, source.id)))
+    echo(summary(report))
+    return report
+
+
+def summary(report: BuildReport) -> str:
+    rows = [("source", "action", "provisions", "counts (expected)", "fidelity", "seconds")]
+    for r in report.results:
+        expected = ", ".join(f"{k} {r.counts.get(k, 0)}/{v}" for k, v in r.source.expected.items())
+        main = r.counts.get("article") or r.counts.get("rule") or r.counts.get("section")
+        counts = expected or (str(main) if main else "")
+        fidelity = "" if r.action in ("missing", "error") else (
+            "ok" if not r.residue else f"{len(r.residue)} residue")
+        rows.append((r.source.id, r.action, str(r.provisions or ""), counts, fidelity,
+                     f"{r.seconds:.2f}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append(f"\n{report.provisions} provisions, {report.alignments} alignments, "
+                 f"{report.seconds:.1f}s → {report.db_path}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The Datasette plugin, templates and metadata of plea-corpus."""
