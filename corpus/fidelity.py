@@ -72,7 +72,7 @@ def _pieces(doc: Document) -> tuple[str, list[tuple[int, str]]]:
 def _where(marks: list[tuple[int, str]], offset: int) -> str:
     where = marks[0][1] if marks else "(start)"
     for start, eid in marks:
-        if start > offset:
+        if start >= offset and start != 0:
             break
         where = eid
     return where

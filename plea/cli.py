@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -96,10 +95,11 @@ def sources(sources_dir, db_path, manifest, as_json):
 @click.option("--title-en", help="English title.")
 @click.option("--short-title", help="Short title used in citations (刑事诉讼法, StPO).")
 @click.option("--jurisdiction", type=click.Choice(["CN", "US", "DE", "TW", "INT"]),
-              required=True)
+              required=True, help="Legal system the text belongs to.")
 @click.option("--kind", default="statute", show_default=True,
               help="statute, judicial-interpretation, procuratorate-rule, court-rule, scholarship, …")
-@click.option("--language", type=click.Choice(["zh-Hans", "zh-Hant", "en", "de"]), required=True)
+@click.option("--language", type=click.Choice(["zh-Hans", "zh-Hant", "en", "de"]), required=True,
+              help="Language and script of the text.")
 @click.option("--version", "version_", help="Version or date of the text.")
 @click.option("--url", help="Official URL.")
 @click.option("--provenance", help="Where the file came from.")
@@ -151,8 +151,9 @@ def build(sources_dir, db_path, manifest, force, keep_going):
 @db_option
 @sources_option
 @manifest_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to serve other machines).")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
 @user_errors
 def serve(db_path, sources_dir, manifest, host, port):
     """Serve the database with Datasette (read-only), building it first if absent."""
@@ -165,7 +166,9 @@ def serve(db_path, sources_dir, manifest, host, port):
         run_build(sources_dir=sources_dir, db_path=db, manifest=manifest, echo=click.echo)
     cmd = datasette_command(db, host=host, port=port)
     click.echo(f"Serving {db} at http://{host}:{port}/")
-    sys.exit(subprocess.call(cmd))
+    sys.stdout.flush()
+    # Become Datasette, so stopping `plea serve` stops the server with it.
+    os.execv(cmd[0], cmd)
 
 
 def _table(rows: list[dict], columns: list[str]) -> None:
@@ -178,3 +181,7 @@ def _table(rows: list[dict], columns: list[str]) -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     cli()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m plea.cli`
+    main()
