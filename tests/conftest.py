@@ -1,7 +1,15 @@
 """Shared fixtures: the real corpus (when ../shared is beside the checkout) and a parse helper."""
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,3 +45,39 @@ def parse_bytes(parser: str, data: bytes, *, source_id: str = "test", path: str 
 
 def parse_path(parser: str, path: Path, **kw) -> Document:
     return parse_bytes(parser, path.read_bytes(), path=str(path), **kw)
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        return json.loads(resp.read())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(db: Path):
+    """Run `plea serve` on ``db`` (a real Datasette) and yield its base URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "plea.cli", "serve", "--db", str(db),
+                             "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read().decode() if proc.stdout else ""
+                    pytest.fail(f"datasette did not start: {out}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)

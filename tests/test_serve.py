@@ -1,31 +1,18 @@
 """`plea serve`: a real Datasette on a built database, read-only, with Chinese search."""
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
+import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from corpus.build import build
 from corpus.sources import read_manifest
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, get_json, serving
 
 MANIFEST = FIXTURES / "manifests" / "mini.toml"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -35,30 +22,8 @@ def server(tmp_path_factory):
     shutil.copytree(FIXTURES / "cn_markdown", sources / "cn_markdown")
     db = tmp / "mini.db"
     build(db, read_manifest(MANIFEST), sources)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "plea.cli", "serve", "--db", str(db),
-                             "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                proc.kill()
-                pytest.fail(f"datasette did not start: {out}")
-            time.sleep(0.2)
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=10)
-
-
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        return json.loads(resp.read())
+    with serving(db) as base:
+        yield base
 
 
 def search(base: str, query: str) -> set[str]:
