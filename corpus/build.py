@@ -69,7 +69,8 @@ class BuildReport:
             if r.counts_ok is False:
                 out.append(f"{r.source.id}: counts {r.counts} differ from expected "
                            f"{r.source.expected}")
-            if r.action in ("mismatch", "error"):
+            if r.action in ("mismatch", "error") or (r.action == "missing"
+                                                      and not r.source.missing):
                 out.append(f"{r.source.id}: {r.message}")
         return out
 
