@@ -17,6 +17,7 @@ from corpus.errors import ConfigError
 
 from .options import db_option, default_db, manifest_option, sources_option, user_errors
 
+
 @click.group()
 @click.version_option(package_name="plea-corpus")
 def cli():
