@@ -28,7 +28,8 @@ from .model import Document, Node, ParseContext
 from .parsers import PARSERS, get_parser
 from .sources import Source, file_path, file_states
 
-Stage = Callable[[sqlite_utils.Database], None]
+Stage = Callable[[sqlite_utils.Database], object]
+NamedStage = tuple[str, Stage]
 Progress = Callable[[Source, str], None]
 
 
@@ -55,6 +56,7 @@ class BuildReport:
     results: list[SourceResult]
     seconds: float
     alignments: int = 0
+    stages: list[tuple[str, float, str | None]] = field(default_factory=list)
 
     @property
     def provisions(self) -> int:
@@ -128,7 +130,7 @@ def merge_documents(docs: list[Document]) -> Document:
 
 
 def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
-          stages: Iterable[Stage] = (), progress: Progress | None = None,
+          stages: Iterable[NamedStage] = (), progress: Progress | None = None,
           force: bool = False, keep_going: bool = False) -> BuildReport:
     """Build the database at ``db_path``; raise SourceError on bad input (unless
     ``keep_going``), leaving any previous database as it was."""
@@ -139,6 +141,7 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
     tmp.unlink(missing_ok=True)
     sources = list(sources)
     results: list[SourceResult] = []
+    stage_times: list[tuple[str, float, str | None]] = []
     try:
         db = sqlite_utils.Database(tmp)
         db.execute("PRAGMA journal_mode = OFF")
@@ -162,8 +165,14 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             db.execute(f"DETACH DATABASE {previous}")
         alignments = align_translations(db, sources)
         store.build_search(db)
-        for stage in stages:
-            stage(db)
+        for name, stage in stages:
+            t0 = time.perf_counter()
+            outcome = stage(db)
+            seconds = time.perf_counter() - t0
+            db["build_log"].insert({"build_id": build_id, "source_id": None, "action": f"stage:{name}",
+                                    "seconds": round(seconds, 3),
+                                    "message": _outcome(outcome)})
+            stage_times.append((name, seconds, _outcome(outcome)))
         db["builds"].update(build_id, {"finished": _now(), "status": "ok"})
         db.execute("PRAGMA journal_mode = DELETE")
         db.conn.commit()
@@ -172,7 +181,17 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return BuildReport(db_path, results, time.perf_counter() - started, alignments)
+    return BuildReport(db_path, results, time.perf_counter() - started, alignments, stage_times)
+
+
+def _outcome(value: object) -> str | None:
+    """A stage's return value as one line for the log (a count, or a report's summary)."""
+    if value is None:
+        return None
+    summary = getattr(value, "summary", None)
+    if callable(summary):
+        return str(summary())
+    return str(value)[:500]
 
 
 def _now() -> str:

@@ -1,4 +1,5 @@
-"""The whole pipeline in one call: sources → parse → (tag → refs, later) → database.
+"""The whole pipeline in one call: sources → parse → tag → refs → scholarship →
+human annotations → database.
 
 This is the layer that knows every package; ``corpus`` and ``annotate`` stay
 ignorant of each other and of the CLI.
@@ -10,21 +11,41 @@ from typing import Callable
 
 import click
 
-from corpus.build import BuildReport, build
+from corpus.build import BuildReport, NamedStage, build
 from corpus.sources import load_sources, resolve_sources_dir
 
 
+def stages(annotations: Path | None = None, *, tag: bool = True,
+           echo: Callable[[str], None] | None = None) -> list[NamedStage]:
+    """The steps after parsing, in order: each reads what the previous wrote."""
+    from annotate.human.stage import annotation_stage
+    from annotate.refs.stage import link_database
+    from annotate.scholarship_stage import analyse_scholarship
+    from annotate.stage import tag_database
+
+    steps: list[NamedStage] = []
+    if tag:
+        steps.append(("tags", tag_database))
+    steps += [("references", link_database), ("scholarship", analyse_scholarship),
+              ("annotations", annotation_stage(annotations, echo=echo))]
+    return steps
+
+
 def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = False,
-              keep_going: bool = False, echo: Callable[[str], None] | None = None) -> BuildReport:
+              keep_going: bool = False, annotations: Path | None = None, tag: bool = True,
+              echo: Callable[[str], None] | None = None) -> BuildReport:
     """Build ``db_path`` from the sources; ``echo`` gets a progress bar and a summary."""
     sources = load_sources(manifest)
     directory = resolve_sources_dir(sources_dir)
+    steps = stages(annotations, tag=tag, echo=echo)
     if echo is None:
-        return build(db_path, sources, directory, force=force, keep_going=keep_going)
+        return build(db_path, sources, directory, stages=steps, force=force,
+                     keep_going=keep_going)
     echo(f"Building {db_path} from {directory}")
     with click.progressbar(length=len(sources), label="Parsing sources", show_pos=True,
                            item_show_func=lambda s: s or "") as bar:
-        report = build(db_path, sources, directory, force=force, keep_going=keep_going,
+        report = build(db_path, sources, directory, stages=steps, force=force,
+                       keep_going=keep_going,
                        progress=lambda source, action: (bar.update(1, source.id)))
     echo(summary(report))
     return report
@@ -43,6 +64,8 @@ def summary(report: BuildReport) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
+    for name, seconds, outcome in report.stages:
+        lines.append(f"stage {name}: {seconds:.1f}s" + (f" — {outcome}" if outcome else ""))
     lines.append(f"\n{report.provisions} provisions, {report.alignments} alignments, "
                  f"{report.seconds:.1f}s → {report.db_path}")
     return "\n".join(lines)
