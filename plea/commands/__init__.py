@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-MODULES: list[str] = []
+MODULES: list[str] = ["brief"]
 
 
 def register(group: click.Group) -> None:

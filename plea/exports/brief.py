@@ -1,0 +1,601 @@
+"""A reform brief: for chosen codes and jurisdictions, the law of each system quoted
+with pinpoint citations, the contrast, the scholarly critiques and proposals with
+their sources, notes and a bibliography — in Markdown, HTML or DOCX.
+
+:func:`build_brief` assembles a :class:`Brief` from the database (read only);
+one renderer per format turns it into text or bytes; :func:`render_brief` does
+both and is what the CLI and the web view call.
+
+Quotations are the corpus text exactly: a provision's ``text`` (its own text,
+without subdivisions, which are their own rows) and a scholarly sentence as it
+stands in its paragraph. Every quotation carries a note number; the notes give
+the full citation and the corpus id, so a reader can check it.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from annotate import compare
+from annotate.compare import CodeInfo, Contrast, Db, connect, rows, table_exists
+
+from . import cite as cite_styles
+from .csl import format_reference, reference_item, source_item
+
+FORMATS = ("md", "html", "docx")
+MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+PRIMARY_KINDS = ("statute", "court-rule")
+STANCE_TITLES = {"critique": "Critiques", "proposal": "Proposals"}
+
+
+class BriefError(ValueError):
+    """A request the brief cannot serve (unknown code, dimension, jurisdiction or format)."""
+
+
+# -- model ---------------------------------------------------------------------------
+
+@dataclass
+class Quote:
+    provision_id: str
+    citation: str
+    text: str
+    lang: str
+    jurisdiction: str
+    source_id: str
+    roles: list[str] = field(default_factory=list)
+    modalities: list[str] = field(default_factory=list)
+    pinned: bool = False
+    note: int = 0
+    translation: Quote | None = None
+
+
+@dataclass
+class Claim:
+    id: str
+    stance: str
+    text: str
+    source_id: str
+    provision_id: str
+    citation: str
+    lang: str
+    jurisdiction: str
+    cites: list[dict] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)      # citations of provisions it would change
+    note: int = 0
+
+
+@dataclass
+class CodeSection:
+    info: CodeInfo
+    law: dict[str, list[Quote]]
+    contrasts: list[Contrast]
+    critiques: list[Claim]
+    proposals: list[Claim]
+
+
+@dataclass
+class Note:
+    text: str
+    corpus_id: str
+
+    def plain(self) -> str:
+        return f"{self.text} Corpus id: {self.corpus_id}."
+
+
+@dataclass
+class Brief:
+    title: str
+    jurisdictions: list[str]
+    sections: list[CodeSection]
+    extra: list[Quote]
+    notes: list[Note]
+    bibliography_law: list[str]
+    bibliography_scholarship: list[str]
+    warnings: list[str]
+    generated: str
+
+    def quotes(self) -> Iterable[Quote]:
+        for section in self.sections:
+            for quotes in section.law.values():
+                for q in quotes:
+                    yield q
+                    if q.translation:
+                        yield q.translation
+        for q in self.extra:
+            yield q
+
+    def claims(self) -> Iterable[Claim]:
+        for section in self.sections:
+            yield from section.critiques
+            yield from section.proposals
+
+
+# -- assembly -------------------------------------------------------------------------
+
+def _split(values: str | Iterable[str] | None) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.split(",")
+    return [v.strip() for v in values if v and v.strip()]
+
+
+def dimension_labels() -> dict[str, tuple[str, str]]:
+    for path in compare.CODEBOOK_FILES:
+        if path.is_file():
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return {d["id"]: (d.get("label", {}).get("en", d["id"]), d.get("label", {}).get("zh", ""))
+                    for d in data.get("dimensions", [])}
+    return {}
+
+
+def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: str | None = None,
+                jurisdictions: str | Iterable[str] | None = None,
+                provision_ids: str | Iterable[str] | None = None,
+                max_quotes: int = 4, max_claims: int = 8, title: str | None = None) -> Brief:
+    """Assemble the brief for ``codes`` (or a whole ``dimension``) and ``jurisdictions``;
+    ``provision_ids`` are pinned: always quoted, under the codes they carry."""
+    conn = connect(db)
+    book = compare.codebook(conn)
+    known = {c.code: c for c in book}
+    wanted = _split(codes)
+    pinned = _split(provision_ids)
+    warnings: list[str] = []
+    for code in wanted:
+        if code not in known:
+            raise BriefError(f"unknown code {code!r} (see the codebook; e.g. {book[0].code})"
+                             if book else f"unknown code {code!r}")
+    if dimension:
+        dims = sorted({c.dimension for c in book})
+        if dimension not in dims:
+            raise BriefError(f"unknown dimension {dimension!r} (known: {', '.join(dims)})")
+        wanted += [c.code for c in book if c.dimension == dimension and c.code not in wanted]
+    present = compare.jurisdictions(conn)
+    juris = [j.upper() for j in _split(jurisdictions)] or present
+    for j in juris:
+        if j not in present:
+            raise BriefError(f"unknown jurisdiction {j!r} (in the corpus: {', '.join(present)})")
+    pinned_rows = _pinned(conn, pinned)
+    has_tags = compare.tags_relation(conn) is not None
+    if not has_tags:
+        warnings.append("This database has no tags: the law cannot be selected by code and the "
+                        "systems cannot be compared (build it with the tagging stage). Only "
+                        "pinned provisions are quoted.")
+    pinned_codes = _codes_of(conn, list(pinned_rows)) if pinned_rows else {}
+    if not wanted:
+        if not pinned_rows:
+            raise BriefError("choose codes (--codes), a dimension (--dimension) or provisions")
+        carried = {c for cs in pinned_codes.values() for c in cs}
+        wanted = [c.code for c in book if c.code in carried]
+    claims = _claims(conn, juris)
+    centrality = _centrality(conn) if has_tags else {}
+    sections = []
+    placed: set[str] = set()
+    for code in wanted:
+        info = known[code]
+        law: dict[str, list[Quote]] = {}
+        for j in juris:
+            quotes = _law(conn, code, j, pinned_rows, pinned_codes, centrality, max_quotes)
+            placed.update(q.provision_id for q in quotes)
+            law[j] = quotes
+        contrasts = compare.contrasts(conn, code, juris) if has_tags and len(juris) > 1 else []
+        mine = [c for c in claims if code in c["codes"]]
+        sections.append(CodeSection(
+            info, law, contrasts,
+            [_claim(c) for c in mine if c["stance"] == "critique"][:max_claims],
+            [_claim(c) for c in mine if c["stance"] == "proposal"][:max_claims]))
+    extra = [_quote(r, pinned=True) for pid, r in pinned_rows.items() if pid not in placed]
+    brief = Brief(title or _title(book, wanted, dimension, juris), juris, sections, extra, [], [],
+                  [], warnings, date.today().isoformat())
+    _notes_and_bibliography(conn, brief)
+    return brief
+
+
+def _title(book: list[CodeInfo], wanted: list[str], dimension: str | None, juris: list[str]) -> str:
+    if dimension:
+        en, zh = dimension_labels().get(dimension, (dimension, ""))
+        what = f"{en} ({zh})" if zh else en
+    else:
+        labels = {c.code: c.label_en or c.code for c in book}
+        what = ", ".join(labels[c] for c in wanted[:4]) + (" …" if len(wanted) > 4 else "")
+    return f"Reform brief: {what} — {', '.join(juris)}"
+
+
+def _pinned(conn, ids: list[str]) -> dict[str, dict]:
+    out = {}
+    for pid in ids:
+        found = rows(conn, "SELECT * FROM provisions WHERE id = ?", [pid])
+        if not found:
+            raise BriefError(f"no provision {pid!r} in the database")
+        out[pid] = found[0]
+    return out
+
+
+def _codes_of(conn, ids: list[str]) -> dict[str, list[str]]:
+    relation = compare.tags_relation(conn)
+    if relation is None or not ids:
+        return {}
+    out: dict[str, list[str]] = {}
+    for r in rows(conn, f"SELECT DISTINCT provision_id, code FROM [{relation}] WHERE provision_id IN "
+                        f"({', '.join('?' for _ in ids)})", ids):
+        out.setdefault(r["provision_id"], []).append(r["code"])
+    return out
+
+
+def _centrality(conn) -> dict[str, int]:
+    """How many codes each tagged provision carries: the core plea provisions carry many."""
+    relation = compare.tags_relation(conn)
+    return {r["provision_id"]: r["n"] for r in rows(
+        conn, f"SELECT provision_id, COUNT(DISTINCT code) AS n FROM [{relation}] GROUP BY provision_id")}
+
+
+def _law(conn, code: str, jurisdiction: str, pinned: dict[str, dict], pinned_codes: dict,
+         centrality: dict[str, int], limit: int) -> list[Quote]:
+    tags = compare.law_tags(conn, code=code, jurisdiction=jurisdiction)
+    by_provision: dict[str, list[dict]] = {}
+    for t in tags:
+        by_provision.setdefault(t["provision_id"], []).append(t)
+    chosen = [pid for pid, r in pinned.items()
+              if r["jurisdiction"] == jurisdiction and code in pinned_codes.get(pid, [])]
+    if not chosen:
+        order = sorted(by_provision, key=lambda pid: (
+            -centrality.get(pid, 0),
+            by_provision[pid][0]["source_kind"] not in PRIMARY_KINDS,
+            by_provision[pid][0]["source_id"], by_provision[pid][0]["position"]))
+        chosen = [pid for pid in order if (by_provision[pid][0]["text"] or "").strip()][:limit]
+    quotes = []
+    for pid in chosen:
+        row = pinned.get(pid) or rows(conn, "SELECT * FROM provisions WHERE id = ?", [pid])[0]
+        quote = _quote(row, pinned=pid in pinned)
+        quote.roles = sorted({t["role"] for t in by_provision.get(pid, []) if t.get("role")})
+        quote.modalities = sorted({t["modality"] for t in by_provision.get(pid, [])
+                                   if t.get("modality")})
+        quote.translation = _translation(conn, pid)
+        quotes.append(quote)
+    return quotes
+
+
+def script_lang(lang: str | None, jurisdiction: str | None) -> str:
+    """"zh" with its script: Traditional in Taiwan, Simplified elsewhere (for fonts, lang=)."""
+    lang = lang or ""
+    if lang == "zh":
+        return "zh-Hant" if jurisdiction == "TW" else "zh-Hans"
+    return lang
+
+
+def _quote(row: dict, *, pinned: bool = False) -> Quote:
+    return Quote(row["id"], row.get("citation") or row["id"], row.get("text") or "",
+                 script_lang(row.get("lang"), row.get("jurisdiction")),
+                 row.get("jurisdiction") or "", row["source_id"], pinned=pinned)
+
+
+def _translation(conn, pid: str) -> Quote | None:
+    if not table_exists(conn, "alignments"):
+        return None
+    found = rows(conn, "SELECT p.* FROM alignments a JOIN provisions p ON p.id = a.target_id "
+                       "WHERE a.provision_id = ? AND a.kind = 'translation' LIMIT 1", [pid])
+    if not found or not (found[0].get("text") or "").strip():
+        return None
+    return _quote(found[0])
+
+
+def _claims(conn, juris: list[str]) -> list[dict]:
+    """Critique and proposal sentences with their codes: from the stage's tables, or
+    computed on the spot when the database was built without that stage."""
+    if table_exists(conn, "stance"):
+        stance_rows = rows(conn, "SELECT * FROM stance WHERE stance != 'description'")
+        target_rows = (rows(conn, "SELECT proposal_id, provision_id, citation, rank FROM proposal_targets "
+                                  "ORDER BY proposal_id, rank")
+                       if table_exists(conn, "proposal_targets") else [])
+    else:
+        from annotate.scholarship_stage import analyse
+        data, _ = analyse(conn)
+        stance_rows = [r for r in data.stance if r["stance"] != "description"]
+        target_rows = data.proposal_targets
+    targets: dict[str, list[str]] = {}
+    for t in target_rows:
+        targets.setdefault(t["proposal_id"], []).append(t["citation"] or t["provision_id"])
+    paragraph = {r["id"]: r for r in rows(
+        conn, "SELECT id, jurisdiction FROM provisions WHERE source_kind = 'scholarship'")}
+    out = []
+    for r in stance_rows:
+        j = paragraph.get(r["from_id"], {}).get("jurisdiction")
+        if j not in juris:
+            continue
+        out.append({**r, "jurisdiction": j, "codes": json.loads(r["codes"] or "[]"),
+                    "cites": json.loads(r["cites"] or "[]"), "targets": targets.get(r["id"], [])})
+    return out
+
+
+def _claim(r: dict) -> Claim:
+    return Claim(r["id"], r["stance"], r["text"], r["source_id"], r["from_id"], r["citation"],
+                 r.get("lang") or "en", r["jurisdiction"], r["cites"], r["targets"][:3])
+
+
+def _notes_and_bibliography(conn, brief: Brief) -> None:
+    """Number every quotation in reading order and collect what the notes cite."""
+    sources = {r["id"]: r for r in rows(conn, "SELECT * FROM sources")}
+    used_sources: dict[str, None] = {}
+    used_refs: dict[str, None] = {}
+
+    numbers: dict[str, int] = {}
+
+    def add(note: Note) -> int:
+        # A provision or sentence quoted under several codes keeps its first number.
+        if note.corpus_id not in numbers:
+            brief.notes.append(note)
+            numbers[note.corpus_id] = len(brief.notes)
+        return numbers[note.corpus_id]
+
+    def law_note(q: Quote) -> Note:
+        src = sources.get(q.source_id, {})
+        used_sources.setdefault(q.source_id)
+        version = f" ({src['version']})" if src.get("version") else ""
+        return Note(f"{q.citation}. {src.get('title') or q.source_id}{version}.", q.provision_id)
+
+    def claim_note(c: Claim) -> Note:
+        used_sources.setdefault(c.source_id)
+        provision = rows(conn, "SELECT * FROM provisions WHERE id = ?", [c.provision_id])
+        full = (cite_styles.bluebook(provision[0], sources.get(c.source_id, {}))
+                if provision else c.citation)
+        text = full
+        for ref in c.cites:
+            if ref.get("bibliography_id"):
+                used_refs.setdefault(ref["bibliography_id"])
+                text += f" Cites {ref['author']} ({ref['year']}), see the bibliography."
+            else:
+                why = ref.get("reason") or "not in the source's reference list"
+                text += f" Cites {ref['author']} ({ref['year']}); not resolved: {why}."
+        return Note(text, c.id)
+
+    for section in brief.sections:
+        for quotes in section.law.values():
+            for q in quotes:
+                q.note = add(law_note(q))
+                if q.translation:
+                    q.translation.note = add(law_note(q.translation))
+        for c in section.critiques + section.proposals:
+            c.note = add(claim_note(c))
+    for q in brief.extra:
+        q.note = add(law_note(q))
+    order = {j: i for i, j in enumerate(brief.jurisdictions)}
+    law_items, scholarship_items = [], []
+    for sid in sorted(used_sources, key=lambda s: (order.get(sources.get(s, {}).get("jurisdiction"), 9), s)):
+        src = sources.get(sid)
+        if not src:
+            continue
+        item = source_item(src)
+        (scholarship_items if src.get("kind") == "scholarship" else law_items).append(item)
+    if used_refs and table_exists(conn, "bibliography"):
+        for r in rows(conn, f"SELECT * FROM bibliography WHERE id IN "
+                            f"({', '.join('?' for _ in used_refs)})", list(used_refs)):
+            scholarship_items.append(reference_item(r))
+    brief.bibliography_law = [format_reference(i) for i in law_items]
+    brief.bibliography_scholarship = sorted(format_reference(i) for i in scholarship_items)
+
+
+# -- Markdown ---------------------------------------------------------------------------
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def md_escape(text: str) -> str:
+    """Backslash-escape Markdown's special characters, so a quotation renders as written."""
+    return MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_unescape(text: str) -> str:
+    return re.sub(r"\\([\\`*_\[\]<>|#])", r"\1", text)
+
+
+def _attrs(q: Quote) -> str:
+    bits = []
+    if q.roles:
+        bits.append("role: " + ", ".join(q.roles))
+    if q.modalities:
+        bits.append("modality: " + ", ".join(q.modalities))
+    if q.pinned:
+        bits.append("pinned")
+    return (" · " + " · ".join(bits)) if bits else ""
+
+
+def _md_quote(text: str) -> list[str]:
+    return ["> " + md_escape(line) if line else ">" for line in text.split("\n")]
+
+
+def render_markdown(brief: Brief) -> str:
+    out = [f"# {md_escape(brief.title)}", ""]
+    out.append(f"Jurisdictions: {', '.join(f'{compare.JURISDICTION_NAMES.get(j, j)} ({j})' for j in brief.jurisdictions)}. "
+               f"Generated {brief.generated} by plea-corpus. Quotations are the corpus text "
+               "verbatim; the notes give each one's full citation and corpus id.")
+    out.append("")
+    for w in brief.warnings:
+        out += [f"> **Note:** {md_escape(w)}", ""]
+    for section in brief.sections:
+        info = section.info
+        label = f"{info.label_en} ({info.label_zh})" if info.label_zh else info.label_en or info.code
+        out += [f"## {md_escape(label)} — `{info.code}`", ""]
+        if info.definition:
+            out += [f"*{md_escape(info.definition)}*", ""]
+        out += ["### The law", ""]
+        for j, quotes in section.law.items():
+            out += [f"#### {compare.JURISDICTION_NAMES.get(j, j)} ({j})", ""]
+            if not quotes:
+                out += ["No provision in the corpus carries this code.", ""]
+            for q in quotes:
+                out += _md_quote(q.text)
+                out += [">", f"> — {md_escape(q.citation)}{_attrs(q)}[^{q.note}]", ""]
+                if q.translation:
+                    out += [f"English translation ({md_escape(q.translation.citation)}):", ""]
+                    out += _md_quote(q.translation.text)
+                    out += [">", f"> — {md_escape(q.translation.citation)}[^{q.translation.note}]", ""]
+        if section.contrasts:
+            out += ["### Contrast", ""]
+            for c in section.contrasts:
+                out.append(f"**{c.a.jurisdiction} – {c.b.jurisdiction}**")
+                out.append("")
+                out += [f"- {md_escape(line)}" for line in c.summary]
+                out.append("")
+        if section.critiques or section.proposals:
+            out += ["### Scholarship", ""]
+            for stance, claims in (("critique", section.critiques), ("proposal", section.proposals)):
+                if not claims:
+                    continue
+                out += [f"#### {STANCE_TITLES[stance]}", ""]
+                for c in claims:
+                    out += _md_quote(c.text)
+                    tail = f"> — {md_escape(c.citation)}[^{c.note}]"
+                    if c.targets:
+                        tail += " · would change: " + "; ".join(md_escape(t) for t in c.targets)
+                    out += [">", tail, ""]
+    if brief.extra:
+        out += ["## Further provisions selected", ""]
+        for q in brief.extra:
+            out += _md_quote(q.text)
+            out += [">", f"> — {md_escape(q.citation)}[^{q.note}]", ""]
+    out += ["## Notes", ""]
+    out += [f"[^{n}]: {md_escape(note.text)} Corpus id: `{note.corpus_id}`."
+            for n, note in enumerate(brief.notes, start=1)]
+    out.append("")
+    out += ["## Bibliography", ""]
+    if brief.bibliography_law:
+        out += ["### Legal sources", ""] + [f"- {md_escape(b)}" for b in brief.bibliography_law] + [""]
+    if brief.bibliography_scholarship:
+        out += ["### Scholarship", ""] + [f"- {md_escape(b)}" for b in brief.bibliography_scholarship] + [""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- HTML ---------------------------------------------------------------------------------
+
+HTML_LANG = {"zh": "zh", "zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en", "de": "de"}
+CSS = """
+body { font-family: "Noto Serif", "Noto Serif CJK SC", "Source Han Serif SC", SimSun, serif;
+       max-width: 46rem; margin: 2rem auto; line-height: 1.55; padding: 0 1rem; color: #222; }
+blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 3px solid #999; background: #f7f7f7; }
+blockquote p.quote { white-space: pre-wrap; margin: .3rem 0; }
+p.cite { margin: .2rem 0 .6rem; font-size: .92em; }
+code { font-size: .9em; } .meta { color: #555; font-size: .92em; }
+ol.notes li, ul.bib li { font-size: .92em; margin-bottom: .3rem; }
+.warning { border: 1px solid #c90; padding: .5rem 1rem; background: #fff8e6; }
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _html_quote(text: str, lang: str, citation: str, note: int, extra: str = "",
+                cls: str = "law") -> list[str]:
+    lang_attr = f' lang="{_e(HTML_LANG.get(lang, lang))}"' if lang else ""
+    return [f'<blockquote class="{cls}"{lang_attr}>',
+            f'<p class="quote">{_e(text)}</p>',
+            f'<p class="cite">— <span class="citation">{_e(citation)}</span>{_e(extra)}'
+            f'<sup><a href="#note-{note}" id="ref-{note}">{note}</a></sup></p>',
+            "</blockquote>"]
+
+
+def render_html(brief: Brief) -> str:
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+           f"<title>{_e(brief.title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           f"<h1>{_e(brief.title)}</h1>",
+           f'<p class="meta">Jurisdictions: {_e(", ".join(brief.jurisdictions))}. Generated '
+           f"{_e(brief.generated)} by plea-corpus. Quotations are the corpus text verbatim; the "
+           "notes give each one's full citation and corpus id.</p>"]
+    out += [f'<p class="warning">{_e(w)}</p>' for w in brief.warnings]
+    for section in brief.sections:
+        info = section.info
+        out.append(f'<section class="code" id="{_e(info.code)}">')
+        out.append(f"<h2>{_e(info.label_en or info.code)}"
+                   + (f' (<span lang="zh">{_e(info.label_zh)}</span>)' if info.label_zh else "")
+                   + f" — <code>{_e(info.code)}</code></h2>")
+        if info.definition:
+            out.append(f"<p><em>{_e(info.definition)}</em></p>")
+        out.append("<h3>The law</h3>")
+        for j, quotes in section.law.items():
+            out.append(f"<h4>{_e(compare.JURISDICTION_NAMES.get(j, j))} ({_e(j)})</h4>")
+            if not quotes:
+                out.append("<p>No provision in the corpus carries this code.</p>")
+            for q in quotes:
+                out += _html_quote(q.text, q.lang, q.citation, q.note, _attrs(q))
+                if q.translation:
+                    t = q.translation
+                    out.append(f"<p>English translation ({_e(t.citation)}):</p>")
+                    out += _html_quote(t.text, t.lang, t.citation, t.note)
+        if section.contrasts:
+            out.append("<h3>Contrast</h3>")
+            for c in section.contrasts:
+                out.append(f"<p><strong>{_e(c.a.jurisdiction)} – {_e(c.b.jurisdiction)}</strong></p><ul>")
+                out += [f"<li>{_e(line)}</li>" for line in c.summary]
+                out.append("</ul>")
+        if section.critiques or section.proposals:
+            out.append("<h3>Scholarship</h3>")
+            for stance, claims in (("critique", section.critiques), ("proposal", section.proposals)):
+                if claims:
+                    out.append(f"<h4>{STANCE_TITLES[stance]}</h4>")
+                for c in claims:
+                    extra = (" · would change: " + "; ".join(c.targets)) if c.targets else ""
+                    out += _html_quote(c.text, c.lang, c.citation, c.note, extra, cls=c.stance)
+        out.append("</section>")
+    if brief.extra:
+        out.append("<h2>Further provisions selected</h2>")
+        for q in brief.extra:
+            out += _html_quote(q.text, q.lang, q.citation, q.note)
+    out.append('<h2>Notes</h2><ol class="notes">')
+    out += [f'<li id="note-{n}">{_e(note.text)} Corpus id: <code>{_e(note.corpus_id)}</code>. '
+            f'<a href="#ref-{n}">↩</a></li>' for n, note in enumerate(brief.notes, start=1)]
+    out.append("</ol><h2>Bibliography</h2>")
+    for heading, items in (("Legal sources", brief.bibliography_law),
+                           ("Scholarship", brief.bibliography_scholarship)):
+        if items:
+            out.append(f'<h3>{heading}</h3><ul class="bib">')
+            out += [f"<li>{_e(b)}</li>" for b in items]
+            out.append("</ul>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+# -- entry point ---------------------------------------------------------------------------
+
+def render(brief: Brief, fmt: str) -> bytes:
+    if fmt == "md":
+        return render_markdown(brief).encode("utf-8")
+    if fmt == "html":
+        return render_html(brief).encode("utf-8")
+    if fmt == "docx":
+        from .brief_docx import render_docx
+        return render_docx(brief)
+    raise BriefError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+def render_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: str | None = None,
+                 jurisdictions: str | Iterable[str] | None = None,
+                 provision_ids: str | Iterable[str] | None = None, fmt: str = "md",
+                 max_quotes: int = 4, max_claims: int = 8, title: str | None = None) -> bytes:
+    """The brief as bytes in ``fmt`` (md, html, docx): what the CLI writes and the web
+    view serves (with :data:`MEDIA_TYPES` and :func:`filename`)."""
+    if fmt not in FORMATS:
+        raise BriefError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
+    brief = build_brief(db, codes=codes, dimension=dimension, jurisdictions=jurisdictions,
+                        provision_ids=provision_ids, max_quotes=max_quotes,
+                        max_claims=max_claims, title=title)
+    return render(brief, fmt)
+
+
+def filename(fmt: str, *, codes: Iterable[str] = (), dimension: str | None = None) -> str:
+    """A download name: brief-subjects.docx, brief-subjects.defense_counsel.md."""
+    what = dimension or "-".join(list(codes)[:3]) or "selection"
+    return f"brief-{re.sub(r'[^A-Za-z0-9._-]+', '_', what)}.{fmt}"
+
+
+def format_from_path(path: str | Path | None, default: str = "md") -> str:
+    suffix = Path(path).suffix.lower().lstrip(".") if path else ""
+    return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in (
+        "md", "markdown", "html", "htm", "docx") else default

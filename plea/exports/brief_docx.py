@@ -1,0 +1,174 @@
+"""The brief as a Word document (python-docx).
+
+Structure: title; per code a Heading 1, the definition, Heading 2 "The law" with
+a Heading 3 per jurisdiction, each provision as a paragraph in the "Quote" style
+holding exactly the corpus text, followed by a citation line ending in a
+superscript note number; "Contrast" as bullets; "Scholarship" with critiques
+and proposals quoted the same way; then "Notes" (numbered, one paragraph each:
+python-docx cannot write real footnotes) and "Bibliography".
+
+Chinese text: every run names an East Asian font (``w:rFonts/@w:eastAsia``,
+SimSun for Simplified, PMingLiU for Traditional) and the document's default
+East Asian language is Chinese, so Word does not fall back to a Latin font.
+"""
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from annotate.compare import JURISDICTION_NAMES
+
+from .brief import STANCE_TITLES, Brief, Claim, Quote, _attrs
+
+EAST_ASIAN_FONT = {"zh-Hant": "PMingLiU"}
+DEFAULT_EAST_ASIAN = "SimSun"
+
+
+def _east_asian(run, lang: str | None = None) -> None:
+    """Name the East Asian font on a run, so Chinese characters render in a CJK font."""
+    r_pr = run._element.get_or_add_rPr()
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = r_pr.makeelement(qn("w:rFonts"), {})
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT.get(lang or "", DEFAULT_EAST_ASIAN))
+
+
+def _run(paragraph, text: str, lang: str | None = None, *, italic: bool = False,
+         bold: bool = False):
+    run = paragraph.add_run(text)
+    if italic:
+        run.italic = True
+    if bold:
+        run.bold = True
+    _east_asian(run, lang)
+    return run
+
+
+def _set_defaults(doc) -> None:
+    """Document-wide: an East Asian default font and Chinese as the East Asian language."""
+    styles = doc.styles.element
+    r_pr_default = styles.find(qn("w:docDefaults"))
+    if r_pr_default is None:
+        return
+    r_pr = r_pr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    if r_pr is None:
+        return
+    fonts = r_pr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = r_pr.makeelement(qn("w:rFonts"), {})
+        r_pr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), DEFAULT_EAST_ASIAN)
+    # A theme font attribute wins over the named font in the same element: drop it.
+    fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
+    lang = r_pr.find(qn("w:lang"))
+    if lang is None:
+        lang = r_pr.makeelement(qn("w:lang"), {})
+        r_pr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _heading(doc, text: str, level: int) -> None:
+    paragraph = doc.add_heading(level=level)
+    _run(paragraph, text)
+
+
+def _quote(doc, text: str, lang: str) -> None:
+    # The quotation paragraph holds the corpus text and nothing else.
+    paragraph = doc.add_paragraph(style="Quote")
+    _run(paragraph, text, lang)
+
+
+def _citation_line(doc, citation: str, note: int, extra: str = "") -> None:
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _run(paragraph, f"— {citation}{extra}")
+    mark = _run(paragraph, str(note))
+    mark.font.superscript = True
+
+
+def _law(doc, q: Quote) -> None:
+    _quote(doc, q.text, q.lang)
+    _citation_line(doc, q.citation, q.note, _attrs(q))
+    if q.translation:
+        t = q.translation
+        _run(doc.add_paragraph(), f"English translation ({t.citation}):", italic=True)
+        _quote(doc, t.text, t.lang)
+        _citation_line(doc, t.citation, t.note)
+
+
+def _claim(doc, c: Claim) -> None:
+    _quote(doc, c.text, c.lang)
+    extra = (" · would change: " + "; ".join(c.targets)) if c.targets else ""
+    _citation_line(doc, c.citation, c.note, extra)
+
+
+def render_docx(brief: Brief) -> bytes:
+    doc = Document()
+    _set_defaults(doc)
+    doc.core_properties.title = brief.title
+    doc.core_properties.subject = "Reform brief on plea negotiation"
+    doc.core_properties.keywords = ", ".join(s.info.code for s in brief.sections)
+    title = doc.add_heading(level=0)
+    _run(title, brief.title)
+    _run(doc.add_paragraph(),
+         f"Jurisdictions: {', '.join(brief.jurisdictions)}. Generated {brief.generated} by "
+         "plea-corpus. Quotations are the corpus text verbatim; the notes give each one's full "
+         "citation and corpus id.", italic=True)
+    for warning in brief.warnings:
+        _run(doc.add_paragraph(), warning, bold=True)
+    for section in brief.sections:
+        info = section.info
+        label = info.label_en or info.code
+        _heading(doc, f"{label} ({info.label_zh}) — {info.code}" if info.label_zh
+                 else f"{label} — {info.code}", 1)
+        if info.definition:
+            _run(doc.add_paragraph(), info.definition, italic=True)
+        _heading(doc, "The law", 2)
+        for j, quotes in section.law.items():
+            _heading(doc, f"{JURISDICTION_NAMES.get(j, j)} ({j})", 3)
+            if not quotes:
+                _run(doc.add_paragraph(), "No provision in the corpus carries this code.")
+            for q in quotes:
+                _law(doc, q)
+        if section.contrasts:
+            _heading(doc, "Contrast", 2)
+            for c in section.contrasts:
+                _run(doc.add_paragraph(), f"{c.a.jurisdiction} – {c.b.jurisdiction}", bold=True)
+                for line in c.summary:
+                    _run(doc.add_paragraph(style="List Bullet"), line)
+        if section.critiques or section.proposals:
+            _heading(doc, "Scholarship", 2)
+            for stance, claims in (("critique", section.critiques), ("proposal", section.proposals)):
+                if claims:
+                    _heading(doc, STANCE_TITLES[stance], 3)
+                for c in claims:
+                    _claim(doc, c)
+    if brief.extra:
+        _heading(doc, "Further provisions selected", 1)
+        for q in brief.extra:
+            _law(doc, q)
+    _heading(doc, "Notes", 1)
+    for n, note in enumerate(brief.notes, start=1):
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(2)
+        _run(paragraph, f"{n}. ")
+        _run(paragraph, note.plain())
+    _heading(doc, "Bibliography", 1)
+    for heading, items in (("Legal sources", brief.bibliography_law),
+                           ("Scholarship", brief.bibliography_scholarship)):
+        if not items:
+            continue
+        _heading(doc, heading, 2)
+        for item in items:
+            paragraph = doc.add_paragraph()
+            paragraph.paragraph_format.left_indent = Pt(18)
+            paragraph.paragraph_format.first_line_indent = Pt(-18)
+            _run(paragraph, item)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

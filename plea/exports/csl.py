@@ -1,0 +1,249 @@
+"""Every source and every reference-list entry as CSL-JSON items (Zotero imports these).
+
+Sources become ``legislation`` (statutes, rules, interpretations, guidelines),
+``legal_case`` or, for scholarship, ``article-journal`` (``article`` when the
+journal is unknown). Reference-list entries keep what the parser read from
+them: authors, year, title, journal, volume, pages, thesis details.
+
+Names: a reference list puts the family name first ("Chen Ruihua, (2007)"),
+an article's byline the given name first ("Kelin Meng"); a name that reads as
+an institution ("Supreme People’s Procuratorate") stays one literal name.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from annotate.compare import Db, connect, rows, table_exists
+
+LEGISLATION_KINDS = {"statute", "court-rule", "judicial-interpretation", "procuratorate-rule",
+                     "departmental-rule", "normative-document", "sentencing-guideline",
+                     "prosecution-policy"}
+INSTITUTION = re.compile(
+    r"\b(?:University|School|Faculty|Institute|College|Academy|Department|Court|Procuratorate|"
+    r"Ministry|Office|Committee|Congress|Commission|Council|Bureau|Association|Government|"
+    r"Legislative|Yuan|Bundestag|Justice)\b", re.IGNORECASE)
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# "Law and Economy, doi:10.…" — the journal a provenance note names, when it does.
+JOURNAL_IN_PROVENANCE = re.compile(r"^(?P<journal>[^,(;]+?),\s*doi:", re.IGNORECASE)
+
+
+def csl_name(name: str, *, family_first: bool) -> dict:
+    """One CSL name: {"family", "given"} or {"literal"} for an institution."""
+    name = re.sub(r"\s+", " ", name).strip().strip(",")
+    if not name:
+        return {"literal": ""}
+    if INSTITUTION.search(name) or re.search(r"[\u4e00-\u9fff]", name):
+        return {"literal": name}
+    if "," in name:
+        family, given = (p.strip() for p in name.split(",", 1))
+        return {"family": family, "given": given} if given else {"family": family}
+    words = name.split(" ")
+    if len(words) == 1:
+        return {"family": name}
+    if len(words) > 4:
+        return {"literal": name}
+    if family_first:
+        return {"family": words[0], "given": " ".join(words[1:])}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def _issued(*candidates: str | None) -> dict | None:
+    for value in candidates:
+        if not value:
+            continue
+        date = DATE.match(value)
+        if date:
+            return {"date-parts": [[int(date[1]), int(date[2]), int(date[3])]]}
+        year = YEAR.search(value)
+        if year:
+            return {"date-parts": [[int(year[1])]]}
+    return None
+
+
+def _split_bilingual(value: str | None) -> tuple[str | None, str | None]:
+    """"全国人民代表大会 / National People's Congress" -> (zh part, en part)."""
+    if not value:
+        return None, None
+    if " / " in value:
+        first, second = value.split(" / ", 1)
+        return first.strip(), second.strip()
+    return value, None
+
+
+def source_item(row: dict) -> dict:
+    """A CSL item for one row of ``sources``."""
+    meta = json.loads(row.get("meta") or "{}")
+    kind = row.get("kind") or ""
+    item: dict[str, Any] = {"id": row["id"], "title": row.get("title") or row.get("title_en")
+                            or row["id"]}
+    if row.get("short_title"):
+        item["title-short"] = row["short_title"]
+    if row.get("language"):
+        item["language"] = row["language"]
+    if row.get("jurisdiction"):
+        item["jurisdiction"] = row["jurisdiction"]
+    if row.get("url"):
+        item["URL"] = row["url"]
+    if row.get("version"):
+        item["version"] = row["version"]
+    notes = []
+    if row.get("title_en") and row.get("title_en") != item["title"]:
+        notes.append(f"English title: {row['title_en']}")
+    issued = _issued(row.get("in_force"), row.get("version"))
+    if kind == "scholarship":
+        doi = meta.get("doi")
+        journal = JOURNAL_IN_PROVENANCE.match(row.get("provenance") or "")
+        item["type"] = "article-journal" if journal else "article"
+        if journal:
+            item["container-title"] = journal["journal"].strip()
+        if doi:
+            item["DOI"] = doi
+        authors = [csl_name(a, family_first=False) for a in meta.get("authors") or []]
+        if not authors and row.get("issuer"):
+            # No byline (an untitled manuscript): its institution stands as the author.
+            authors = [{"literal": meta.get("affiliation") or row["issuer"]}]
+        if authors:
+            item["author"] = authors
+        if meta.get("keywords"):
+            item["keyword"] = ", ".join(meta["keywords"])
+    elif kind == "case-law":
+        item["type"] = "legal_case"
+        item["authority"] = row.get("issuer")
+    else:
+        item["type"] = "legislation" if kind in LEGISLATION_KINDS else "document"
+        zh, en = _split_bilingual(row.get("issuer"))
+        if zh:
+            item["authority"] = zh if not en else f"{zh} ({en})"
+        if kind and kind not in ("statute",):
+            item["genre"] = kind.replace("-", " ")
+    if issued:
+        item["issued"] = issued
+    if row.get("status") == "missing":
+        notes.append("Not in the plea-corpus database" + (f": {row['note']}" if row.get("note")
+                                                          else "."))
+    if row.get("licence"):
+        notes.append(f"Licence: {row['licence']}")
+    if notes:
+        item["note"] = "\n".join(notes)
+    return item
+
+
+def reference_item(row: dict, cited_in: str | None = None) -> dict:
+    """A CSL item for one reference-list entry (a row of ``bibliography``)."""
+    attrs = json.loads(row.get("attrs") or "{}")
+    authors = attrs.get("authors") or [a for a in (row.get("authors") or "").split("; ") if a]
+    item: dict[str, Any] = {"id": row["id"], "title": attrs.get("title") or row.get("title")
+                            or row.get("text")}
+    if authors:
+        item["author"] = [csl_name(a, family_first=True) for a in authors]
+    year = attrs.get("year") or row.get("year")
+    if year and YEAR.search(str(year)):
+        item["issued"] = {"date-parts": [[int(YEAR.search(str(year))[1])]]}
+    if attrs.get("type") == "thesis":
+        item["type"] = "thesis"
+        if attrs.get("degree"):
+            item["genre"] = attrs["degree"]
+        if attrs.get("institution"):
+            item["publisher"] = attrs["institution"]
+    elif attrs.get("container"):
+        item["type"] = "article-journal"
+        item["container-title"] = attrs["container"]
+        if attrs.get("volume"):
+            item["volume"] = attrs["volume"]
+        if attrs.get("pages"):
+            item["page"] = attrs["pages"]
+    elif attrs.get("publisher"):
+        item["type"] = "book"
+        item["publisher"] = attrs["publisher"]
+    else:
+        item["type"] = "document"
+    note = f"Reference list of {cited_in}: {row.get('text')}" if cited_in else row.get("text")
+    if note:
+        item["note"] = note
+    return item
+
+
+def csl_items(db: Db, *, include_missing: bool = True) -> list[dict]:
+    """Every source, then every reference-list entry, as CSL-JSON items."""
+    conn = connect(db)
+    sources = rows(conn, "SELECT * FROM sources ORDER BY rowid")
+    items = [source_item(s) for s in sources if include_missing or s.get("status") != "missing"]
+    if table_exists(conn, "bibliography"):
+        short = {s["id"]: s.get("short_title") or s["id"] for s in sources}
+        for r in rows(conn, "SELECT * FROM bibliography ORDER BY source_id, position"):
+            items.append(reference_item(r, short.get(r["source_id"])))
+    return items
+
+
+def item_for(db: Db, item_id: str) -> dict | None:
+    """One item by id: a source id or a bibliography id."""
+    conn = connect(db)
+    found = rows(conn, "SELECT * FROM sources WHERE id = ?", [item_id])
+    if found:
+        return source_item(found[0])
+    if table_exists(conn, "bibliography"):
+        found = rows(conn, "SELECT b.*, s.short_title FROM bibliography b "
+                           "LEFT JOIN sources s ON s.id = b.source_id WHERE b.id = ?", [item_id])
+        if found:
+            return reference_item(found[0], found[0].get("short_title"))
+    return None
+
+
+def to_csl_json(items: list[dict]) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- a plain author-date rendering, for the brief's bibliography ---------------------
+
+def _names(item: dict) -> str:
+    names = []
+    for n in item.get("author") or []:
+        if "literal" in n:
+            names.append(n["literal"])
+        elif n.get("given"):
+            names.append(f"{n['family']}, {n['given']}")
+        else:
+            names.append(n.get("family", ""))
+    return "; ".join(names)
+
+
+def year_of(item: dict) -> str:
+    parts = (item.get("issued") or {}).get("date-parts") or [[]]
+    return str(parts[0][0]) if parts and parts[0] else "n.d."
+
+
+def format_reference(item: dict) -> str:
+    """One bibliography line, author-date: "Chen, Ruihua (2007). Title. Journal, 3, 14, 116."."""
+    title = item.get("title") or item["id"]
+    if item.get("type") in ("legislation", "legal_case", "document") and not item.get("author"):
+        bits = [title]
+        if item.get("note", "").startswith("English title: "):
+            bits[0] += f" [{item['note'].splitlines()[0][len('English title: '):]}]"
+        if item.get("authority"):
+            bits.append(item["authority"])
+        if item.get("version"):
+            bits.append(str(item["version"]))
+        line = ". ".join(bits) + "."
+        if item.get("URL"):
+            line += f" {item['URL']}"
+        return line
+    line = f"{_names(item) or item.get('authority') or ''} ({year_of(item)}). {title}."
+    if item.get("container-title"):
+        line += f" {item['container-title']}"
+        if item.get("volume"):
+            line += f", {item['volume']}"
+        if item.get("page"):
+            line += f", {item['page']}"
+        line += "."
+    if item.get("type") == "thesis":
+        line += " " + ", ".join(x for x in (item.get("genre"), item.get("publisher")) if x) + "."
+    elif item.get("publisher"):
+        line += f" {item['publisher']}."
+    if item.get("DOI"):
+        line += f" https://doi.org/{item['DOI']}"
+    elif item.get("URL"):
+        line += f" {item['URL']}"
+    return line.strip()
