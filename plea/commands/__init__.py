@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-MODULES: list[str] = ["brief"]
+MODULES: list[str] = ["brief", "refs"]
 
 
 def register(group: click.Group) -> None:

@@ -1,0 +1,315 @@
+"""Chinese citations, Simplified and Traditional.
+
+《中华人民共和国刑事诉讼法》第二百零一条第二款第三项, 刑诉法第十五条, 本法第一百七十三条、
+第一百七十四条, 第二百二十二条至第二百二十六条, 前款, 前两款, 本条第二、三、四款, 同條第二項,
+第四百五十五條之二第一項. The text is read as a row of tokens (work names, designations,
+relative designations); tokens joined by 、/和/及/或者 or by nothing form one citation,
+and every designation that no finer one follows is a reference.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from corpus.numbering import cn_to_int
+
+from .data import alternation, vocabulary
+from .model import Context, Part, Ref
+from .pinpoint import between, compose, previous_unit
+from .works import Registry, is_traditional
+
+NUM = r"[零〇一二三四五六七八九十百千两兩\d０-９]+"
+DEPTH = {"article": 0, "paragraph": 1, "item": 2, "subitem": 3}
+LEGAL_TITLE = re.compile(r"(?:法|法典|条例|條例|规定|規定|规则|規則|解释|解釋|意见|意見|办法|辦法|"
+                         r"决定|決定|通知|公约|公約|细则|細則|纪要|紀要|准则|準則|批复|批復|修正案)"
+                         r"(?:（[^）]{1,12}）)?$")
+
+
+_LOOSE_LIST = re.compile(r"^[^，。；：,;:（）()\n]{1,20}(?:、|及|和|或|与|與)$")
+
+
+@dataclass
+class Token:
+    kind: str                         # work | desig | rel
+    start: int
+    end: int
+    level: str | None = None
+    values: list[str] = field(default_factory=list)
+    prefix: list[Part] = field(default_factory=list)
+    work: str | None = None
+    title: str | None = None
+    method: str = "explicit"
+    version: str | None = None
+    relative: bool = False            # rel tokens and bare sub-article designations
+
+
+def _number(numeral: str) -> str:
+    return str(cn_to_int(numeral.translate(str.maketrans("０１２３４５６７８９兩", "0123456789两"))))
+
+
+class ChineseGrammar:
+    def __init__(self, registry: Registry, defined: tuple[str, ...] = ()):
+        self.registry = registry
+        self.vocab = vocabulary("zh")
+        aliases = [a for a, _, _ in registry.aliases("han")]
+        names = alternation([*aliases, *defined])
+        others = alternation(self.vocab["other_works"])
+        blocked = alternation(self.vocab["relative_blocked_after"])
+        self.pattern = re.compile(
+            rf"(?P<alias>{names})"
+            rf"|《(?P<title>[^《》\n]{{1,80}})》"
+            rf"|(?P<self>{alternation(self.vocab['self_work'])})"
+            rf"|(?P<other>{others})"
+            rf"|第(?P<nums>{NUM}(?:[、，,]{NUM})*)\s*(?P<unit>[条條款项項目])(?:之(?P<suf>{NUM}))?"
+            rf"|(?<![{blocked}])(?P<rel>[前本同该該])(?P<cnt>[一二两兩三四五六七八九十]?)"
+            rf"(?P<runit>[条條款项項])(?![例件])")
+        self.blocked_after_alias = tuple(self.vocab["alias_blocked_before"])
+        self.version_before = re.compile(self.vocab["version_before"])
+        self.connectors = set(self.vocab["connectors"])
+        self.ranges = set(self.vocab["ranges"])
+        self.definition = re.compile(self.vocab["definition"])
+
+    # -- tokens ---------------------------------------------------------------------
+    def tokens(self, text: str, ctx: Context, defined: dict[str, tuple[str | None, str]],
+               taiwan: bool, skip: list[tuple[int, int]]) -> list[Token]:
+        units = self.vocab["units"]["taiwan" if taiwan else "prc"]
+        jurisdiction = self.registry.get(ctx.work).jurisdiction if ctx.work in self.registry else None
+        out: list[Token] = []
+        for m in self.pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in skip):
+                continue
+            kind = next(k for k in ("alias", "title", "self", "other", "nums", "rel")
+                        if m.group(k) is not None)
+            if kind in ("alias", "title", "other"):
+                name = m.group(kind)
+                if kind == "alias" and text.startswith(self.blocked_after_alias, m.end()):
+                    continue
+                bare = name.strip("《》")
+                if bare in defined:
+                    work, title = defined[bare]
+                    out.append(Token("work", m.start(), m.end(), work=work, title=None if work else title,
+                                     method="defined"))
+                    continue
+                work = None if kind == "other" else self.registry.lookup(
+                    name, traditional=taiwan, jurisdiction=jurisdiction, date=ctx.date)
+                if work is None and kind == "title" and not LEGAL_TITLE.search(bare):
+                    continue
+                version = self._version(text, m.start(), work)
+                out.append(Token("work", m.start(), m.end(), work=work,
+                                 title=None if work else bare, version=version))
+            elif kind == "self":
+                if ctx.work:
+                    out.append(Token("work", m.start(), m.end(), work=ctx.work, method="self"))
+            elif kind == "nums":
+                level = units[m.group("unit")]
+                values = [_number(n) for n in re.split(r"[、，,]", m.group("nums"))]
+                if m.group("suf"):
+                    values = [f"{v}-{_number(m.group('suf'))}" for v in values]
+                out.append(Token("desig", m.start(), m.end(), level=level, values=values,
+                                 relative=level != "article"))
+            elif kind == "rel":
+                tok = self._relative(m, units, ctx)
+                if tok:
+                    out.append(tok)
+        return out
+
+    def _version(self, text: str, start: int, work: str | None) -> str | None:
+        w = self.registry.get(work)
+        if not w or not w.versions:
+            return None
+        m = self.version_before.search(text[max(0, start - 12):start])
+        return m.group(1) if m and m.group(1) in w.versions else None
+
+    def _relative(self, m: re.Match, units: dict, ctx: Context) -> Token | None:
+        """前款 / 前两款 / 本条 / 同条: the designation, counted from the context."""
+        which, level = m.group("rel"), units[m.group("runit")]
+        count = int(cn_to_int(m.group("cnt").replace("兩", "两"))) if m.group("cnt") else 1
+        tok = Token("rel", m.start(), m.end(), level=level, relative=True, method="relative")
+        if which in self.vocab["relative"]["same"]:
+            tok.kind = "same"                       # settled against the text's last article
+            return tok
+        work = self.registry.get(ctx.work)
+        if not work or ctx.pinpoint is None or not ctx.pinpoint:
+            return None
+        depth = work.level_index(level)
+        if depth is None:
+            return None
+        base = list(ctx.pinpoint[:depth + 1])
+        while len(base) < depth + 1 and work.levels[len(base)] in work.implicit:
+            base.append("1")
+        if len(base) < depth + 1:
+            return None
+        tok.work = ctx.work
+        tok.prefix = [Part(work.levels[i], v) for i, v in enumerate(base[:depth])]
+        if which in self.vocab["relative"]["this"]:
+            tok.values = [base[depth]]
+            return tok
+        values, current = [], base[depth]
+        for _ in range(count):
+            prev = (ctx.previous_article if level == "article" and not values and ctx.previous_article
+                    else previous_unit(current))
+            if prev is None:
+                break
+            values.insert(0, prev)
+            current = prev
+        if not values:
+            return None
+        tok.values = values
+        return tok
+
+    # -- definitions ----------------------------------------------------------------
+    def definitions(self, text: str, ctx: Context, taiwan: bool):
+        """Names the text introduces: （以下简称《指导意见》） after a title."""
+        found = []
+        for m in self.definition.finditer(text):
+            name = m.group("name").strip("《》“”\" ")
+            before = text[:m.start()].rstrip()
+            title_m = re.search(r"《([^《》]{1,80})》$", before)
+            title = title_m.group(1) if title_m else None
+            work = None
+            if title:
+                work = self.registry.lookup(title, traditional=taiwan, date=ctx.date)
+            if work is None:
+                work = self.registry.lookup(name, traditional=taiwan, date=ctx.date)
+            if work is None and not (title and LEGAL_TITLE.search(title)):
+                continue
+            found.append((name, work, title or name, m.start(), m.end()))
+        return found
+
+    # -- citations ------------------------------------------------------------------
+    def extract(self, text: str, ctx: Context) -> list[Ref]:
+        taiwan = is_traditional(text) or (self.registry.get(ctx.work) or _NoWork).jurisdiction == "TW"
+        defs = self.definitions(text, ctx, taiwan) if "以下" in text else []
+        grammar = self if not defs else _grammar(self.registry, tuple(d[0] for d in defs))
+        defined = {name: (work, title) for name, work, title, _, _ in defs}
+        skip = [(a, b) for _, _, _, a, b in defs]
+        tokens = grammar.tokens(text, ctx, defined, taiwan, skip)
+        return _Reader(self.registry, text, ctx, grammar.connectors, grammar.ranges, skip).read(tokens)
+
+
+class _NoWork:
+    jurisdiction = None
+
+
+@lru_cache(maxsize=64)
+def _grammar(registry: Registry, defined: tuple[str, ...]) -> ChineseGrammar:
+    return ChineseGrammar(registry, defined)
+
+
+class _Reader:
+    """Walks the tokens and turns citations into references."""
+
+    def __init__(self, registry: Registry, text: str, ctx: Context, connectors, ranges,
+                 skip: list[tuple[int, int]] = ()):
+        self.registry, self.text, self.ctx = registry, text, ctx
+        self.skip = list(skip)
+        self.connectors, self.ranges = connectors, ranges
+        self.refs: list[Ref] = []
+        self.last_named: str | None = None          # for bare articles in texts without context
+        self.last_article: tuple[str | None, str] | None = None
+
+    def read(self, tokens: list[Token]) -> list[Ref]:
+        work_tok: Token | None = None               # the work this citation names
+        parts: list[Part] = []
+        span_start = 0
+        prev: Token | None = None
+        last_emitted: tuple[Token, str] | None = None
+        for i, tok in enumerate(tokens):
+            gap = self._gap(prev.end, tok.start) if prev else None
+            attached = gap == ""
+            joined = prev is not None and (attached or gap in self.connectors or gap in self.ranges)
+            if not joined:
+                # "刑法第三百三十九條之詐欺罪、第三百三十九條之四之加重詐欺罪": a list of
+                # offences keeps naming articles of the work it began with.
+                if not (work_tok is not None and tok.kind == "desig" and _LOOSE_LIST.match(gap or "")):
+                    work_tok = None
+                parts, last_emitted = [], None
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            nxt_attached = nxt is not None and self._gap(tok.end, nxt.start) == ""
+            if tok.kind == "work":
+                if nxt_attached and nxt.kind != "work":
+                    work_tok, parts, span_start = tok, [], tok.start
+                else:
+                    self._emit(tok.start, tok.end, tok.work, [], tok.method, tok.version, tok.title)
+                    work_tok = None
+                if tok.work:
+                    self.last_named = tok.work
+                prev = tok
+                continue
+            # the span runs from the work's name (本法第一百七十三条) or from the first unit of
+            # an attached chain (第二百三十六条第一款第三项)
+            if prev is not None and prev is work_tok and attached:
+                span_start = work_tok.start
+            elif not attached or prev is None or prev.kind == "work":
+                span_start = tok.start
+            work, title, method, version = self._work_for(tok, work_tok, parts)
+            w = self.registry.get(work)
+            if tok.kind == "same":
+                if not self.last_article:
+                    prev = tok
+                    continue
+                work, art = self.last_article
+                w = self.registry.get(work)
+                tok.values, tok.prefix, tok.level = [art], [], "article"
+            if tok.kind == "rel":
+                parts = list(tok.prefix)
+            else:
+                depth = DEPTH.get(tok.level, 0)
+                parts = [p for p in parts if DEPTH.get(p.level, 0) < depth]
+            leaf = not (nxt_attached and nxt.kind in ("desig", "rel")
+                        and DEPTH.get(nxt.level, 0) > DEPTH.get(tok.level, 0))
+            if gap in self.ranges and last_emitted and last_emitted[0].level == tok.level:
+                for value in between(last_emitted[1], tok.values[0]) or []:
+                    self._emit_parts(last_emitted[0].start, tok.end,
+                                     w, work, parts + [Part(tok.level, value)], method, version, title)
+            if leaf:                        # a designation no finer one follows is a reference
+                for value in tok.values:
+                    self._emit_parts(span_start, tok.end, w, work, parts + [Part(tok.level, value)],
+                                     method, version, title)
+            parts = parts + [Part(tok.level, tok.values[-1])]
+            if tok.level == "article" and work:
+                self.last_article = (work, tok.values[-1])
+            elif parts and parts[0].level == "article" and work:
+                self.last_article = (work, parts[0].value)
+            last_emitted = (tok, tok.values[-1]) if leaf else last_emitted
+            prev = tok
+        return self.refs
+
+    def _gap(self, start: int, end: int) -> str:
+        """The text between two tokens, less any （以下简称…） in it: a definition is
+        transparent, 《指导意见》（以下简称《意见》）第五条 is still 第五条 of that work."""
+        text = self.text[start:end]
+        for a, b in self.skip:
+            if start <= a and b <= end:
+                text = text.replace(self.text[a:b], "")
+        return text.strip()
+
+    def _work_for(self, tok: Token, work_tok: Token | None, parts: list[Part]):
+        """Which work a designation belongs to: the one named before it in the citation,
+        else the text's own work (Chinese drafting), else the last one the text named."""
+        if tok.kind == "rel":
+            return tok.work, None, "relative", None
+        if work_tok is not None:
+            return work_tok.work, work_tok.title, "explicit", work_tok.version
+        if self.ctx.work and self.ctx.work in self.registry:
+            rel = tok.relative and not any(p.level == "article" for p in parts)
+            return self.ctx.work, None, "relative" if rel else "explicit", None
+        if self.last_named and not tok.relative:
+            return self.last_named, None, "inferred", None
+        return None, None, "bare", None
+
+    def _emit_parts(self, start, end, w, work, parts, method, version, title):
+        if w is None:
+            if work is None and parts and parts[0].level == "article":
+                pin = [p.value for p in parts]
+                self._emit(start, end, None, pin, method, version, title)
+            return
+        relative_ctx = self.ctx.pinpoint if self.ctx.work == work else None
+        pin = compose(w, parts, relative_ctx)
+        if pin is not None:
+            self._emit(start, end, work, pin, method, version, title)
+
+    def _emit(self, start, end, work, pinpoint, method, version=None, title=None):
+        self.refs.append(Ref(start, end, self.text[start:end], work, list(pinpoint), method,
+                             version, title))
