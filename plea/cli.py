@@ -99,13 +99,17 @@ def add(file, work, parser, source_id, title, title_en, short_title, jurisdictio
 @click.option("--force", is_flag=True, help="Parse every source again, even unchanged ones.")
 @click.option("--keep-going", is_flag=True,
               help="Record a source that fails to parse and build the rest.")
+@click.option("--annotations", type=click.Path(dir_okay=False),
+              help="Annotation store to merge (default: $PLEA_ANNOTATIONS, else data/annotations.db).")
 @user_errors
-def build(sources_dir, db_path, manifest, force, keep_going):
-    """Parse every source and write the SQLite database (atomically)."""
+def build(sources_dir, db_path, manifest, force, keep_going, annotations):
+    """Parse every source, tag it, link its references, merge human annotations,
+    and write the SQLite database (atomically: a failed build changes nothing)."""
     from plea.pipeline import run_build
 
     report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
-                       manifest=manifest, force=force, keep_going=keep_going, echo=click.echo)
+                       manifest=manifest, force=force, keep_going=keep_going,
+                       annotations=Path(annotations) if annotations else None, echo=click.echo)
     if report.problems:
         click.echo("\nProblems:", err=True)
         for line in report.problems:

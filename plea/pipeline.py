@@ -23,11 +23,13 @@ def stages(annotations: Path | None = None, *, tag: bool = True,
     from annotate.scholarship_stage import analyse_scholarship
     from annotate.stage import tag_database
 
+    # Human decisions are merged right after tagging, so every later step
+    # (scholarship codes, the comparison, the brief) reads them, not raw tags.
     steps: list[NamedStage] = []
     if tag:
         steps.append(("tags", tag_database))
-    steps += [("references", link_database), ("scholarship", analyse_scholarship),
-              ("annotations", annotation_stage(annotations, echo=echo))]
+    steps += [("annotations", annotation_stage(annotations, echo=echo)),
+              ("references", link_database), ("scholarship", analyse_scholarship)]
     return steps
 
 

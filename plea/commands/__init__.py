@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-MODULES: list[str] = ["brief", "refs"]
+MODULES: list[str] = ["refs", "brief", "annotate"]
 
 
 def register(group: click.Group) -> None:
