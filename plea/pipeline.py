@@ -22,6 +22,7 @@ def stages(annotations: Path | None = None, *, tag: bool = True,
     from annotate.refs.stage import link_database
     from annotate.scholarship_stage import analyse_scholarship
     from annotate.stage import tag_database
+    from plea.web.views import build_stage as web_stage
 
     # Human decisions are merged right after tagging, so every later step
     # (scholarship codes, the comparison, the brief) reads them, not raw tags.
@@ -29,7 +30,8 @@ def stages(annotations: Path | None = None, *, tag: bool = True,
     if tag:
         steps.append(("tags", tag_database))
     steps += [("annotations", annotation_stage(annotations, echo=echo)),
-              ("references", link_database), ("scholarship", analyse_scholarship)]
+              ("references", link_database), ("scholarship", analyse_scholarship),
+              ("web", web_stage)]
     return steps
 
 

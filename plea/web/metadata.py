@@ -1,13 +1,29 @@
-"""Datasette metadata for the built database: titles, licences, search, facets."""
+"""Datasette metadata for the built database: titles, descriptions, licences,
+column descriptions, hidden tables and stored queries.
+
+Written next to the database by serve.py each time `plea serve` starts. Stored
+queries over `tags`, `taxonomy` and `refs` are only offered when the database
+has those tables (they come from later build stages), so no query on the
+database page fails for want of a table.
+"""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
+
+from .matrix import SCHOLARSHIP, matrix_sql, order_jurisdictions
+from .views import MATRIX_VIEW
+
+LICENCE = ("Official texts: public domain or not subject to copyright (PRC Copyright Law "
+           "art. 5, 17 U.S.C. § 105, § 5 UrhG, ROC Copyright Act art. 9); Meng 2023: CC BY 4.0. "
+           "Each source's own licence is in the sources table.")
+SOURCE_NOTE = "Official sources of every text: the sources table (url, provenance, sha256)"
 
 PROVISION_COLUMNS = {
     "id": "Stable id: <source id>:<eId> (Akoma Ntoso style, e.g. cn-cpl-2018:art_201__para_2)",
     "source_id": "The source text this provision comes from (see the sources table)",
     "work": "The work, as in works.yaml (cn-cpl, us-frcrp, de-stpo, …); several versions share one work",
-    "jurisdiction": "CN, US, DE or TW",
+    "jurisdiction": "CN, US, DE or TW (scholarship: the system it writes about)",
     "source_kind": "statute, judicial-interpretation, court-rule, sentencing-guideline, scholarship, …",
     "eid": "Akoma Ntoso-style id inside the source",
     "parent_id": "The enclosing provision or container",
@@ -18,82 +34,293 @@ PROVISION_COLUMNS = {
     "heading": "Heading or caption",
     "text": "The provision's own text; subdivisions are separate rows",
     "wrapup": "Continuation text printed after the subdivisions",
-    "lang": "zh, en or de",
+    "lang": "zh, en or de (the source's language says zh-Hans or zh-Hant)",
     "citation": "The citation a scholar would write",
     "container": "The chain of containers (编 › 章 › 节, Title, Part)",
     "position": "Reading order inside the source",
+    "depth": "Nesting depth inside the source (0 = top level)",
+    "line": "Line of the source file the unit starts on",
+    "attrs": "Parser-specific attributes (JSON)",
 }
+TAG_COLUMNS = {
+    "provision_id": "The tagged provision or scholarly passage (provisions.id)",
+    "code": "Codebook code, <dimension>.<name> (see the taxonomy table)",
+    "dimension": "subjects, scope, behavior or consequences",
+    "start": "Start of the evidence span: character offset into provisions.text",
+    "end": "End of the evidence span (exclusive)",
+    "evidence": "The evidence text, provisions.text[start:end]",
+    "role": "subjects codes only: party, consulted, witness, reviewer, informed or excluded",
+    "modality": "obligation, presumptive, permission, prohibition or none",
+    "method": "How the tag was made: rule, model, human …",
+    "rule_id": "The pattern rule that fired, when method is rule",
+    "confidence": "0–1",
+    "codebook_version": "Version of taxonomy.yaml the tag follows",
+}
+TAXONOMY_COLUMNS = {
+    "code": "Stable code id, <dimension>.<name>",
+    "dimension": "subjects, scope, behavior or consequences",
+    "label_en": "English label", "label_zh": "Chinese label",
+    "definition": "What a unit must regulate, describe or propose to carry the code",
+}
+REF_COLUMNS = {
+    "from_id": "The citing unit (provisions.id or commentary.id)",
+    "from_table": "provisions or commentary",
+    "start": "Start of the reference in the citing text (character offset)",
+    "end": "End of the reference (exclusive)",
+    "text": "The reference as written (本法第一百七十三条, Rule 11(c)(1)(A), § 257c Abs. 2)",
+    "work": "The cited work (works.yaml id), or null when unknown",
+    "pinpoint": "The cited place inside the work, JSON list (e.g. [\"201\", \"2\"])",
+    "to_id": "The cited provision in this corpus, or null when it is not here",
+    "reason": "Why to_id is null, or how it was resolved",
+    "method": "How the reference was found",
+}
+
+
+def matrix_columns(juris: list[str]) -> dict[str, str]:
+    cols = {"dimension": "Codebook dimension", "code": "Code", "label_en": "English label",
+            "label_zh": "Chinese label", "definition": "Definition"}
+    for j in [*juris, SCHOLARSHIP]:
+        k, name = j.lower(), ("scholarly passages" if j == SCHOLARSHIP else f"{j} provisions")
+        cols[f"{k}_provisions"] = f"How many {name} carry the code (0 = gap)"
+        cols[f"{k}_roles"] = f"Roles the {name} give (subjects codes)"
+        cols[f"{k}_modalities"] = f"Modalities found in the {name}"
+        if j != SCHOLARSHIP:
+            cols[f"{k}_proposed_by"] = (f"When {j} has no provision: the scholarship on {j} "
+                                        "that carries the code (a gap it proposes to fill)")
+    return cols
+
+
+def _inspect(db_path: Path) -> tuple[set[str], list[str]]:
+    """Tables and views in the database, and its jurisdictions (matrix columns)."""
+    if not db_path.is_file():
+        return set(), []
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        names = {r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        juris = []
+        if "sources" in names:
+            juris = order_jurisdictions(r[0] for r in conn.execute(
+                "SELECT DISTINCT jurisdiction FROM sources WHERE coalesce(status, 'present') = "
+                "'present' AND kind != 'scholarship'"))
+        return names, juris
+    finally:
+        conn.close()
+
+
+def stored_queries(names: set[str], juris: list[str]) -> dict[str, dict]:
+    queries = {
+        "search": {
+            "title": "Search provisions and scholarship",
+            "description": "Any language; Chinese words of any length. The site's own search "
+                           "page (/search) adds highlighted snippets and facets.",
+            "sql": ("select p.id, p.citation, p.source_id, p.jurisdiction, p.lang, p.text "
+                    "from provisions_fts join provisions p on p.rowid = provisions_fts.rowid "
+                    "where provisions_fts match plea_fts_query(:q) "
+                    "order by p.jurisdiction, p.source_id, p.position limit 200"),
+        },
+        "coverage": {
+            "title": "Coverage of the corpus",
+            "description": "Every source, present or still missing, with what it contributed.",
+            "sql": ("select id, title, jurisdiction, kind, status, provisions, articles, "
+                    "fidelity_ok, counts_ok from sources order by jurisdiction, id"),
+        },
+    }
+    # Human verdicts applied, when the annotations stage made the view.
+    tags = "effective_tags" if "effective_tags" in names else "tags"
+    if "tags" in names:
+        queries["court_excluded"] = {
+            "title": "Every provision where the court is excluded",
+            "description": "Provisions that keep the court out of the negotiation "
+                           "(subjects.court with role excluded), e.g. Rule 11(c)(1).",
+            "sql": ("select p.id, p.citation, p.jurisdiction, s.short_title as source, "
+                    "t.evidence, t.modality, p.lang, p.text "
+                    f"from {tags} t join provisions p on p.id = t.provision_id "
+                    "join sources s on s.id = p.source_id "
+                    "where t.code = 'subjects.court' and t.role = 'excluded' "
+                    "group by p.id order by s.rowid, p.position"),
+        }
+        queries["defence_only_witness"] = {
+            "title": "Provisions where the defence is only a witness",
+            "description": "Defence counsel or duty lawyer present in the provision, but in "
+                           "no role other than witness (e.g. present at the signing of the "
+                           "plea statement).",
+            "sql": ("select p.id, p.citation, p.jurisdiction, s.short_title as source, "
+                    "group_concat(distinct t.code) as codes, "
+                    "group_concat(distinct t.evidence) as evidence, p.lang, p.text "
+                    f"from {tags} t join provisions p on p.id = t.provision_id "
+                    "join sources s on s.id = p.source_id "
+                    "where t.code in ('subjects.defense_counsel', 'subjects.duty_lawyer') "
+                    "group by p.id having sum(coalesce(t.role, '') != 'witness') = 0 "
+                    "order by s.rowid, p.position"),
+        }
+        queries["provisions_with_code"] = {
+            "title": "Provisions carrying a code",
+            "description": "All provisions tagged with :code (e.g. subjects.defense_counsel), "
+                           "with role and modality.",
+            "sql": ("select p.id, p.citation, p.jurisdiction, s.short_title as source, t.role, "
+                    "t.modality, t.evidence, p.lang, p.text "
+                    f"from {tags} t join provisions p on p.id = t.provision_id "
+                    "join sources s on s.id = p.source_id where t.code = :code "
+                    "order by p.jurisdiction, s.rowid, p.position"),
+        }
+    if "refs" in names:
+        citing = ("select r.from_table, r.from_id as id, "
+                  "coalesce(p.citation, c.heading, c.id) as citing, "
+                  "coalesce(p.source_kind, 'commentary') as kind, r.text, r.to_id "
+                  "from refs r "
+                  "left join provisions p on r.from_table = 'provisions' and p.id = r.from_id "
+                  "left join commentary c on r.from_table = 'commentary' and c.id = r.from_id ")
+        queries["cites_cpl_201"] = {
+            "title": "What cites CPL art. 201",
+            "description": "Every provision, commentary and scholarly passage that refers to "
+                           "Article 201 of the Criminal Procedure Law (the court's adoption of "
+                           "the sentencing recommendation), resolved or not.",
+            "sql": citing + ("where (r.work = 'cn-cpl' and json_extract(r.pinpoint, '$[0]') = '201') "
+                             "or r.to_id = 'cn-cpl-2018:art_201' "
+                             "or r.to_id like 'cn-cpl-2018:art\\_201\\_\\_%' escape '\\' "
+                             "order by kind, r.from_id"),
+        }
+        queries["what_cites"] = {
+            "title": "What cites a provision",
+            "description": "Everything that cites :provision_id or one of its subdivisions "
+                           "(e.g. us-frcrp:rule_11__subsec_c__para_1).",
+            "sql": citing + ("where r.to_id = :provision_id "
+                             "or substr(r.to_id, 1, length(:provision_id) + 2) = :provision_id || '__' "
+                             "order by kind, r.from_id"),
+        }
+    if {"tags", "taxonomy"} <= names and MATRIX_VIEW not in names:
+        # The build did not create the view: the same statement as a stored query
+        # keeps /<db>/comparison_matrix.csv and .json working.
+        queries[MATRIX_VIEW] = {
+            "title": "Comparison matrix",
+            "description": "One row per code; per jurisdiction the provisions carrying it, "
+                           "their roles and modalities, and gaps.",
+            "sql": matrix_sql(juris, tags),
+        }
+    return queries
 
 
 def build_metadata(db_path: Path) -> dict:
     name = db_path.stem
+    names, juris = _inspect(db_path)
+    tables: dict[str, dict] = {
+        "provisions": {
+            "title": "Provisions",
+            "description": "Every article, paragraph, item, rule subdivision, § Absatz and "
+                           "scholarly paragraph, with its containers (编/章/节, Titles, Parts).",
+            "fts_table": "provisions_fts",
+            "fts_pk": "rowid",
+            "facets": ["jurisdiction", "source_kind", "source_id", "level"],
+            "sort": "position",
+            "label_column": "citation",
+            "columns": PROVISION_COLUMNS,
+            "license": LICENCE,
+            "source": SOURCE_NOTE,
+        },
+        "sources": {
+            "title": "Sources",
+            "description": "Each source text: provenance, version, checksum, licence, what "
+                           "it contributed, and the texts still missing from the corpus.",
+            "facets": ["jurisdiction", "kind", "status"],
+            "label_column": "title",
+        },
+        "commentary": {
+            "title": "Commentary",
+            "description": "Notes attached to provisions: Advisory Committee notes to the "
+                           "Federal Rules, guideline commentary, editorial notes.",
+            "fts_table": "commentary_fts",
+            "fts_pk": "rowid",
+            "facets": ["source_id", "level"],
+            "license": LICENCE,
+        },
+        "bibliography": {"title": "Bibliography",
+                         "description": "Reference lists of the scholarly sources."},
+        "alignments": {"title": "Alignments",
+                       "description": "Provisions paired with their translations "
+                                      "(Taiwan Code of Criminal Procedure, zh ↔ en)."},
+        "fidelity": {"title": "Fidelity",
+                     "description": "Per file: characters in the source body vs. in the "
+                                    "parsed provisions, and any residue."},
+        "tags": {"title": "Tags",
+                 "description": "Codebook codes carried by provisions and scholarly passages, "
+                                "with the evidence span, role and modality.",
+                 "facets": ["dimension", "code", "modality", "role", "method"],
+                 "columns": TAG_COLUMNS, "label_column": "code"},
+        "taxonomy": {"title": "Codebook",
+                     "description": "The 36 codes in 4 dimensions the tags use "
+                                    "(negotiation subjects, scope, behaviour, consequences).",
+                     "facets": ["dimension"], "columns": TAXONOMY_COLUMNS,
+                     "label_column": "label_en"},
+        "refs": {"title": "Cross-references",
+                 "description": "References found in provisions and commentary, resolved to "
+                                "provisions of this corpus where the cited text is here.",
+                 "facets": ["from_table", "work", "method"], "columns": REF_COLUMNS},
+        MATRIX_VIEW: {"title": "Comparison matrix",
+                      "description": "One row per code; per jurisdiction how many provisions "
+                                     "carry it, their roles and modalities, and gaps. The "
+                                     "site's home page shows it as a table.",
+                      "columns": matrix_columns(juris)},
+        # Written by the other build stages (annotate/): described here so that
+        # Datasette shows what they are; their modules document them in full.
+        "provision_codes": {"title": "Codes by provision",
+                            "description": "Each provision with the codes it or its "
+                                           "subdivisions carry, and how many units carry each."},
+        "backlinks": {"title": "Backlinks",
+                      "description": "Resolved references by cited provision: who cites what."},
+        "unresolved_by_work": {"title": "Unresolved references",
+                               "description": "References the build could not resolve, by "
+                                              "cited work and reason."},
+        "citations": {"title": "Scholarly citations",
+                      "description": "Author-date citations in the scholarship, resolved to "
+                                     "the source's reference list where possible."},
+        "stance": {"title": "Stance of scholarly sentences",
+                   "description": "Each scholarly sentence as description, critique or proposal, "
+                                  "with the cue that decided it and the codes it concerns."},
+        "proposals": {"title": "Reform proposals",
+                      "description": "Every reform proposal in the scholarship, with its source "
+                                     "and citation (codes: proposal_codes; the provisions it "
+                                     "would change: proposal_targets)."},
+        "annotations": {"title": "Human annotations",
+                        "description": "Every human annotation, re-anchored to the provisions "
+                                       "of this build (anchor_status says how)."},
+        "annotation_verdicts": {"title": "Human verdicts",
+                                "description": "The standing human decision per provision "
+                                               "and code."},
+        "annotation_orphans": {"title": "Orphaned annotations",
+                               "description": "Annotations that could not be re-attached, with "
+                                              "the reason and the closest candidate."},
+        "tag_decisions": {"title": "Tags with their review",
+                          "description": "Every automatic and human tag with its decision "
+                                         "(auto, confirmed, corrected, added, rejected)."},
+        "effective_tags": {"title": "Effective tags",
+                           "description": "The tags after human review, rejected ones "
+                                          "dropped: what the comparison reads."},
+        # Internal: the build's bookkeeping and the search indexes.
+        "builds": {"hidden": True},
+        "build_log": {"hidden": True},
+        "provisions_fts": {"hidden": True},
+        "commentary_fts": {"hidden": True},
+    }
     return {
         "title": "plea-corpus",
         "description_html": (
-            "Plea negotiation law of China, the United States, Germany and Taiwan, and the "
-            "scholarship on it: every provision as a citable row. Search works in Chinese "
-            "(including one- and two-character words such as 协商, 认罪), English and German."),
-        "license": "Source texts: see each source's licence (official texts are public domain; "
-                   "the Meng 2023 article is CC BY 4.0)",
-        "source": "Sources and provenance: the sources table",
+            "Plea negotiation law of China (认罪认罚从宽), the United States (FRCrP Rule 11, "
+            "U.S.S.G.), Germany (StPO § 257c) and Taiwan (協商程序), and the scholarship on it: "
+            "every provision as a citable row. <a href=\"/\">The comparison matrix</a> compares "
+            "them code by code; <a href=\"/search\">search</a> works in Chinese (including one- "
+            "and two-character words such as 协商, 认罪), English and German."),
+        "license": LICENCE,
+        "source": SOURCE_NOTE,
         "databases": {
             name: {
                 "title": "Provision store",
-                "tables": {
-                    "provisions": {
-                        "title": "Provisions",
-                        "description": "Every article, paragraph, item, rule subdivision, § Absatz and "
-                                       "scholarly paragraph, with its containers (编/章/节, Titles, Parts).",
-                        "fts_table": "provisions_fts",
-                        "fts_pk": "rowid",
-                        "facets": ["jurisdiction", "source_kind", "source_id", "level"],
-                        "sort": "position",
-                        "label_column": "citation",
-                        "columns": PROVISION_COLUMNS,
-                    },
-                    "sources": {
-                        "title": "Sources",
-                        "description": "Each source text: provenance, version, checksum, licence, what "
-                                       "it contributed, and the texts still missing from the corpus.",
-                        "facets": ["jurisdiction", "kind", "status"],
-                        "label_column": "title",
-                    },
-                    "commentary": {
-                        "title": "Commentary",
-                        "description": "Notes attached to provisions: Advisory Committee notes to the "
-                                       "Federal Rules, guideline commentary, editorial notes.",
-                        "fts_table": "commentary_fts",
-                        "fts_pk": "rowid",
-                        "facets": ["source_id", "level"],
-                    },
-                    "bibliography": {"title": "Bibliography",
-                                     "description": "Reference lists of the scholarly sources."},
-                    "alignments": {"title": "Alignments",
-                                   "description": "Provisions paired with their translations "
-                                                  "(Taiwan Code of Criminal Procedure, zh ↔ en)."},
-                    "fidelity": {"title": "Fidelity",
-                                 "description": "Per file: characters in the source body vs. in the "
-                                                "parsed provisions, and any residue."},
-                    "builds": {"hidden": True},
-                    "build_log": {"title": "Build log"},
-                    "provisions_fts": {"hidden": True},
-                    "commentary_fts": {"hidden": True},
-                },
-                "queries": {
-                    "search": {
-                        "title": "Search provisions and scholarship",
-                        "description": "Any language; Chinese words of any length.",
-                        "sql": ("select p.citation, p.source_id, p.jurisdiction, p.text, p.id "
-                                "from provisions_fts join provisions p on p.rowid = provisions_fts.rowid "
-                                "where provisions_fts match plea_fts_query(:q) "
-                                "order by p.jurisdiction, p.source_id, p.position limit 200"),
-                    },
-                    "coverage": {
-                        "title": "Coverage of the corpus",
-                        "sql": ("select id, title, jurisdiction, kind, status, provisions, articles, "
-                                "fidelity_ok, counts_ok from sources order by jurisdiction, id"),
-                    },
-                },
+                "description": "The tables behind the comparison view. Read-only.",
+                "license": LICENCE,
+                "source": SOURCE_NOTE,
+                "source_url": f"/{name}/sources",
+                "tables": tables,
+                "queries": stored_queries(names, juris),
             }
         },
     }

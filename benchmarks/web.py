@@ -1,0 +1,95 @@
+"""Web view response times on the full corpus: median and 95th percentile per page.
+
+    .venv/bin/python benchmarks/web.py [--db PATH] [--repeat N]
+
+Serves the database with `plea serve` (immutable Datasette with the project's
+plugin, exactly as users run it) and times repeated GET requests from this
+machine, so the figures are server time plus a local round trip (well under a
+millisecond). Build the database first: `plea build --db PATH` (default
+data/plea.db). Figures depend on the machine; compare ratios.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAGES = [
+    ("matrix (home page)", "/"),
+    ("code page subjects.defense_counsel", "/code/subjects.defense_counsel"),
+    ("code page, CN column only", "/code/subjects.defense_counsel?jurisdiction=CN"),
+    ("provision Fed. R. Crim. P. 11(c)(1)", "/provision/us-frcrp:rule_11__subsec_c__para_1"),
+    ("provision CPL art. 174", "/provision/cn-cpl-2018:art_174"),
+    ("provision Rule 11, whole (20 notes)", "/provision/us-frcrp:rule_11"),
+    ("search 协商", "/search?q=" + urllib.parse.quote("协商")),
+    ("search plea agreement", "/search?q=plea+agreement"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as resp:
+        body = resp.read()
+    return time.perf_counter() - t0, len(body)
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, default=ROOT / "data" / "plea.db")
+    ap.add_argument("--repeat", type=int, default=50, help="timed requests per page")
+    args = ap.parse_args()
+    if not args.db.is_file():
+        sys.exit(f"no database at {args.db}: run `plea build --db {args.db}` first")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "plea.cli", "serve", "--db", str(args.db),
+                               "--port", str(port)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get(base + "/-/versions.json")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    sys.exit("plea serve did not start")
+                time.sleep(0.2)
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+              f"Python {platform.python_version()}; {args.db} "
+              f"({args.db.stat().st_size / 1e6:.0f} MB); {args.repeat} requests per page")
+        print(f"{'page':40} {'first':>8} {'median':>8} {'p95':>8} {'size':>8}")
+        for label, path in PAGES:
+            first, size = get(base + path)
+            times = [get(base + path)[0] for _ in range(args.repeat)]
+            print(f"{label:40} {first * 1000:7.1f}ms {statistics.median(times) * 1000:7.1f}ms "
+                  f"{percentile(times, 95) * 1000:7.1f}ms {size / 1000:6.0f}kB")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

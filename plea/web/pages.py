@@ -1,0 +1,483 @@
+"""From query rows to what each template shows: grouping, highlights, links.
+
+Everything here returns plain data (strings, lists, dicts), never HTML: the
+templates escape every string, and highlighted text goes through the escaping
+filters of markup.py.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from datasette.utils import tilde_encode
+
+from corpus.search import fold, fts_query
+
+from . import queries as q
+from .highlight import query_terms, segments, snippet
+from .langs import lang_tag
+from .matrix import (DIMENSIONS, JURISDICTION_NAMES, MODALITY_ORDER, ROLE_ORDER, SCHOLARSHIP,
+                     jurisdictions, split_list)
+
+SEARCH_PAGE_SIZE = 30
+CODE_COLUMN_LIMIT = 60   # provisions per jurisdiction column before "show all"
+MAX_BACKLINKS = 60       # citing units listed on a provision page; the rest via what_cites
+
+
+@dataclass(frozen=True)
+class Links:
+    """URLs of the project's pages, under Datasette's base_url."""
+    prefix: str = "/"
+    database: str = "plea"
+
+    def _url(self, path: str, params: dict | None = None) -> str:
+        clean = {k: v for k, v in (params or {}).items() if v not in (None, "", False)}
+        return self.prefix.rstrip("/") + path + ("?" + urlencode(clean) if clean else "")
+
+    def home(self) -> str:
+        return self._url("/")
+
+    def code(self, code: str, **params) -> str:
+        return self._url("/code/" + quote(code, safe=""), params)
+
+    def provision(self, pid: str, anchor: str = "") -> str:
+        return self._url("/provision/" + quote(pid, safe=":")) + (f"#{anchor}" if anchor else "")
+
+    def search(self, **params) -> str:
+        return self._url("/search", params)
+
+    def table(self, table: str, fmt: str = "", **params) -> str:
+        return self._url(f"/{quote(self.database)}/{quote(table)}{fmt}", params)
+
+    def row(self, table: str, pk: str) -> str:
+        return self._url(f"/{quote(self.database)}/{quote(table)}/{tilde_encode(pk)}")
+
+
+def column_label(key: str) -> dict[str, str]:
+    if key == SCHOLARSHIP:
+        return {"key": key, "name": "Scholarship", "name_zh": "学术文献"}
+    en, zh = JURISDICTION_NAMES.get(key, (key, ""))
+    return {"key": key, "name": en, "name_zh": zh}
+
+
+def dimension_label(dim: str) -> dict[str, str]:
+    en, zh = DIMENSIONS.get(dim, (dim, ""))
+    return {"id": dim, "label_en": en, "label_zh": zh}
+
+
+def _labels(conn: sqlite3.Connection, have: set[str]) -> dict[str, dict]:
+    return {r["code"]: r for r in q.taxonomy(conn)} if "taxonomy" in have else {}
+
+
+def _lang(row: dict) -> str | None:
+    return lang_tag(row.get("lang"), row.get("source_language"), row.get("jurisdiction"))
+
+
+# -- highlighted text ------------------------------------------------------------
+def tag_title(tag: dict, labels: dict[str, dict]) -> str:
+    label = labels.get(tag["code"], {})
+    names = " / ".join(x for x in (label.get("label_en"), label.get("label_zh")) if x)
+    facts = " · ".join(f"{k}: {tag[k]}" for k in ("role", "modality", "method", "decision")
+                       if tag.get(k))
+    return f"{tag['code']}" + (f" — {names}" if names else "") + (f"\n{facts}" if facts else "")
+
+
+def ref_title(ref: dict) -> str:
+    try:
+        pin = " ".join(map(str, json.loads(ref.get("pinpoint") or "[]")))
+    except (TypeError, ValueError):
+        pin = str(ref.get("pinpoint") or "")
+    target = ref.get("to_citation") or " ".join(x for x in (ref.get("work"), pin) if x)
+    if ref.get("to_id"):
+        return f"→ {target}"
+    if ref.get("status") == "work":   # the references stage: the work as a whole, no pinpoint
+        return f"→ {target} (the work as a whole)"
+    why = ref.get("reason")
+    return f"→ {target or 'unknown work'} (not resolved{': ' + why if why else ''})"
+
+
+def pieces(text: str | None, tags=(), refs=(), labels: dict | None = None,
+           links: Links | None = None) -> list[dict]:
+    """Text cut into pieces, each with the tags (class, title) and reference (link)
+    covering it; markup.text_html wraps them in <mark>/<a>, escaping everything."""
+    labels = labels or {}
+    spans = ([{**t, "_kind": "tag"} for t in tags]
+             + [{**r, "_kind": "ref"} for r in refs])
+    out = []
+    for seg in segments(text or "", spans):
+        piece: dict[str, Any] = {"text": seg.text}
+        tag_spans = [s for s in seg.spans if s["_kind"] == "tag"]
+        if tag_spans:
+            dims = list(OrderedDict.fromkeys(s.get("dimension") or s["code"].split(".")[0]
+                                             for s in tag_spans))
+            rejected = all(s.get("decision") == "rejected" for s in tag_spans)
+            piece["cls"] = " ".join(["tag", *(f"d-{d}" for d in dims)]
+                                    + (["multi"] if len(tag_spans) > 1 else [])
+                                    + (["rejected"] if rejected else []))
+            piece["title"] = "\n".join(tag_title(s, labels) for s in tag_spans)
+            piece["codes"] = " ".join(OrderedDict.fromkeys(s["code"] for s in tag_spans))
+        ref = next((s for s in seg.spans if s["_kind"] == "ref"), None)
+        if ref:
+            piece["ref_title"] = ref_title(ref)
+            if ref.get("to_id") and links:
+                piece["href"] = links.provision(ref["to_id"])
+        out.append(piece)
+    return out
+
+
+def _as_span(row: dict) -> dict:
+    return {**row, "start": row.get("start", row.get("tag_start")),
+            "end": row.get("end", row.get("tag_end"))}
+
+
+# -- the matrix ------------------------------------------------------------------
+def matrix_page(conn: sqlite3.Connection, links: Links) -> dict:
+    have = q.tables(conn)
+    juris = jurisdictions(conn)
+    sizes = q.jurisdiction_sizes(conn)
+    columns = [{**column_label(j), "provisions": sizes.get(j, 0)} for j in juris]
+    scholarship = {**column_label(SCHOLARSHIP), "provisions": sizes.get(SCHOLARSHIP, 0)}
+    count = q.tag_count(conn) if "tags" in have else 0
+    # The annotations stage creates an empty tags table when the tagger did not run.
+    has_tags, has_taxonomy = count > 0, "taxonomy" in have
+    if has_tags and has_taxonomy:
+        found = q.matrix_rows(conn, juris, use_view="comparison_matrix" in have)
+    elif has_taxonomy:
+        found = q.taxonomy(conn)
+    else:
+        found = []
+    dims: OrderedDict[str, dict] = OrderedDict()
+    for r in found:
+        dim = dims.setdefault(r["dimension"], {**dimension_label(r["dimension"]), "codes": []})
+        dim["codes"].append({
+            "code": r["code"], "label_en": r.get("label_en"), "label_zh": r.get("label_zh"),
+            "definition": r.get("definition"), "href": links.code(r["code"]),
+            "cells": [_cell(r, j, links, has_tags) for j in juris],
+            "scholarship": _cell(r, SCHOLARSHIP, links, has_tags),
+        })
+    return {
+        "columns": columns, "scholarship": scholarship, "dimensions": list(dims.values()),
+        "has_tags": has_tags, "has_taxonomy": has_taxonomy,
+        "tag_count": count,
+        "export": ({"csv": links.table("comparison_matrix", ".csv", _size="max"),
+                    "json": links.table("comparison_matrix", ".json", _shape="array"),
+                    "table": links.table("comparison_matrix")}
+                   if has_tags and has_taxonomy else None),
+        "database_url": links.table("").rstrip("/"),
+    }
+
+
+def _cell(row: dict, col: str, links: Links, has_tags: bool) -> dict:
+    k = col.lower()
+    count = row.get(f"{k}_provisions")
+    if count is None or not has_tags:
+        return {"key": col, "count": None}
+    return {
+        "key": col, "count": count, "gap": count == 0,
+        "roles": split_list(row.get(f"{k}_roles"), ROLE_ORDER),
+        "modalities": split_list(row.get(f"{k}_modalities"), MODALITY_ORDER),
+        "proposed_by": split_list(row.get(f"{k}_proposed_by")),
+        "href": links.code(row["code"], jurisdiction=col),
+    }
+
+
+# -- a code ----------------------------------------------------------------------
+def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], links: Links,
+              show_all: bool = False) -> dict | None:
+    have = q.tables(conn)
+    labels = _labels(conn, have)
+    info = labels.get(code)
+    if "tags" not in have:
+        if info is None:
+            return None
+        return {"info": info, "code": code, "has_tags": False, "columns": [],
+                "scholarship": None, "filters": filters, "facets": {}, **_code_nav(info)}
+    found = q.code_tags(conn, code, **filters)
+    facets = q.code_facets(conn, code, filters.get("jurisdiction"))
+    if info is None and not facets["sources"] and not q.code_facets(conn, code)["sources"]:
+        return None
+    info = info or {"code": code, "dimension": code.split(".")[0]}
+    units: OrderedDict[str, dict] = OrderedDict()
+    for r in found:
+        unit = units.get(r["id"])
+        if unit is None:
+            col = SCHOLARSHIP if r["source_kind"] == SCHOLARSHIP else r["jurisdiction"]
+            unit = units[r["id"]] = {
+                "id": r["id"], "citation": r["citation"] or r["id"], "container": r["container"],
+                "heading": r["heading"], "source": r["source"], "col": col, "lang": _lang(r),
+                "href": links.provision(r["id"]), "text": r["text"], "spans": [],
+                "roles": [], "modalities": [], "methods": []}
+        unit["spans"].append(_as_span(r))
+        for key, many in (("role", "roles"), ("modality", "modalities"), ("method", "methods")):
+            if r.get(key) and r[key] not in unit[many]:
+                unit[many].append(r[key])
+    for unit in units.values():
+        unit["pieces"] = pieces(unit.pop("text"), unit.pop("spans"), labels=labels)
+    # Translations are not columns of their own; show them under their original.
+    pairs = q.alignments_of(conn, list(units)) if "alignments" in have else {}
+    translated = q.provisions_by_id(conn, pairs.values())
+    for pid, other_id in pairs.items():
+        other = translated.get(other_id)
+        if other and pid in units:
+            units[pid]["translation"] = {"href": links.provision(other["id"]),
+                                         "citation": other["citation"], "lang": _lang(other),
+                                         "text": other["text"]}
+    wanted = filters.get("jurisdiction")
+    juris = [j for j in jurisdictions(conn) if not wanted or j == wanted]
+    columns = []
+    for j in juris:
+        mine = [u for u in units.values() if u["col"] == j]
+        columns.append({**column_label(j), "total": len(mine),
+                        "units": mine if show_all else mine[:CODE_COLUMN_LIMIT]})
+    scholarly = [u for u in units.values() if u["col"] == SCHOLARSHIP]
+    show_scholarship = not wanted or wanted == SCHOLARSHIP
+    facet_links = {
+        "sources": [{**f, "href": links.code(code, **{**filters, "source": f["value"]}),
+                     "selected": filters.get("source") == f["value"]}
+                    for f in facets["sources"]],
+        "modalities": [{**f, "href": links.code(code, **{**filters, "modality": f["value"]}),
+                        "selected": filters.get("modality") == f["value"]}
+                       for f in sorted(facets["modalities"], key=lambda f: _rank(
+                           f["value"], MODALITY_ORDER))],
+    }
+    return {
+        "info": info, "code": code, "has_tags": True, "columns": columns,
+        "scholarship": ({"units": scholarly, "total": len(scholarly)}
+                        if show_scholarship else None),
+        "filters": filters, "facets": facet_links, "show_all": show_all,
+        "all_url": links.code(code, **filters, all=1),
+        "clear_url": links.code(code),
+        "remove": {k: links.code(code, **{**filters, k: None}) for k in filters},
+        **_code_nav(info),
+    }
+
+
+def _code_nav(info: dict) -> dict:
+    return {"dimension": dimension_label(info.get("dimension") or info["code"].split(".")[0])}
+
+
+def _rank(value: str, order: tuple[str, ...]) -> int:
+    return order.index(value) if value in order else len(order)
+
+
+# -- a provision -----------------------------------------------------------------
+def provision_page(conn: sqlite3.Connection, pid: str, links: Links) -> dict | None:
+    row = q.provision(conn, pid)
+    if row is None:
+        return None
+    have = q.tables(conn)
+    labels = _labels(conn, have)
+    crumbs = q.ancestors(conn, pid)
+    is_container = row["kind"] == "container"
+    units = [] if is_container else q.descendants(conn, pid)
+    ids = [u["id"] for u in units] or [pid]
+    tags = q.tags_of(conn, ids, decisions=True) if "tags" in have else []
+    refs = q.refs_from(conn, "provisions", ids) if "refs" in have else []
+    notes = q.commentary_of(conn, ids) if "commentary" in have and not is_container else []
+    note_refs = (q.refs_from(conn, "commentary", [n["id"] for n in notes])
+                 if notes and "refs" in have else [])
+    pairs = q.alignments_of(conn, ids) if "alignments" in have else {}
+    translated = q.provisions_by_id(conn, pairs.values())
+    translated_tags = q.tags_of(conn, list(translated)) if "tags" in have else []
+    by_unit = _group(tags, "provision_id")
+    refs_by_unit = _group([r for r in refs if _field(r) == "text"], "from_id")
+    wrapup_refs = _group([r for r in refs if _field(r) == "wrapup"], "from_id")
+    tr_tags = _group(translated_tags, "provision_id")
+    shown_units = []
+    for item in _with_wrapups(units, row.get("depth") or 0):
+        u = item["unit"]
+        if item["wrapup"]:
+            shown_units.append({"wrapup": True, "lang": _lang(u), "depth": item["depth"],
+                                "pieces": pieces(u["wrapup"], refs=wrapup_refs.get(u["id"], []),
+                                                 links=links)})
+            continue
+        other = translated.get(pairs.get(u["id"], ""))
+        shown_units.append({
+            "id": u["id"], "num": u["num"], "heading": u["heading"], "citation": u["citation"],
+            "depth": item["depth"], "lang": _lang(u), "href": links.provision(u["id"]),
+            "pieces": pieces(u["text"], by_unit.get(u["id"], []), refs_by_unit.get(u["id"], []),
+                             labels, links),
+            "translation": ({"id": other["id"], "lang": _lang(other), "num": other["num"],
+                             "heading": other["heading"], "href": links.provision(other["id"]),
+                             "pieces": pieces(other["text"], tr_tags.get(other["id"], []),
+                                              labels=labels)} if other else None),
+        })
+    note_refs_by = _group(note_refs, "from_id")
+    anc_notes = (q.commentary_counts(conn, [c["id"] for c in crumbs])
+                 if "commentary" in have else {})
+    back = _citing_units(q.backlinks(conn, ids) if "refs" in have else [], links)
+    dims_present = list(OrderedDict.fromkeys(t["dimension"] or t["code"].split(".")[0]
+                                             for t in tags))
+    return {
+        "row": row, "lang": _lang(row), "is_container": is_container,
+        "breadcrumb": [{**c, "href": links.provision(c["id"])} for c in crumbs],
+        "neighbours": {k: ({**v, "href": links.provision(v["id"])} if v else None)
+                       for k, v in q.neighbours(conn, row).items()},
+        "children": ([{**c, "href": links.provision(c["id"])} for c in q.children(conn, pid)]
+                     if is_container else []),
+        "units": shown_units,
+        "has_translation": any(u.get("translation") for u in shown_units),
+        "translation_source": next((translated[t]["source"] for t in translated), None),
+        "tags": [{**t, "citation": _citation_of(units, t["provision_id"]),
+                  "label": labels.get(t["code"], {}), "href": links.code(t["code"])}
+                 for t in tags],
+        "legend": [dimension_label(d) for d in (dims_present or DIMENSIONS)],
+        "refs": [{**r, "title": ref_title(r),
+                  "href": links.provision(r["to_id"]) if r["to_id"] else None} for r in refs],
+        "backlinks": back[:MAX_BACKLINKS], "backlinks_total": len(back),
+        "backlinks_all": links.table("what_cites", provision_id=pid),
+        "commentary": [{**n, "pieces": pieces(n["text"], refs=[
+                            r for r in note_refs_by.get(n["id"], []) if _field(r) == "text"],
+                                              links=links)} for n in notes],
+        "ancestor_commentary": [{"id": c["id"], "citation": c["citation"], "n": anc_notes[c["id"]],
+                                 "href": links.provision(c["id"], "commentary")}
+                                for c in crumbs if anc_notes.get(c["id"])],
+        "has_tags_table": "tags" in have, "has_refs_table": "refs" in have,
+        "row_url": links.row("provisions", pid),
+    }
+
+
+def _citing_units(refs: list[dict], links: Links) -> list[dict]:
+    """Backlinks, one per citing unit (a note may cite the rule twenty times)."""
+    units: OrderedDict[tuple, dict] = OrderedDict()
+    for r in refs:
+        anchor = "commentary" if r["from_table"] == "commentary" else ""
+        unit = units.setdefault((r["from_table"], r["from_id"]), {
+            **r, "texts": [],
+            "href": links.provision(r["page_id"], anchor) if r["page_id"] else None,
+            "is_scholarship": r["origin"] == SCHOLARSHIP})
+        if r["text"] not in unit["texts"]:
+            unit["texts"].append(r["text"])
+    return list(units.values())
+
+
+def _field(ref: dict) -> str:
+    return ref.get("field") or "text"
+
+
+def _label(row: dict) -> str:
+    """How to name a unit: its citation, or for a container its number and heading."""
+    return (row.get("citation")
+            or " ".join(x for x in (row.get("num"), row.get("heading")) if x) or row["id"])
+
+
+def _group(found: list[dict], key: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in found:
+        out.setdefault(r[key], []).append(r)
+    return out
+
+
+def _citation_of(units: list[dict], pid: str) -> str:
+    return next((u["citation"] for u in units if u["id"] == pid), pid)
+
+
+def _with_wrapups(units: list[dict], base_depth: int):
+    """Units in reading order, each unit's wrap-up text after its subdivisions."""
+    open_units: list[dict] = []
+    for u in units:
+        depth = u.get("depth") or 0
+        while open_units and (open_units[-1].get("depth") or 0) >= depth:
+            yield from _close(open_units.pop(), base_depth)
+        yield {"unit": u, "wrapup": False, "depth": depth - base_depth}
+        open_units.append(u)
+    while open_units:
+        yield from _close(open_units.pop(), base_depth)
+
+
+def _close(u: dict, base_depth: int):
+    if u.get("wrapup"):
+        yield {"unit": u, "wrapup": True, "depth": (u.get("depth") or 0) - base_depth}
+
+
+# -- search ----------------------------------------------------------------------
+FACETS = ("jurisdiction", "source", "dimension", "code")
+
+
+def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], page: int,
+                links: Links) -> dict:
+    have = q.tables(conn)
+    labels = _labels(conn, have)
+    base = {"query": query, "filters": filters, "results": [], "total": 0, "facets": [],
+            "codes": _matching_codes(labels, query, links), "error": None, "pages": None,
+            "commentary": None, "offset": 0}
+    match = fts_query(query) if query.strip() else ""
+    if not match:
+        return base
+    offset = (page - 1) * SEARCH_PAGE_SIZE
+    try:
+        found = q.search(conn, match, filters, have_tags="tags" in have,
+                         limit=SEARCH_PAGE_SIZE, offset=offset)
+        n_notes = q.commentary_matches(conn, match) if "commentary_fts" in have else 0
+    except sqlite3.OperationalError as exc:   # e.g. a query FTS5 cannot parse
+        return {**base, "error": str(exc)}
+    terms = query_terms(query)
+    carried = (q.tags_for_results(conn, [r["id"] for r in found["results"]])
+               if "tags" in have else {})
+    results = []
+    for r in found["results"]:
+        body = r["text"] or r["wrapup"] or ""
+        results.append({
+            "id": r["id"], "citation": _label(r), "href": links.provision(r["id"]),
+            "heading": snippet(r["heading"], terms, 400) if r["heading"] else [],
+            "snippet": snippet(body, terms), "lang": _lang(r), "source": r["source"],
+            "container": r["container"],
+            "col": SCHOLARSHIP if r["source_kind"] == SCHOLARSHIP else r["jurisdiction"],
+            "codes": [{"code": c, "href": links.code(c)} for c in carried.get(r["id"], [])],
+        })
+    pages = -(-found["total"] // SEARCH_PAGE_SIZE)
+    return {
+        **base, "results": results, "total": found["total"], "offset": offset,
+        "facets": _facets(found["facets"], labels, query, filters, links),
+        "pages": {"page": page, "count": pages,
+                  "previous": links.search(q=query, **filters, page=page - 1) if page > 1 else None,
+                  "next": links.search(q=query, **filters, page=page + 1) if page < pages else None},
+        "commentary": ({"n": n_notes, "href": links.table("commentary", _search=query)}
+                       if n_notes else None),
+    }
+
+
+def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[str, str],
+            links: Links) -> list[dict]:
+    out = []
+    for name in FACETS:
+        values = raw.get(name)
+        if not values:
+            continue
+        items = []
+        for v in values:
+            value = v["value"]
+            if value is None:
+                continue
+            if name == "jurisdiction":
+                label = column_label(value)["name"]
+            elif name == "dimension":
+                label = dimension_label(value)["label_en"]
+            elif name == "code":
+                label = labels.get(value, {}).get("label_en") or value
+            else:
+                label = v.get("label") or value
+            selected = filters.get(name) == value
+            params = {**filters, name: None if selected else value}
+            items.append({"value": value, "label": label, "n": v["n"], "selected": selected,
+                          "href": links.search(q=query, **params)})
+        out.append({"name": name, "options": items})
+    return out
+
+
+def _matching_codes(labels: dict[str, dict], query: str, links: Links) -> list[dict]:
+    """Codes whose label or id contains the query, across languages: searching
+    "counsel" or 辩护人 offers the comparison for subjects.defense_counsel."""
+    needle = fold(query.strip().strip('"')).lower()
+    if len(needle) < 2 and not any("\u4e00" <= c <= "\u9fff" for c in needle):
+        return []
+    found = []
+    for code, r in labels.items():
+        hay = " ".join(x or "" for x in (code, r.get("label_en"), r.get("label_zh"))).lower()
+        if needle and needle in hay:
+            found.append({**r, "href": links.code(code)})
+    return found[:8]

@@ -1,0 +1,106 @@
+"""The Datasette plugin of plea-corpus (entry point ``plea = plea.web.plugin``).
+
+A package rather than a module so that Datasette finds its ``templates/`` and
+``static/`` folders (on Python 3.11 ``importlib.resources`` only looks inside
+packages).
+
+* Chinese-aware search on every connection: Datasette's table search runs
+  ``… MATCH escape_fts(:search)``; registering our own ``escape_fts`` after
+  Datasette's (``trylast``) turns a query such as 协商 into the single-character
+  phrase the index is built for (see corpus.search), and leaves English and
+  German queries as Datasette would have them.
+* The comparison view's pages (routes.py): the matrix as the home page, code
+  pages, provision pages and search.
+* ``lang`` attributes on Chinese and German cells in Datasette's own tables.
+"""
+from __future__ import annotations
+
+import re
+
+from datasette import hookimpl
+from markupsafe import Markup
+
+from corpus.search import fts_query, index_text
+
+from ..langs import guess_lang, lang_tag
+from ..markup import FILTERS
+from ..routes import ROUTES
+
+# source id → language (zh-Hans / zh-Hant / de / en), per database, read at startup:
+# render_cell is synchronous and runs for every cell, so it must not query.
+_SOURCE_LANGUAGE: dict[str, dict[str, str]] = {}
+_TEXT_COLUMNS = {"text", "heading", "wrapup", "citation", "container", "title", "label_zh",
+                 "evidence", "definition", "short_title", "num", "citing"}
+_ID_COLUMNS = {"id", "provision_id", "to_id", "page_id"}
+_PROVISION_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*:[A-Za-z0-9_.-]+$")
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+    conn.create_function("plea_fts_query", 1, fts_query, deterministic=True)
+    conn.create_function("plea_index_text", 1, index_text, deterministic=True)
+
+
+@hookimpl
+def register_routes(datasette):
+    return ROUTES
+
+
+@hookimpl
+def prepare_jinja2_environment(env):
+    env.filters.update(FILTERS)
+
+
+@hookimpl
+def startup(datasette):
+    async def load_languages():
+        for name, db in datasette.databases.items():
+            if name != "_internal" and await db.table_exists("sources"):
+                found = await db.execute("SELECT id, language FROM sources")
+                _SOURCE_LANGUAGE[name] = {r[0]: r[1] for r in found if r[1]}
+    return load_languages
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return [datasette.urls.static_plugins("plea-corpus", "plea.css")]
+
+
+@hookimpl
+def menu_links(datasette):
+    return [{"href": datasette.urls.path("/"), "label": "Comparison matrix"},
+            {"href": datasette.urls.path("/search"), "label": "Search provisions and scholarship"}]
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if not isinstance(value, str) or not value:
+        return None
+    if table is None and column in _ID_COLUMNS and _PROVISION_ID.match(value):
+        # Stored queries return provision ids: link them to the provision page.
+        href = datasette.urls.path("/provision/" + value)
+        return Markup('<a href="{}">{}</a>').format(href, value)
+    if column not in _TEXT_COLUMNS:
+        return None
+    tag = _cell_lang(row, value, database)
+    if not tag or tag == "en":
+        return None   # Datasette's own rendering (which escapes) is right for English
+    limit = datasette.setting("truncate_cells_html")
+    shown = value if not limit or len(value) <= limit else value[:limit] + "…"
+    # Markup.format escapes its arguments: the source text stays text.
+    return Markup('<span lang="{}">{}</span>').format(tag, shown)
+
+
+def _cell_lang(row, value: str, database: str) -> str | None:
+    keys = set(row.keys()) if hasattr(row, "keys") else set()
+    if "lang" in keys and row["lang"]:
+        languages = _SOURCE_LANGUAGE.get(database, {})
+        source = row["source_id"] if "source_id" in keys else None
+        if isinstance(source, dict):   # a table page expands foreign keys to {value, label}
+            source = source.get("value")
+        jurisdiction = row["jurisdiction"] if "jurisdiction" in keys else None
+        return lang_tag(row["lang"], languages.get(source), jurisdiction)
+    if "language" in keys and row["language"]:   # the sources table: titles as printed
+        return row["language"]
+    return guess_lang(value)

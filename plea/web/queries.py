@@ -1,0 +1,329 @@
+"""The SQL behind the web view's pages: plain functions over a sqlite3 connection.
+
+Each function returns rows as dicts and nothing else, so it can be read next to
+the table layout (corpus/store.py; the tags, taxonomy and refs stages) and
+tested without a server. `tags`, `taxonomy`, `refs` come from later build
+stages: callers check :func:`tables` first and every page works without them.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Any, Iterable, Sequence
+
+from .matrix import SCHOLARSHIP, matrix_sql
+
+Row = dict[str, Any]
+PROVISION_FIELDS = ("p.id, p.source_id, p.jurisdiction, p.source_kind, p.level, p.kind, "
+                    "p.num, p.heading, p.text, p.wrapup, p.lang, p.citation, p.container, "
+                    "p.position, p.depth, p.parent_id, coalesce(s.short_title, s.id) AS source, "
+                    "s.language AS source_language")
+MAX_UNITS = 600   # descendants shown on one provision page (a whole Rule 11 is ~60)
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: Sequence | dict = ()) -> list[Row]:
+    cur = conn.execute(sql, params)
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def one(conn: sqlite3.Connection, sql: str, params: Sequence | dict = ()) -> Row | None:
+    found = rows(conn, sql, params)
+    return found[0] if found else None
+
+
+def tables(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+
+
+def tag_table(conn: sqlite3.Connection) -> str:
+    """Where the tags are: `effective_tags` (the tagger's output after human
+    verdicts — rejections dropped, corrections and additions applied) when the
+    annotations stage made it, else `tags`. Same columns either way."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'effective_tags'").fetchone()
+    return "effective_tags" if found else "tags"
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+# -- codebook and matrix -------------------------------------------------------
+def taxonomy(conn: sqlite3.Connection) -> list[Row]:
+    return rows(conn, "SELECT code, dimension, label_en, label_zh, definition FROM taxonomy "
+                      "ORDER BY rowid")
+
+
+def jurisdiction_sizes(conn: sqlite3.Connection) -> dict[str, int]:
+    """Provisions per column of the matrix, from the sources table (small)."""
+    found = rows(conn, f"""
+        SELECT CASE WHEN kind = '{SCHOLARSHIP}' THEN '{SCHOLARSHIP}' ELSE jurisdiction END AS col,
+               sum(coalesce(provisions, 0)) AS n
+        FROM sources WHERE coalesce(status, 'present') = 'present' AND translation_of IS NULL
+        GROUP BY 1""")
+    return {r["col"]: r["n"] for r in found}
+
+
+def matrix_rows(conn: sqlite3.Connection, juris: list[str], *, use_view: bool) -> list[Row]:
+    if use_view:   # the build's own copy of the same statement
+        return rows(conn, "SELECT * FROM comparison_matrix")
+    return rows(conn, matrix_sql(juris, tag_table(conn)))
+
+
+def tag_count(conn: sqlite3.Connection) -> int:
+    return conn.execute(f"SELECT count(*) FROM {tag_table(conn)}").fetchone()[0]
+
+
+# -- code page -------------------------------------------------------------------
+def code_tags(conn: sqlite3.Connection, code: str, *, jurisdiction: str | None = None,
+              source: str | None = None, modality: str | None = None) -> list[Row]:
+    """Every tag with ``code`` on an original text (not a translation), with its
+    provision; filters narrow the provisions."""
+    tags = tag_table(conn)
+    where, params = ["g.code = ?", "s.translation_of IS NULL"], [code]
+    if jurisdiction == SCHOLARSHIP:
+        where.append(f"p.source_kind = '{SCHOLARSHIP}'")
+    elif jurisdiction:
+        where.append(f"p.jurisdiction = ? AND p.source_kind != '{SCHOLARSHIP}'")
+        params.append(jurisdiction)
+    if source:
+        where.append("p.source_id = ?")
+        params.append(source)
+    if modality:
+        where.append(f"g.provision_id IN (SELECT provision_id FROM {tags} WHERE code = ? "
+                     "AND modality = ?)")
+        params += [code, modality]
+    return rows(conn, f"""
+        SELECT {PROVISION_FIELDS}, g.start AS tag_start, g."end" AS tag_end, g.role, g.modality,
+               g.method, g.evidence, g.confidence, g.code, g.dimension
+        FROM {tags} g JOIN provisions p ON p.id = g.provision_id
+        JOIN sources s ON s.id = p.source_id
+        WHERE {' AND '.join(where)}
+        ORDER BY s.rowid, p.position, g.start""", params)
+
+
+def code_facets(conn: sqlite3.Connection, code: str,
+                jurisdiction: str | None = None) -> dict[str, list[Row]]:
+    """What the filters offer: sources and modalities with provisions for ``code``
+    (in one jurisdiction's column when ``jurisdiction`` is given)."""
+    col = (f"CASE WHEN p.source_kind = '{SCHOLARSHIP}' THEN '{SCHOLARSHIP}' "
+           "ELSE p.jurisdiction END")
+    where = f"g.code = ? AND s.translation_of IS NULL AND (? IS NULL OR {col} = ?)"
+    args = [code, jurisdiction, jurisdiction]
+    tags = tag_table(conn)
+    return {
+        "sources": rows(conn, f"""
+            SELECT p.source_id AS value, coalesce(s.short_title, s.id) AS label,
+                   {col} AS col, count(DISTINCT p.id) AS n
+            FROM {tags} g JOIN provisions p ON p.id = g.provision_id
+            JOIN sources s ON s.id = p.source_id
+            WHERE {where} GROUP BY p.source_id ORDER BY min(s.rowid)""", args),
+        "modalities": rows(conn, f"""
+            SELECT g.modality AS value, count(DISTINCT g.provision_id) AS n
+            FROM {tags} g JOIN provisions p ON p.id = g.provision_id
+            JOIN sources s ON s.id = p.source_id
+            WHERE {where} AND g.modality IS NOT NULL GROUP BY 1""", args),
+    }
+
+
+# -- provision page --------------------------------------------------------------
+def provision(conn: sqlite3.Connection, pid: str) -> Row | None:
+    return one(conn, f"""
+        SELECT {PROVISION_FIELDS}, s.title AS source_title, s.url AS source_url,
+               s.licence AS source_licence
+        FROM provisions p JOIN sources s ON s.id = p.source_id WHERE p.id = ?""", [pid])
+
+
+def ancestors(conn: sqlite3.Connection, pid: str) -> list[Row]:
+    """Containers and enclosing provisions, outermost first."""
+    return rows(conn, """
+        WITH RECURSIVE up(id, n) AS (
+            SELECT parent_id, 1 FROM provisions WHERE id = ?
+            UNION ALL
+            SELECT p.parent_id, up.n + 1 FROM provisions p JOIN up ON p.id = up.id
+            WHERE p.parent_id IS NOT NULL AND up.n < 20)
+        SELECT p.id, p.citation, p.num, p.heading, p.kind, p.level
+        FROM up JOIN provisions p ON p.id = up.id ORDER BY up.n DESC""", [pid])
+
+
+def descendants(conn: sqlite3.Connection, pid: str) -> list[Row]:
+    """The provision and everything under it, in reading order."""
+    return rows(conn, f"""
+        WITH RECURSIVE down(id) AS (
+            SELECT ? UNION ALL
+            SELECT p.id FROM provisions p JOIN down ON p.parent_id = down.id)
+        SELECT {PROVISION_FIELDS} FROM down JOIN provisions p ON p.id = down.id
+        JOIN sources s ON s.id = p.source_id
+        ORDER BY p.position LIMIT {MAX_UNITS}""", [pid])
+
+
+def children(conn: sqlite3.Connection, pid: str) -> list[Row]:
+    return rows(conn, """
+        SELECT id, num, heading, citation, kind, level, substr(text, 1, 160) AS text
+        FROM provisions WHERE parent_id = ? ORDER BY position""", [pid])
+
+
+def neighbours(conn: sqlite3.Connection, row: Row) -> dict[str, Row | None]:
+    """The previous and next unit of the same level in the same source."""
+    args = [row["source_id"], row["level"], row["position"]]
+    sql = ("SELECT id, citation, num, heading FROM provisions WHERE source_id = ? AND level = ? "
+           "AND position {} ? ORDER BY position {} LIMIT 1")
+    return {"previous": one(conn, sql.format("<", "DESC"), args),
+            "next": one(conn, sql.format(">", "ASC"), args)}
+
+
+def tags_of(conn: sqlite3.Connection, ids: Sequence[str], *, decisions: bool = False) -> list[Row]:
+    """Tags on the given units. With ``decisions``, every automatic and human tag
+    with its human ``decision`` (rejected ones included) when the annotations
+    stage made `tag_decisions`; else the effective tags."""
+    if not ids:
+        return []
+    source = tag_table(conn)
+    extra = ", NULL AS decision, NULL AS decided_by, NULL AS note"
+    if decisions and conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'tag_decisions'").fetchone():
+        source, extra = "tag_decisions", ", decision, decided_by, note"
+    return rows(conn, f"""
+        SELECT provision_id, code, dimension, start, "end", evidence, role, modality, method,
+               rule_id, confidence{extra} FROM {source}
+        WHERE provision_id IN ({_marks(len(ids))}) ORDER BY provision_id, start""", list(ids))
+
+
+def refs_from(conn: sqlite3.Connection, table: str, ids: Sequence[str]) -> list[Row]:
+    """References made in the given units, with the cited provision's citation.
+    A reference's ``field`` (when the stage records it) says whether its offsets
+    are into ``text`` or ``wrapup``."""
+    if not ids:
+        return []
+    # r.* rather than a column list: the references stage adds columns (field,
+    # status, to_top …) that pages use when present.
+    return rows(conn, f"""
+        SELECT r.*, t.citation AS to_citation
+        FROM refs r LEFT JOIN provisions t ON t.id = r.to_id
+        WHERE r.from_table = ? AND r.from_id IN ({_marks(len(ids))})
+        ORDER BY r.from_id, r.start""", [table, *ids])
+
+
+def backlinks(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Row]:
+    """Who cites these units: provisions (statutes and scholarship) and commentary."""
+    if not ids:
+        return []
+    return rows(conn, f"""
+        SELECT r.from_table, r.from_id, r.text, r.to_id,
+               coalesce(p.citation, c.heading, c.id) AS citing,
+               coalesce(p.source_kind, 'commentary') AS origin,
+               coalesce(p.jurisdiction, cp.jurisdiction) AS jurisdiction,
+               coalesce(p.id, c.provision_id) AS page_id,
+               coalesce(ps.short_title, cs.short_title) AS source
+        FROM refs r
+        LEFT JOIN provisions p ON r.from_table = 'provisions' AND p.id = r.from_id
+        LEFT JOIN sources ps ON ps.id = p.source_id
+        LEFT JOIN commentary c ON r.from_table = 'commentary' AND c.id = r.from_id
+        LEFT JOIN provisions cp ON cp.id = c.provision_id
+        LEFT JOIN sources cs ON cs.id = c.source_id
+        WHERE r.to_id IN ({_marks(len(ids))})
+        ORDER BY origin = '{SCHOLARSHIP}', origin = 'commentary', coalesce(ps.rowid, cs.rowid),
+                 coalesce(p.position, cp.position)""", list(ids))
+
+
+def commentary_of(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Row]:
+    if not ids:
+        return []
+    return rows(conn, f"""
+        SELECT id, provision_id, level, num, heading, text, lang FROM commentary
+        WHERE provision_id IN ({_marks(len(ids))}) ORDER BY source_id, position""", list(ids))
+
+
+def commentary_counts(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, int]:
+    if not ids:
+        return {}
+    found = rows(conn, f"SELECT provision_id, count(*) AS n FROM commentary WHERE provision_id "
+                       f"IN ({_marks(len(ids))}) GROUP BY 1", list(ids))
+    return {r["provision_id"]: r["n"] for r in found}
+
+
+def alignments_of(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, str]:
+    """unit id → the id of its translation (either direction of the pair)."""
+    if not ids:
+        return {}
+    marks = _marks(len(ids))
+    found = rows(conn, f"""
+        SELECT provision_id AS a, target_id AS b FROM alignments WHERE provision_id IN ({marks})
+        UNION ALL
+        SELECT target_id, provision_id FROM alignments WHERE target_id IN ({marks})""",
+                 [*ids, *ids])
+    return {r["a"]: r["b"] for r in found if r["b"]}
+
+
+def provisions_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Row]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    found = rows(conn, f"SELECT {PROVISION_FIELDS} FROM provisions p "
+                       f"JOIN sources s ON s.id = p.source_id WHERE p.id IN ({_marks(len(ids))})",
+                 ids)
+    return {r["id"]: r for r in found}
+
+
+# -- search --------------------------------------------------------------------
+_COL = f"CASE WHEN p.source_kind = '{SCHOLARSHIP}' THEN '{SCHOLARSHIP}' ELSE p.jurisdiction END"
+
+
+def _hits_cte(filters: dict[str, str], tags: str | None) -> tuple[str, list]:
+    where, params = ["provisions_fts MATCH ?"], []
+    if filters.get("jurisdiction"):
+        where.append(f"{_COL} = ?")
+        params.append(filters["jurisdiction"])
+    if filters.get("source"):
+        where.append("p.source_id = ?")
+        params.append(filters["source"])
+    for key in ("dimension", "code"):
+        if filters.get(key) and tags:
+            where.append(f"p.id IN (SELECT provision_id FROM {tags} WHERE {key} = ?)")
+            params.append(filters[key])
+    return (f"""WITH hits AS (
+        SELECT p.rowid AS rid, p.id, p.source_id, {_COL} AS col, f.rank AS rank
+        FROM provisions_fts f JOIN provisions p ON p.rowid = f.rowid
+        WHERE {' AND '.join(where)})""", params)
+
+
+def search(conn: sqlite3.Connection, match: str, filters: dict[str, str], *, have_tags: bool,
+           limit: int, offset: int) -> dict[str, Any]:
+    """Provisions (scholarship included) matching an FTS5 expression, with facets."""
+    tags = tag_table(conn) if have_tags else None
+    cte, params = _hits_cte(filters, tags)
+    args = [match, *params]
+    total = conn.execute(f"{cte} SELECT count(*) FROM hits", args).fetchone()[0]
+    results = rows(conn, f"""{cte}
+        SELECT {PROVISION_FIELDS} FROM hits h JOIN provisions p ON p.rowid = h.rid
+        JOIN sources s ON s.id = p.source_id ORDER BY h.rank LIMIT ? OFFSET ?""",
+                   [*args, limit, offset])
+    facets = {
+        "jurisdiction": rows(conn, f"{cte} SELECT col AS value, count(*) AS n FROM hits "
+                                   "GROUP BY 1 ORDER BY 2 DESC", args),
+        "source": rows(conn, f"""{cte} SELECT h.source_id AS value,
+                                 coalesce(s.short_title, s.id) AS label, count(*) AS n
+                                 FROM hits h JOIN sources s ON s.id = h.source_id
+                                 GROUP BY 1 ORDER BY 3 DESC""", args),
+    }
+    if tags:
+        for key in ("dimension", "code"):
+            facets[key] = rows(conn, f"""{cte} SELECT g.{key} AS value,
+                count(DISTINCT h.id) AS n FROM hits h JOIN {tags} g ON g.provision_id = h.id
+                GROUP BY 1 ORDER BY 2 DESC LIMIT 40""", args)
+    return {"total": total, "results": results, "facets": facets}
+
+
+def commentary_matches(conn: sqlite3.Connection, match: str) -> int:
+    return conn.execute("SELECT count(*) FROM commentary_fts WHERE commentary_fts MATCH ?",
+                        [match]).fetchone()[0]
+
+
+def tags_for_results(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, list[str]]:
+    """The distinct codes each search result carries."""
+    found: dict[str, list[str]] = {}
+    for r in tags_of(conn, ids):
+        codes = found.setdefault(r["provision_id"], [])
+        if r["code"] not in codes:
+            codes.append(r["code"])
+    return found

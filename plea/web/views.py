@@ -1,0 +1,63 @@
+"""What the web view adds to a database at build time: the matrix view and indexes.
+
+Served databases are immutable, so anything the web view needs in the file must
+be written by the build. `plea.pipeline` runs :func:`build_stage` after the
+tagging and reference stages; it is idempotent and skips a table that is not
+there, so it is safe on a database built without those stages.
+"""
+from __future__ import annotations
+
+from .matrix import jurisdictions, matrix_sql
+
+MATRIX_VIEW = "comparison_matrix"
+
+# The lookups the pages make: by code and by provision for tags, both ends of a
+# reference. Without them each page scans the whole tags / refs table.
+INDEXES = {
+    "tags": (("code",), ("provision_id",)),
+    "refs": (("to_id",), ("from_id",)),
+}
+
+
+def _leading_columns(db, table: str) -> set[str]:
+    """First column of every index the table already has (from any stage)."""
+    found = set()
+    for index in db.execute(f"PRAGMA index_list([{table}])").fetchall():
+        cols = db.execute(f"PRAGMA index_info([{index[1]}])").fetchall()
+        if cols:
+            found.add(cols[0][2])
+    return found
+
+
+def install(db) -> list[str]:
+    """Create missing indexes and the `comparison_matrix` view; return what was made.
+
+    ``db`` is a sqlite3 connection or a sqlite_utils Database (both ``execute``).
+    """
+    tables = {r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    made = []
+    for table, indexes in INDEXES.items():
+        if table not in tables:
+            continue
+        have = _leading_columns(db, table)
+        for cols in indexes:
+            if cols[0] in have:
+                continue
+            name = f"idx_{table}_{'_'.join(cols)}"
+            db.execute(f"CREATE INDEX IF NOT EXISTS [{name}] ON [{table}] "
+                       f"({', '.join(f'[{c}]' for c in cols)})")
+            made.append(name)
+    if {"tags", "taxonomy", "provisions", "sources"} <= tables:
+        # Re-created each build: its columns follow the jurisdictions present.
+        db.execute(f"DROP VIEW IF EXISTS [{MATRIX_VIEW}]")
+        tags = "effective_tags" if "effective_tags" in tables else "tags"
+        db.execute(f"CREATE VIEW [{MATRIX_VIEW}] AS\n{matrix_sql(jurisdictions(db), tags)}")
+        made.append(MATRIX_VIEW)
+    return made
+
+
+def build_stage(db) -> str:
+    """The build stage: ``("web", build_stage)`` in plea.pipeline.stages()."""
+    made = install(db)
+    return "web view: " + (", ".join(made) if made else "nothing to add (no tags yet)")
