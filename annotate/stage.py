@@ -1,0 +1,133 @@
+"""The build stage: tag every unit of the database and write ``tags`` and ``taxonomy``.
+
+Units are the provision rows with text of their own (labeling rule 1: a 款 or 项,
+a rule subdivision, an Absatz, a scholarly paragraph). A list item is tagged with
+the lead-in it completes (its parent's text), and every unit with the headings
+above it, so "(A) not bring … other charges;" under "the plea agreement may
+specify that …:" is read as part of a plea agreement.
+
+    tag_database(db)   # -> number of tags written
+
+Tables written (an interface for SQL users):
+- ``taxonomy``: code, dimension, label_en, label_zh, definition, include, exclude;
+- ``tags``: provision_id, code, dimension, start, end, evidence, role, modality,
+  method, rule_id, confidence, codebook_version (offsets into ``provisions.text``);
+- view ``provision_codes``: every provision (articles, sections, chapters) with the
+  union of the codes of the units under it.
+Rows of ``tags`` whose method is not ``rule`` (human annotations, later) are kept.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from .taxonomy import Taxonomy, load_taxonomy
+from .tagger import Tagger, Unit
+
+METHOD = "rule"
+LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
+
+VIEW_SQL = """
+WITH RECURSIVE up(provision_id, unit_id) AS (
+    SELECT DISTINCT provision_id, provision_id FROM tags
+    UNION
+    SELECT p.parent_id, up.unit_id
+    FROM up JOIN provisions p ON p.id = up.provision_id
+    WHERE p.parent_id IS NOT NULL
+)
+SELECT up.provision_id AS provision_id, tags.code AS code, tags.dimension AS dimension,
+       count(DISTINCT tags.provision_id) AS units
+FROM up JOIN tags ON tags.provision_id = up.unit_id
+GROUP BY up.provision_id, tags.code
+"""
+
+
+@dataclass(frozen=True)
+class StageUnit:
+    provision_id: str
+    lang: str
+    text: str
+    context: str | None
+    heading: str | None
+    kind: str | None
+
+    def as_unit(self) -> Unit:
+        return Unit(self.text, self.lang, self.context, self.kind, self.heading)
+
+
+def read_units(db: sqlite_utils.Database) -> list[StageUnit]:
+    """The units to tag, with their lead-ins and headings, in table order."""
+    rows = {r["id"]: r for r in db.query(
+        "SELECT id, parent_id, kind, text, heading, lang, source_kind "
+        "FROM provisions ORDER BY rowid")}
+    units = []
+    for row in rows.values():
+        text = row["text"] or ""
+        if row["kind"] != "provision" or not text.strip():
+            continue
+        # Headings of the unit and the provisions above it; not the chapter titles in
+        # ``container``, which are too broad ("Sentencing Procedures, Plea Agreements …").
+        leads, headings = [], [row["heading"] or ""]
+        parent, depth = rows.get(row["parent_id"]), 0
+        while parent is not None:
+            if parent["text"] and parent["text"].strip() and depth < LEAD_IN_DEPTH:
+                leads.append(parent["text"])
+                depth += 1
+            if parent["heading"] and parent["kind"] == "provision":
+                headings.append(parent["heading"])
+            parent = rows.get(parent["parent_id"])
+        units.append(StageUnit(
+            provision_id=row["id"], lang=row["lang"] or "", text=text,
+            context="\n".join(reversed(leads)) or None,
+            heading="\n".join(h for h in headings if h) or None,
+            kind="scholarship" if row["source_kind"] == "scholarship" else None))
+    return units
+
+
+def write_taxonomy(db: sqlite_utils.Database, taxonomy: Taxonomy) -> None:
+    db["taxonomy"].insert_all(
+        ({"code": c.id, "dimension": c.dimension, "label_en": c.label_en, "label_zh": c.label_zh,
+          "definition": c.definition, "include": c.include or None, "exclude": c.exclude or None}
+         for c in taxonomy.codes),
+        pk="code", replace=True)
+
+
+def tag_database(db: sqlite_utils.Database, tagger: Tagger | None = None) -> int:
+    """Tag every unit of ``provisions``; write ``taxonomy``, ``tags`` and the view.
+
+    Returns the number of tags written. Units in a language without a pipeline are
+    skipped (the corpus has zh, en and de only).
+    """
+    tagger = tagger or Tagger()
+    taxonomy = tagger.taxonomy
+    version = str(taxonomy.version)
+    write_taxonomy(db, taxonomy)
+    _prepare_tags_table(db)
+    units = [u for u in read_units(db) if u.lang in ("zh", "en", "de")]
+    rows = []
+    for unit, tags in zip(units, tagger.tag_many(u.as_unit() for u in units)):
+        for t in tags:
+            rows.append({"provision_id": unit.provision_id, "code": t.code,
+                         "dimension": t.dimension, "start": t.start, "end": t.end,
+                         "evidence": t.text, "role": t.role, "modality": t.modality,
+                         "method": t.method, "rule_id": t.rule_id,
+                         "confidence": t.confidence, "codebook_version": version})
+    db["tags"].insert_all(rows, batch_size=2000)
+    db.execute("DROP VIEW IF EXISTS provision_codes")
+    db.execute(f"CREATE VIEW provision_codes AS {VIEW_SQL}")
+    return len(rows)
+
+
+def _prepare_tags_table(db: sqlite_utils.Database) -> None:
+    tags = db["tags"]
+    if tags.exists():
+        db.execute("DELETE FROM tags WHERE method = ?", [METHOD])
+        return
+    tags.create({"id": int, "provision_id": str, "code": str, "dimension": str, "start": int,
+                 "end": int, "evidence": str, "role": str, "modality": str, "method": str,
+                 "rule_id": str, "confidence": float, "codebook_version": str},
+                pk="id",
+                foreign_keys=[("provision_id", "provisions", "id"), ("code", "taxonomy", "code")])
+    for columns in (["provision_id"], ["code"], ["dimension"]):
+        tags.create_index(columns, if_not_exists=True)

@@ -1,0 +1,81 @@
+"""Text helpers shared by the components: script folding and sentence/clause splitting.
+
+Every helper keeps character offsets: the folded text has the same length as the
+original, so a match in the folded text is a span of the original.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# Typographic variants folded to ASCII so patterns need one spelling (same length).
+_PUNCT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                        "\u00a0": " ", "\u3000": " ", "\u2013": "-", "\u2014": "-"})
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # only Chinese needs it
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t():
+    import opencc
+    return opencc.OpenCC("s2t")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified, guaranteed to keep the length (character by character
+    when a phrase conversion would change it)."""
+    out = _t2s().convert(text)
+    if len(out) == len(text):
+        return out
+    conv = _t2s().convert
+    return "".join(c if len(s := conv(c)) != 1 else s for c in text)
+
+
+def to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
+def fold(text: str, script_fold: str | None) -> str:
+    """The form patterns are matched against: punctuation folded, Chinese in Simplified."""
+    text = text.translate(_PUNCT)
+    if script_fold == "t2s":
+        text = to_simplified(text)
+    return text
+
+
+Span = tuple[int, int]
+
+
+def split(text: str, boundary: re.Pattern, abbreviations: frozenset[str] = frozenset(),
+          start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` after every boundary match (the match stays in the piece
+    it closes). A period after an abbreviation or a single capital is not a boundary."""
+    end = len(text) if end is None else end
+    pieces: list[Span] = []
+    cur = start
+    for m in boundary.finditer(text, start, end):
+        if abbreviations and text[m.start()] == "." and _abbreviated(text, m.start(), abbreviations):
+            continue
+        if m.end() > cur:
+            pieces.append((cur, m.end()))
+            cur = m.end()
+    if cur < end:
+        pieces.append((cur, end))
+    return [(s, e) for s, e in pieces if text[s:e].strip()] or [(start, end)]
+
+
+_WORD_BEFORE = re.compile(r"([\w.§]+)$")
+
+
+def _abbreviated(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
+    m = _WORD_BEFORE.search(text, max(0, dot - 20), dot)
+    if not m:
+        return False
+    word = m.group(1)
+    if len(word) == 1 and word.isupper():
+        return True                      # initials, "Fed. R. Crim. P."
+    return word.lower() in abbreviations or "." in word  # "U.S", "e.g"

@@ -1,0 +1,96 @@
+"""The build stage on a small hand-made `provisions` table."""
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from annotate.stage import read_units, tag_database
+
+TAG_COLUMNS = ["id", "provision_id", "code", "dimension", "start", "end", "evidence", "role",
+               "modality", "method", "rule_id", "confidence", "codebook_version"]
+
+
+def row(id, text, *, parent=None, kind="provision", lang="zh", heading=None,
+        source_kind="statute"):
+    return {"id": id, "source_id": id.split(":")[0], "work": id.split(":")[0],
+            "jurisdiction": "CN", "source_kind": source_kind, "eid": id.split(":")[1],
+            "parent_id": parent, "level": "x", "kind": kind, "num": None, "num_norm": None,
+            "heading": heading, "text": text, "wrapup": None, "lang": lang, "citation": None,
+            "container": None, "position": 0}
+
+
+ROWS = [
+    row("cn:chap_1", "", kind="container", heading="第一章 认罪认罚"),
+    row("cn:art_1", "", parent="cn:chap_1"),
+    row("cn:art_1__para_1", "犯罪嫌疑人认罪认罚的，人民检察院应当就下列事项听取其意见：",
+        parent="cn:art_1"),
+    row("cn:art_1__para_1__item_1", "涉嫌的犯罪事实、罪名；", parent="cn:art_1__para_1"),
+    row("cn:art_2", "人民法院审判案件，应当公开进行。", parent="cn:chap_1"),
+    row("us:rule_1", "", lang="en", heading="Plea Agreement Procedure"),
+    row("us:rule_1__a", "The court may accept the agreement or reject it.", parent="us:rule_1",
+        lang="en"),
+    row("sch:para_1", "Judges should not participate in plea negotiations.", lang="en",
+        source_kind="scholarship"),
+    row("fr:art_1", "Le tribunal homologue l'accord.", lang="fr"),
+]
+
+
+@pytest.fixture()
+def db(tmp_path) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(tmp_path / "plea.db")
+    db["provisions"].insert_all(ROWS, pk="id")
+    return db
+
+
+def codes_of(db, provision_id: str) -> set[str]:
+    return {r["code"] for r in db["tags"].rows_where("provision_id = ?", [provision_id])}
+
+
+def test_units_and_their_lead_ins(db) -> None:
+    units = {u.provision_id: u for u in read_units(db)}
+    assert set(units) == {"cn:art_1__para_1", "cn:art_1__para_1__item_1", "cn:art_2",
+                          "us:rule_1__a", "sch:para_1", "fr:art_1"}
+    assert units["cn:art_1__para_1__item_1"].context == ROWS[2]["text"]
+    assert units["us:rule_1__a"].heading == "Plea Agreement Procedure"
+    assert units["sch:para_1"].kind == "scholarship"
+
+
+def test_tag_database(db) -> None:
+    n = tag_database(db)
+    assert n == db["tags"].count > 0
+    assert [c.name for c in db["tags"].columns] == TAG_COLUMNS
+    assert db["taxonomy"].count == 36
+    assert set(db["taxonomy"].columns_dict) >= {"code", "dimension", "label_en", "label_zh",
+                                                "definition"}
+    assert codes_of(db, "cn:art_1__para_1__item_1") == {"scope.facts", "scope.charge"}
+    assert {"subjects.prosecutor", "behavior.consultation"} <= codes_of(db, "cn:art_1__para_1")
+    assert codes_of(db, "cn:art_2") == set()
+    assert {"subjects.court", "consequences.court_effect"} <= codes_of(db, "us:rule_1__a")
+    assert codes_of(db, "fr:art_1") == set()
+    texts = {r["id"]: r["text"] for r in ROWS}
+    for tag in db["tags"].rows:
+        assert texts[tag["provision_id"]][tag["start"]:tag["end"]] == tag["evidence"]
+        assert tag["method"] == "rule" and tag["codebook_version"] == "1"
+        assert tag["dimension"] == tag["code"].split(".")[0]
+    sch = list(db["tags"].rows_where("provision_id = 'sch:para_1'"))
+    assert sch and {t["modality"] for t in sch} == {"obligation"}
+
+
+def test_articles_show_the_union_of_their_units(db) -> None:
+    tag_database(db)
+    union = {r["code"] for r in db.query(
+        "SELECT code FROM provision_codes WHERE provision_id = 'cn:art_1'")}
+    assert {"scope.facts", "scope.charge", "subjects.prosecutor"} <= union
+    chapter = {r["code"] for r in db.query(
+        "SELECT code FROM provision_codes WHERE provision_id = 'cn:chap_1'")}
+    assert union <= chapter
+
+
+def test_rerun_replaces_rule_tags_and_keeps_others(db) -> None:
+    first = tag_database(db)
+    db["tags"].insert({"provision_id": "cn:art_2", "code": "subjects.court",
+                       "dimension": "subjects", "start": 0, "end": 4, "evidence": "人民法院",
+                       "method": "human", "codebook_version": "1"})
+    assert tag_database(db) == first
+    assert db["tags"].count == first + 1
+    assert codes_of(db, "cn:art_2") == {"subjects.court"}
