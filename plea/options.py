@@ -43,3 +43,19 @@ def user_errors(fn):
         except (SourceError, ConfigError) as exc:
             raise click.ClickException(str(exc)) from None
     return wrapper
+
+
+def text_input(fn):
+    """TEXT argument, --file, --jsonl and --lang: how `plea tag` and `plea refs` read text."""
+    for decorator in reversed([
+        click.argument("text", required=False),
+        click.option("--file", "file_", type=click.File("r", encoding="utf-8-sig"),
+                     help="Read the text from a file ('-' for standard input)."),
+        click.option("--jsonl", is_flag=True,
+                     help="Read JSON Lines on standard input and write JSON Lines "
+                          "(shared/spec/interfaces.md)."),
+        click.option("--lang", type=click.Choice(["zh", "en", "de"]),
+                     help="Language of the text (detected when omitted)."),
+    ]):
+        fn = decorator(fn)
+    return fn

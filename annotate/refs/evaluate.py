@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..scores import PRF
+
 Predict = Callable[[dict], list[dict]]
 ARTICLE_DEPTH = {"us-usc": 2}
 
@@ -24,38 +26,15 @@ def full_key(work: str | None, pinpoint: list[str]) -> tuple:
 
 
 @dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def as_dict(self) -> dict:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
-
-
-@dataclass
 class Report:
     units: int = 0
-    scores: dict = field(default_factory=dict)        # (depth, lang) → Score; lang "all"
+    scores: dict = field(default_factory=dict)        # (depth, lang) → PRF; lang "all"
     misses: list = field(default_factory=list)        # (depth, unit id, work, pinpoint)
     false_positives: list = field(default_factory=list)
 
-    def score(self, depth: str, lang: str = "all") -> Score:
-        return self.scores.setdefault((depth, lang), Score())
+    def score(self, depth: str, lang: str = "all") -> PRF:
+        # An empty gold and prediction set counts as perfect for references.
+        return self.scores.setdefault((depth, lang), PRF(empty=1.0))
 
     def as_dict(self) -> dict:
         return {"units": self.units,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, user_errors
+from ..options import db_option, default_db, text_input, user_errors
 
 
 def _resolver(db_path: Path):
@@ -16,13 +16,7 @@ def _resolver(db_path: Path):
 
 
 @click.command()
-@click.argument("text", required=False)
-@click.option("--file", "file_", type=click.File("r", encoding="utf-8-sig"),
-              help="Read the text from a file ('-' for standard input).")
-@click.option("--jsonl", is_flag=True,
-              help="Read JSON Lines on standard input and write JSON Lines (shared/spec/interfaces.md).")
-@click.option("--lang", type=click.Choice(["zh", "en", "de"]),
-              help="Language of the text (detected when omitted).")
+@text_input
 @click.option("--work", help="Work the text belongs to, for 本法 / this rule / relative references.")
 @click.option("--pinpoint", help="Where the text sits in that work, e.g. 201,2 (article 201, para. 2).")
 @db_option

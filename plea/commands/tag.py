@@ -7,19 +7,13 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, user_errors
+from ..options import db_option, default_db, text_input, user_errors
 
 SHARED_GOLD = Path("..") / "shared" / "gold"
 
 
 @click.command()
-@click.argument("text", required=False)
-@click.option("--file", "file_", type=click.File("r", encoding="utf-8-sig"),
-              help="Read the text from a file ('-' for standard input).")
-@click.option("--jsonl", is_flag=True,
-              help="Read JSON Lines on standard input, write JSON Lines (shared/spec/interfaces.md).")
-@click.option("--lang", type=click.Choice(["zh", "en", "de"]),
-              help="Language of the text (detected when omitted).")
+@text_input
 @user_errors
 def tag(text, file_, jsonl, lang):
     """Tag TEXT (or --file, or --jsonl on stdin) with the codes of the codebook:
