@@ -129,4 +129,3 @@ def test_dev_gold_targets(tagger: Tagger) -> None:
     report = evaluate_file(DEV_GOLD, tagger)
     assert report.micro.f1 >= 0.85
     assert min(d.f1 for d in report.per_dimension.values()) >= 0.75
-
