@@ -124,8 +124,14 @@ def build(sources_dir, db_path, manifest, force, keep_going, annotations):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 to serve other machines).")
 @click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--annotations", type=click.Path(dir_okay=False),
+              help="Annotation store the web view writes to (default: $PLEA_ANNOTATIONS, "
+                   "else data/annotations.db).")
+@click.option("--annotators", type=click.Path(dir_okay=False, exists=True),
+              help="Annotator accounts (see `plea annotators`; default: $PLEA_ANNOTATORS). "
+                   "Without accounts the site is read-only.")
 @user_errors
-def serve(db_path, sources_dir, manifest, host, port):
+def serve(db_path, sources_dir, manifest, host, port, annotations, annotators):
     """Serve the database with Datasette (read-only), building it first if absent."""
     from plea.pipeline import run_build
     from plea.web.serve import datasette_command
@@ -133,7 +139,13 @@ def serve(db_path, sources_dir, manifest, host, port):
     db = Path(db_path) if db_path else default_db()
     if not db.is_file():
         click.echo(f"No database at {db}: building it first.")
-        run_build(sources_dir=sources_dir, db_path=db, manifest=manifest, echo=click.echo)
+        run_build(sources_dir=sources_dir, db_path=db, manifest=manifest,
+                  annotations=Path(annotations) if annotations else None, echo=click.echo)
+    # The plugin reads these; the corpus database itself stays immutable.
+    if annotations:
+        os.environ["PLEA_ANNOTATIONS"] = str(Path(annotations).resolve())
+    if annotators:
+        os.environ["PLEA_ANNOTATORS"] = str(Path(annotators).resolve())
     cmd = datasette_command(db, host=host, port=port)
     click.echo(f"Serving {db} at http://{host}:{port}/")
     sys.stdout.flush()

@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-MODULES: list[str] = ["tag", "refs", "brief", "annotate"]
+MODULES: list[str] = ["tag", "refs", "brief", "annotate", "annotators"]
 
 
 def register(group: click.Group) -> None:

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
 from datasette.utils import tilde_encode
@@ -18,11 +18,14 @@ from datasette.utils import tilde_encode
 from corpus.search import fold, fts_query
 
 from . import queries as q
+from .contrast import code_contrast
 from .highlight import query_terms, segments, snippet
 from .langs import lang_tag
 from .matrix import (DIMENSIONS, JURISDICTION_NAMES, MODALITY_ORDER, ROLE_ORDER, SCHOLARSHIP,
                      jurisdictions, split_list)
 
+# Decisions a person made (tag_decisions.decision); "auto" is the tagger's alone.
+HUMAN_DECISIONS = ("confirmed", "corrected", "added", "rejected")
 SEARCH_PAGE_SIZE = 30
 CODE_COLUMN_LIMIT = 60   # provisions per jurisdiction column before "show all"
 MAX_BACKLINKS = 60       # citing units listed on a provision page; the rest via what_cites
@@ -73,6 +76,11 @@ def _labels(conn: sqlite3.Connection, have: set[str]) -> dict[str, dict]:
     return {r["code"]: r for r in q.taxonomy(conn)} if "taxonomy" in have else {}
 
 
+def code_labels(conn: sqlite3.Connection) -> dict[str, dict]:
+    """code → its taxonomy row (labels, definition); empty without a codebook table."""
+    return _labels(conn, q.tables(conn))
+
+
 def _lang(row: dict) -> str | None:
     return lang_tag(row.get("lang"), row.get("source_language"), row.get("jurisdiction"))
 
@@ -83,6 +91,8 @@ def tag_title(tag: dict, labels: dict[str, dict]) -> str:
     names = " / ".join(x for x in (label.get("label_en"), label.get("label_zh")) if x)
     facts = " · ".join(f"{k}: {tag[k]}" for k in ("role", "modality", "method", "decision")
                        if tag.get(k))
+    if tag.get("decided_by"):
+        facts += f" by {tag['decided_by']}"
     return f"{tag['code']}" + (f" — {names}" if names else "") + (f"\n{facts}" if facts else "")
 
 
@@ -115,9 +125,13 @@ def pieces(text: str | None, tags=(), refs=(), labels: dict | None = None,
             dims = list(OrderedDict.fromkeys(s.get("dimension") or s["code"].split(".")[0]
                                              for s in tag_spans))
             rejected = all(s.get("decision") == "rejected" for s in tag_spans)
+            # "rejected" already says a person decided; "human" marks the kept ones.
+            human = not rejected and any(s.get("decision") in HUMAN_DECISIONS
+                                         and s.get("decision") != "rejected" for s in tag_spans)
             piece["cls"] = " ".join(["tag", *(f"d-{d}" for d in dims)]
                                     + (["multi"] if len(tag_spans) > 1 else [])
-                                    + (["rejected"] if rejected else []))
+                                    + (["rejected"] if rejected else [])
+                                    + (["human"] if human else []))
             piece["title"] = "\n".join(tag_title(s, labels) for s in tag_spans)
             piece["codes"] = " ".join(OrderedDict.fromkeys(s["code"] for s in tag_spans))
         ref = next((s for s in seg.spans if s["_kind"] == "ref"), None)
@@ -227,7 +241,8 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
                                          "citation": other["citation"], "lang": _lang(other),
                                          "text": other["text"]}
     wanted = filters.get("jurisdiction")
-    juris = [j for j in jurisdictions(conn) if not wanted or j == wanted]
+    every = jurisdictions(conn)
+    juris = [j for j in every if not wanted or j == wanted]
     columns = []
     for j in juris:
         mine = [u for u in units.values() if u["col"] == j]
@@ -252,6 +267,9 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
         "all_url": links.code(code, **filters, all=1),
         "clear_url": links.code(code),
         "remove": {k: links.code(code, **{**filters, k: None}) for k in filters},
+        # Always across every system: a matrix cell leads here filtered to one.
+        "contrast": code_contrast(conn, code, every, labels),
+        "brief_columns": [column_label(j) for j in every],
         **_code_nav(info),
     }
 
@@ -265,7 +283,11 @@ def _rank(value: str, order: tuple[str, ...]) -> int:
 
 
 # -- a provision -----------------------------------------------------------------
-def provision_page(conn: sqlite3.Connection, pid: str, links: Links) -> dict | None:
+def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
+                   human: Callable[[list[str]], Any] | None = None) -> dict | None:
+    """``human(ids)``, when given, returns the annotation store's live layer
+    (annotating.HumanLayer): its tag decisions replace the built ones for the
+    units it covers, so a decision shows before the next build."""
     row = q.provision(conn, pid)
     if row is None:
         return None
@@ -276,6 +298,9 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links) -> dict | N
     units = [] if is_container else q.descendants(conn, pid)
     ids = [u["id"] for u in units] or [pid]
     tags = q.tags_of(conn, ids, decisions=True) if "tags" in have else []
+    layer = human(ids) if human is not None else None
+    if layer is not None and layer.tags:
+        tags = _overlay(tags, layer.tags)
     refs = q.refs_from(conn, "provisions", ids) if "refs" in have else []
     notes = q.commentary_of(conn, ids) if "commentary" in have and not is_container else []
     note_refs = (q.refs_from(conn, "commentary", [n["id"] for n in notes])
@@ -299,6 +324,7 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links) -> dict | N
         shown_units.append({
             "id": u["id"], "num": u["num"], "heading": u["heading"], "citation": u["citation"],
             "depth": item["depth"], "lang": _lang(u), "href": links.provision(u["id"]),
+            "has_text": bool((u["text"] or "").strip()),
             "pieces": pieces(u["text"], by_unit.get(u["id"], []), refs_by_unit.get(u["id"], []),
                              labels, links),
             "translation": ({"id": other["id"], "lang": _lang(other), "num": other["num"],
@@ -338,7 +364,32 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links) -> dict | N
                                 for c in crumbs if anc_notes.get(c["id"])],
         "has_tags_table": "tags" in have, "has_refs_table": "refs" in have,
         "row_url": links.row("provisions", pid),
+        "annotations": layer.annotations if layer is not None else [],
+        "store_error": layer.error if layer is not None else "",
+        "has_human": any(t.get("decision") in HUMAN_DECISIONS for t in tags),
     }
+
+
+def _overlay(tags: list[dict], live: dict[str, list[dict]]) -> list[dict]:
+    """The built tag rows with those of the units in ``live`` replaced."""
+    kept = [t for t in tags if t["provision_id"] not in live]
+    merged = kept + [t for rows in live.values() for t in rows]
+    return sorted(merged, key=lambda t: (t["provision_id"], t.get("start") is None,
+                                         t.get("start") or 0, t["code"]))
+
+
+def annotation_forms(conn: sqlite3.Connection, page: dict, book) -> dict:
+    """What the annotator's forms offer: the page's units, and the codebook the
+    store checks against (``book``, an annotate.taxonomy.Taxonomy)."""
+    dims = []
+    for d in book.dimensions:
+        dims.append({"id": d.id, "label_en": d.label_en, "label_zh": d.label_zh,
+                     "codes": [{"code": c.id, "label_en": c.label_en, "label_zh": c.label_zh}
+                               for c in book.codes_in(d.id)]})
+    units = [{"id": u["id"], "label": u.get("citation") or u["id"], "has_text": u["has_text"]}
+             for u in page["units"] if u.get("id")]
+    return {"units": units, "text_units": [u for u in units if u["has_text"]],
+            "dimensions": dims, "roles": list(book.roles), "modalities": list(book.modalities)}
 
 
 def _citing_units(refs: list[dict], links: Links) -> list[dict]:

@@ -182,7 +182,9 @@ def tags_of(conn: sqlite3.Connection, ids: Sequence[str], *, decisions: bool = F
     extra = ", NULL AS decision, NULL AS decided_by, NULL AS note"
     if decisions and conn.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'tag_decisions'").fetchone():
-        source, extra = "tag_decisions", ", decision, decided_by, note"
+        have = {r[1] for r in conn.execute("PRAGMA table_info(tag_decisions)")}
+        source, extra = "tag_decisions", ", decision, decided_by, note" + (
+            ", disputed" if "disputed" in have else "")
     return rows(conn, f"""
         SELECT provision_id, code, dimension, start, "end", evidence, role, modality, method,
                rule_id, confidence{extra} FROM {source}

@@ -1,5 +1,11 @@
 """The web view's pages as Datasette routes: read the request, run a page
-function from pages.py on a read connection, render a template. Nothing else."""
+function on a read connection, render a template. Nothing else.
+
+Reading pages answer GET only. The few routes that act — logging in and out,
+annotating — live in login.py and annotating.py, take POST with Datasette's
+CSRF token, and write only to the annotation store, never to the served
+(immutable) corpus; the brief download is brief_download.py.
+"""
 from __future__ import annotations
 
 import time
@@ -11,18 +17,40 @@ from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import NotFound, Response
 
 from . import pages
+from .agreement_page import agreement_page
+from .annotating import annotate, human_layer, taxonomy
+from .brief_download import brief
+from .config import annotations_path
+from .login import is_annotator, login, logout
 
 FILTERS = {"code": ("jurisdiction", "source", "modality"),
            "search": ("jurisdiction", "source", "dimension", "code")}
 
 
+def _links(datasette) -> pages.Links:
+    return pages.Links(prefix=datasette.urls.path("/"), database=datasette.get_database().route)
+
+
+async def render_page(datasette, request, template: str, context: dict, *, title: str = "",
+                      status: int = 200, started: float | None = None) -> Response:
+    """A project template with what every page needs (links, annotator, timing)."""
+    actor = request.actor if is_annotator(request.actor) else None
+    html = await datasette.render_template(template, {
+        **context, "links": _links(datasette), "page_title": title or context.get("title", ""),
+        "metadata": datasette.metadata(), "datasette_version": datasette_version,
+        "annotator": actor["id"] if actor else None,
+        "query_ms": (time.perf_counter() - started) * 1000 if started else 0,
+    }, request=request)
+    return Response.html(html, status=status)
+
+
 async def _page(datasette, request, template: str, build: Callable, *, title: str = "") -> Response:
     if request.method not in ("GET", "HEAD"):
-        # The web view only reads; say so rather than pretend a form was taken.
-        return Response.text("Method not allowed: this site is read-only.", status=405,
+        # Reading pages only read; say so rather than pretend a form was taken.
+        return Response.text("Method not allowed: this page is read-only.", status=405,
                              headers={"Allow": "GET, HEAD"})
     db = datasette.get_database()
-    links = pages.Links(prefix=datasette.urls.path("/"), database=db.route)
+    links = _links(datasette)
     limit_ms = datasette.setting("sql_time_limit_ms")
 
     def work(conn):
@@ -34,12 +62,8 @@ async def _page(datasette, request, template: str, build: Callable, *, title: st
     context = await db.execute_fn(work)
     if context is None:
         raise NotFound("Not found")
-    html = await datasette.render_template(template, {
-        **context, "links": links, "page_title": title or context.get("title", ""),
-        "metadata": datasette.metadata(), "datasette_version": datasette_version,
-        "query_ms": (time.perf_counter() - started) * 1000,
-    }, request=request)
-    return Response.html(html)
+    return await render_page(datasette, request, template, context, title=title,
+                             started=started)
 
 
 def _filters(request, names: tuple[str, ...]) -> dict[str, str]:
@@ -62,8 +86,17 @@ async def code(datasette, request):
 
 async def provision(datasette, request):
     pid = unquote(request.url_vars["pid"])
-    return await _page(datasette, request, "plea_provision.html",
-                       lambda conn, links: pages.provision_page(conn, pid, links), title=pid)
+    store = annotations_path(datasette)
+    annotating = is_annotator(request.actor)
+
+    def build(conn, links):
+        found = pages.provision_page(conn, pid, links,
+                                     human=lambda ids: human_layer(conn, store, ids))
+        if found is not None and annotating:
+            found["forms"] = pages.annotation_forms(conn, found, taxonomy())
+        return found
+
+    return await _page(datasette, request, "plea_provision.html", build, title=pid)
 
 
 async def search(datasette, request):
@@ -78,9 +111,21 @@ async def search(datasette, request):
                        title=f"Search: {query}" if query else "Search")
 
 
+async def agreement(datasette, request):
+    store = annotations_path(datasette)
+    return await _page(datasette, request, "plea_agreement.html",
+                       lambda conn, links: agreement_page(conn, store, pages.code_labels(conn)),
+                       title="Agreement between annotators")
+
+
 ROUTES = [
     (r"^/$", matrix),
     (r"^/code/(?P<code>[^/]+)$", code),
     (r"^/provision/(?P<pid>[^/]+)$", provision),
     (r"^/search$", search),
+    (r"^/-/plea/brief$", brief),
+    (r"^/-/plea/login$", login),
+    (r"^/-/plea/logout$", logout),
+    (r"^/-/plea/annotate$", annotate),
+    (r"^/-/plea/agreement$", agreement),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,21 +59,46 @@ def shoot():
 
 
 @pytest.fixture(scope="session")
-def real_site(browser, corpus_dir, tmp_path_factory):
-    """The whole corpus, built as `plea build` builds it. Until the build has its
-    tagging and reference stages, hand-written tags and references on the
-    provisions the tests visit stand in for them."""
+def real_db(browser, corpus_dir, tmp_path_factory) -> Path:
+    """The whole corpus, built as `plea build` builds it (with no annotation
+    store: an empty path is given, so a store in the checkout never leaks in).
+    Until the build has its tagging and reference stages, hand-written tags and
+    references on the provisions the tests visit stand in for them."""
     from plea.pipeline import run_build
 
-    db = tmp_path_factory.mktemp("real") / "plea.db"
-    run_build(sources_dir=corpus_dir, db_path=db)
+    tmp = tmp_path_factory.mktemp("real")
+    db = tmp / "plea.db"
+    run_build(sources_dir=corpus_dir, db_path=db, annotations=tmp / "no-annotations.db")
     conn = sqlite3.connect(db)
     has_tags = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tags'").fetchone()
     conn.close()
     if not has_tags:
         annotate(db, real_annotations(), codebook(shared=True))
-    with serving(db) as base:
+    return db
+
+
+@pytest.fixture(scope="session")
+def real_site(real_db):
+    with serving(real_db) as base:
         yield base
+
+
+@contextmanager
+def serving_with(db: Path, **env: str):
+    """`plea serve` on ``db`` with these environment variables (the annotation
+    store, the accounts), set only while the server starts."""
+    mp = pytest.MonkeyPatch()
+    for key, value in env.items():
+        mp.setenv(key, value)
+    server = serving(db)
+    try:
+        base = server.__enter__()
+    finally:
+        mp.undo()
+    try:
+        yield base
+    finally:
+        server.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

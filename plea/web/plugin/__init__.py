@@ -12,6 +12,9 @@ packages).
 * The comparison view's pages (routes.py): the matrix as the home page, code
   pages, provision pages and search.
 * ``lang`` attributes on Chinese and German cells in Datasette's own tables.
+* Annotators (login.py): a signed-cookie login read by Datasette's actor system
+  (``actor_from_request``) and the ``plea-annotate`` permission
+  (``permission_allowed``) the annotation routes ask for.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from markupsafe import Markup
 from corpus.search import fts_query, index_text
 
 from ..langs import guess_lang, lang_tag
+from ..login import actor_from_cookie, permission
 from ..markup import FILTERS
 from ..routes import ROUTES
 
@@ -48,6 +52,16 @@ def register_routes(datasette):
 
 
 @hookimpl
+def actor_from_request(datasette, request):
+    return actor_from_cookie(datasette, request)
+
+
+@hookimpl
+def permission_allowed(datasette, actor, action, resource):
+    return permission(actor, action)
+
+
+@hookimpl
 def prepare_jinja2_environment(env):
     env.filters.update(FILTERS)
 
@@ -70,7 +84,9 @@ def extra_css_urls(datasette):
 @hookimpl
 def menu_links(datasette):
     return [{"href": datasette.urls.path("/"), "label": "Comparison matrix"},
-            {"href": datasette.urls.path("/search"), "label": "Search provisions and scholarship"}]
+            {"href": datasette.urls.path("/search"), "label": "Search provisions and scholarship"},
+            {"href": datasette.urls.path("/-/plea/agreement"),
+             "label": "Agreement between annotators"}]
 
 
 @hookimpl

@@ -1,0 +1,69 @@
+"""`plea annotators`: the accounts annotators log in with in the web view."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ..options import user_errors
+
+DEFAULT_ACCOUNTS = Path("data") / "annotators.json"
+
+
+def _accounts_file(option: str | None) -> Path:
+    return Path(option or os.environ.get("PLEA_ANNOTATORS") or DEFAULT_ACCOUNTS)
+
+
+def _file_option(fn):
+    return click.option("--file", "file_", type=click.Path(dir_okay=False),
+                        help=f"Accounts file (default: $PLEA_ANNOTATORS, else {DEFAULT_ACCOUNTS}).")(fn)
+
+
+@click.group()
+def annotators():
+    """Annotator accounts for the web view: a JSON file of salted scrypt hashes
+    that `plea serve --annotators FILE` reads (never plain passwords)."""
+
+
+@annotators.command(name="add")
+@click.argument("username")
+@click.password_option(help="The password (asked twice when not given).")
+@_file_option
+@user_errors
+def add_account(username, password, file_):
+    """Add USERNAME, or change its password."""
+    from plea.web.accounts import AccountError, set_password
+    path = _accounts_file(file_)
+    try:
+        set_password(path, username, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{username} can log in (accounts in {path}).")
+
+
+@annotators.command(name="remove")
+@click.argument("username")
+@_file_option
+def remove_account(username, file_):
+    """Remove USERNAME's account (their annotations stay in the store)."""
+    from plea.web.accounts import remove
+    path = _accounts_file(file_)
+    if not remove(path, username):
+        raise click.ClickException(f"{path}: no account {username!r}")
+    click.echo(f"Removed {username}.")
+
+
+@annotators.command(name="list")
+@_file_option
+def list_accounts(file_):
+    """List the annotators who can log in."""
+    from plea.web.accounts import AccountError, load
+    try:
+        names = sorted(load(_accounts_file(file_)))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(names) if names else "(no accounts)")
+
+
+COMMANDS = [annotators]
