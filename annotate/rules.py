@@ -134,7 +134,10 @@ class _Compiler:
             if text.count("{S}") != 1:
                 raise RulesError(f"{self.where} {what}: a role template needs exactly one "
                                  f"{{S}}: {p!r}")
-            out.append(self._re(text.replace("{S}", f"(?P<S>{SUBJECT_MARK}+)"), what))
+            # The group is matched whole: a template must not start inside a placeholder run
+            # ("向{S}" would otherwise match from its second character).
+            out.append(self._re(text.replace(
+                "{S}", f"(?<!{SUBJECT_MARK})(?P<S>{SUBJECT_MARK}+)(?!{SUBJECT_MARK})"), what))
         return tuple(out)
 
     def _re(self, text: str, what: str) -> re.Pattern:

@@ -26,7 +26,8 @@ def tagger() -> Tagger:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_case(tagger: Tagger, case: dict) -> None:
-    tags = tagger.tag(case["text"], case.get("lang"))
+    tags = tagger.tag(case["text"], case.get("lang"), context=case.get("context"),
+                      heading=case.get("heading"))
     assert {t.code for t in tags} == set(case["codes"])
     for code, role in (case.get("roles") or {}).items():
         assert role in {t.role for t in tags if t.code == code}, (code, tags)

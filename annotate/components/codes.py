@@ -83,7 +83,7 @@ def _fire(state: DocState, rule: CodeRule, unit_kinds: set[str]) -> list[Hit]:
     if rule.inherit and state.lead and not out:
         # "人民法院应当重点审查以下内容：" makes every item under it a matter of judicial
         # review; the evidence is then the whole item.
-        if rule.context == "none" or state.inherited & rule.accept:
+        if rule.context == "none" or unit_kinds & rule.accept:
             for m in rule.cue.finditer(state.lead):
                 if _lead_excluded(state.lead, rule, m.start(), m.end()):
                     continue
@@ -137,7 +137,10 @@ def _scope_text(state: DocState, cond: Condition, start: int, end: int, si: int)
         return [norm[end:hi]]
     if cond.scope == "near":
         window = cond.window or 60
-        return [norm[max(s_start, start - window):min(s_end, end + window)]]
+        texts = [norm[max(s_start, start - window):min(s_end, end + window)]]
+        if state.lead:
+            texts.append(state.lead[-window:])   # the end of the lead-in the item completes
+        return texts
     if cond.scope == "clause":
         c_start, c_end = state.clause_of(start)
         texts = [norm[c_start:c_end]]
@@ -156,8 +159,7 @@ def _conditions_hold(state: DocState, rule: CodeRule, start: int, end: int, si: 
             return False
     for cond in rule.exclude:
         texts = _scope_text(state, cond, start, end, si)
-        if cond.scope not in ("before", "after", "near"):
-            texts = texts[:1]          # exclusions look at the unit's own words only
+        texts = texts[:1]              # exclusions look at the unit's own words only
         if any(cond.regex.search(t) for t in texts):
             return False
     return True

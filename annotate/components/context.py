@@ -21,7 +21,7 @@ from ..rules import load_rules
 from ..text import fold, split
 from .state import DocState, char_span
 
-LEAD_IN_END = ("：", ":")
+LEAD_IN_END = ("：", ":", "︰")
 
 
 class PleaContext:
