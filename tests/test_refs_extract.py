@@ -94,6 +94,30 @@ ZH = [
       ("tw-cpc", ["455-4", "2"], "同條第二項")]),
     ("本法所稱", TW_455_2_2, [("tw-cpc", [], "本法")]),
     ("依刑法第五十七條之規定", TW_455_2_2, [("tw-cl", ["57"], "刑法第五十七條")]),
+    # list and range members without their 第
+    ("《刑事诉讼法》第一百七十三条、一百七十四条", None,
+     [("cn-cpl", ["173"], "《刑事诉讼法》第一百七十三条"), ("cn-cpl", ["174"], "一百七十四条")]),
+    ("第一百七十三条至一百七十六条", {"work": "cn-cpl", "pinpoint": ["201"]},
+     [("cn-cpl", ["173"], "第一百七十三条"), ("cn-cpl", ["174"], "第一百七十三条至一百七十六条"),
+      ("cn-cpl", ["175"], "第一百七十三条至一百七十六条"), ("cn-cpl", ["176"], "一百七十六条")]),
+    ("依照第三项、四项的规定", {"work": "cn-cpl", "pinpoint": ["16", "1", "6"]},
+     [("cn-cpl", ["16", "1", "3"], "第三项"), ("cn-cpl", ["16", "1", "4"], "四项")]),
+    # items of another paragraph
+    ("对有第一款第三项、第四项情形的", {"work": "cn-cpl", "pinpoint": ["81", "3"]},
+     [("cn-cpl", ["81", "1", "3"], "第一款第三项"), ("cn-cpl", ["81", "1", "4"], "第四项")]),
+    # 同法 / 同条: the work and article named before, without a context
+    ("依刑事訴訟法第四百五十五條之二第一項規定；同法第四百五十五條之四第一項", None,
+     [("tw-cpc", ["455-2", "1"], "刑事訴訟法第四百五十五條之二第一項"),
+      ("tw-cpc", ["455-4", "1"], "同法第四百五十五條之四第一項")]),
+    ("依照刑事诉讼法第一百七十四条第一款，但同条第二款规定的情形除外", None,
+     [("cn-cpl", ["174", "1"], "刑事诉讼法第一百七十四条第一款"), ("cn-cpl", ["174", "2"], "同条第二款")]),
+    ("该法院认为，同法官的意见", None, []),
+    ("《高法解释》第三百五十二条", None,
+     [("cn-spc-interpretation-2021", ["352"], "《高法解释》第三百五十二条")]),
+    # 本解释 without a context: unknown, not the work named before it
+    ("符合刑事诉讼法第一百零一条和本解释第一百七十五条第一款规定的", None,
+     [("cn-cpl", ["101"], "刑事诉讼法第一百零一条"), (None, ["175", "1"], "本解释第一百七十五条第一款")]),
+    ("2018年10月26日对刑事诉讼法作了第三次修正", None, [("cn-cpl", [], "刑事诉讼法")]),
 ]
 
 EN = [
@@ -160,6 +184,27 @@ EN = [
      [("tw-cpc", ["7", "1", "3"], "Article 7, Paragraph 1, Subparagraph 3")]),
     # a scholarly paper's "this article" is the paper, not a provision
     ("In this article we discuss Section 2 of the paper.", None, []),
+    ("Under Art. 201(2) CPL", None, [("cn-cpl", ["201", "2"], "Art. 201(2) CPL")]),
+    # a hyphen between article numbers is a range unless the second is the smaller (455-2)
+    ("Arts. 173-174 CPL", None,
+     [("cn-cpl", ["173"], "Arts. 173-174 CPL"), ("cn-cpl", ["174"], "Arts. 173-174 CPL")]),
+    # the containing unit after a comma
+    ("Subparagraphs 3 to 5, Paragraph 1 of Article 455-4", {"work": "tw-cpc", "pinpoint": ["455-6", "1"]},
+     [("tw-cpc", ["455-4", "1", "3"], "Subparagraphs 3"), ("tw-cpc", ["455-4", "1", "4"], "5"),
+      ("tw-cpc", ["455-4", "1", "5"], "5")]),
+    # "(A)-(C)": a hyphen between subdivisions is a range
+    ("Fed. R. Crim. P. 11(c)(1)(A)-(C)", None,
+     [("us-frcrp", ["11", "c", "1", "A"], "Fed. R. Crim. P. 11(c)(1)(A)"),
+      ("us-frcrp", ["11", "c", "1", "B"], "(C)"), ("us-frcrp", ["11", "c", "1", "C"], "(C)")]),
+    ("the requirements of subsections (a) and (b)", {"work": "us-ussg", "pinpoint": ["6B1.2", "c"]},
+     [("us-ussg", ["6B1.2", "a"], "subsections (a)"), ("us-ussg", ["6B1.2", "b"], "(b)")]),
+    # a generic name in a text of that jurisdiction
+    ("Under section 257c of the Code of Criminal Procedure", {"work": "de-stpo", "pinpoint": ["257c", "1"]},
+     [("de-stpo", ["257c"], "section 257c of the Code of Criminal Procedure")]),
+    ("The Code of Criminal Procedure does not allow it", {"work": "tw-cpc", "pinpoint": ["455-10", "1"]},
+     [("tw-cpc", [], "Code of Criminal Procedure")]),
+    ("The Code of Criminal Procedure does not allow it", None, []),
+    ("The rule of law requires that a section of the population trust it", None, []),
 ]
 
 DE = [
@@ -183,15 +228,28 @@ DE = [
     ("nach § 29 Abs. 1 BtMG", None, [(None, ["29", "1"], "§ 29 Abs. 1 BtMG")]),
     # Absatz in Roman numerals, as commentaries write it
     ("gem. § 257c II 1 StPO", None, [("de-stpo", ["257c", "2"], "§ 257c II 1 StPO")]),
+    # i.V.m. joins citations of one law
+    ("§ 257c Abs. 3 S. 4 i.V.m. § 257c Abs. 4 StPO", None,
+     [("de-stpo", ["257c", "3"], "§ 257c Abs. 3"), ("de-stpo", ["257c", "4"], "§ 257c Abs. 4")]),
+    ("§ 226 Absatz 1 Nummer 1 in Verbindung mit Absatz 2 StGB", None,
+     [("de-stgb", ["226", "1", "1"], "§ 226 Absatz 1 Nummer 1"), ("de-stgb", ["226", "2"], "Absatz 2")]),
+    # a number a paragraph follows is the next section, not another paragraph
+    ("§§ 257c, 273 Abs. 1a, 302 Abs. 1 S. 2 StPO", None,
+     [("de-stpo", ["257c"], "§§ 257c"), ("de-stpo", ["273", "1a"], "273 Abs. 1a"),
+      ("de-stpo", ["302", "1"], "302 Abs. 1")]),
+    ("§ 257c Abs. 1, 2 StPO", None,
+     [("de-stpo", ["257c", "1"], "§ 257c Abs. 1"), ("de-stpo", ["257c", "2"], "2")]),
+    ("§§ 257b–257c StPO", None, [("de-stpo", ["257b"], "§§ 257b"), ("de-stpo", ["257c"], "257c")]),
+    ("Die Strafmilderung nach § 46b StGB", None, [("de-stgb", ["46b"], "§ 46b StGB")]),
 ]
 
 
 def triples(refs: list[Ref]) -> list[tuple]:
-    return sorted((r.work, r.pinpoint, r.text) for r in refs)
+    return sorted(((r.work, r.pinpoint, r.text) for r in refs), key=repr)
 
 
 def expected(rows) -> list[tuple]:
-    return sorted((w, list(p), t) for w, p, t in rows)
+    return sorted(((w, list(p), t) for w, p, t in rows), key=repr)
 
 
 @pytest.mark.parametrize("text, context, want", ZH, ids=[c[0][:16] for c in ZH])

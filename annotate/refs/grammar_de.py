@@ -46,10 +46,10 @@ class GermanGrammar:
             rf"(?P<sec>§§?)\s*(?=\d)"
             rf"|(?P<art>\bArt(?:ikel|\.))\s*(?=\d)"
             rf"|(?P<unit>(?<![\w.])(?:{units}))(?=\s*(?:\d|[a-z]\b))"
+            rf"|(?P<conn>{_connectors(v['connectors'])})"
             rf"|(?P<num>(?<![\w.])(?:{_NUM}|[a-z](?=\s|$|[,.;)])))"
             rf"|(?P<roman>(?<![\w.])[IVX]{{1,4}}\b)"
             rf"|(?P<range>\bbis\b|[–-](?=\s*\d))"
-            rf"|(?P<conn>,|\bund\b|\boder\b|\bsowie\b|\bbzw\.|\bu\.(?=\s))"
             rf"|(?P<law>(?:(?:{arts}))?(?<![\w])(?:{alternation(laws)})(?![\w]))"
             rf"|(?P<otherlaw>{v['unknown_law']})")
         self.dropped = set(v["dropped"])
@@ -116,6 +116,13 @@ class GermanGrammar:
             kind, start, end, value = toks[j]
             if text[last_end:start].strip():
                 break
+            if kind == "num" and pending == "list" and current and level not in ("section", "sentence") \
+                    and j + 1 < len(toks) and toks[j + 1][0] == "unit" \
+                    and not text[end:toks[j + 1][1]].strip() \
+                    and DEPTH[self._unit(toks[j + 1][3])] <= DEPTH[level]:
+                # "§§ 257c, 273 Abs. 1a, 302 Abs. 1": a number that a unit no finer than
+                # the current one follows is the next section
+                level, current = "section", []
             if kind == "num":
                 if level in self.dropped:
                     pass
@@ -217,6 +224,21 @@ class GermanGrammar:
         if work:
             last_named[0] = work.id
         return out
+
+
+def _connectors(words) -> str:
+    """The connectors of de.yaml as a regex: words whole, "u." / "i.V.m." before a space."""
+    out = []
+    for w in sorted(set(words), key=len, reverse=True):
+        pat = re.escape(w).replace(r"\ ", r"\s*")
+        if w[0].isalpha():
+            pat = r"\b" + pat
+        if w[-1].isalpha():
+            pat += r"\b"
+        elif w.endswith(".") and len(w) <= 3:
+            pat += r"(?=\s)"
+        out.append(pat)
+    return "|".join(out)
 
 
 def _roman(numeral: str) -> int:

@@ -89,6 +89,11 @@ class EnglishGrammar:
                 self.works_by_name.setdefault(name, (work_id, cite_only))
         for name in v["other_works"]:
             self.works_by_name.setdefault(name, (None, False))
+        # names that denote the citing text's own work, or one of its jurisdiction
+        # ("the Code of Criminal Procedure" in the StPO or in Taiwan's Code)
+        self.contextual = {name: list(ws) for name, ws in v.get("contextual_works", {}).items()}
+        for name in self.contextual:
+            self.works_by_name.setdefault(name, (None, True))
         names = alternation([*self.works_by_name, *defined])
         units = alternation(v["units"])
         rel_units = alternation([u + "s" for u in v["relative_units"]] + v["relative_units"])
@@ -96,7 +101,7 @@ class EnglishGrammar:
         # Punctuation first; everything else starts a word, so most positions of a long
         # text fail at the first look-behind instead of trying every alternative.
         self.pattern = re.compile(
-            rf"(?P<conn_p>,|&)|(?P<range_p>[–—])"
+            rf"(?P<conn_p>,|&)|(?P<range_p>[–—]|(?<=\))-(?=\())"
             rf"|(?<![\w.])(?:"
             rf"(?P<usc>(?P<usc_title>\d{{1,2}})\s*U\.\s?S\.\s?C\.(?:\s?A\.)?(?:\s?,)?)"
             rf"|(?P<publaw>Pub(?:lic)?\.?\s*L(?:aw\b|\.)\s*(?:No\.\s*)?\d+[-–]\d+)"
@@ -105,7 +110,7 @@ class EnglishGrammar:
             rf"|(?P<work>{names})(?![\w])"
             rf"|(?P<title>(?i:title)\s+(?P<title_num>\d{{1,2}})\b(?!\s*(?:U\.\s?S\.\s?C|,\s*§)))"
             rf"|(?P<unit>(?i:{units})(?=\s*(?:\d|\(|[IVX]+\b)))"
-            rf"|(?P<des>(?<![\-/:$])(?:{DES}))"
+            rf"|(?P<des>(?<![\-/:$])(?:{DES})|(?<=\)-)(?:{PARENS})+)"
             rf"|(?P<range>(?:{alternation(v['ranges'][:2] + ['thru'])})\b)"
             rf"|(?P<conn>(?:and/or|and|or)\b)"
             rf"|(?P<of>of(?:\s+the(?!\s+(?:preceding|previous|foregoing|said|same|last)\b))?\b))")
@@ -115,8 +120,10 @@ class EnglishGrammar:
         self.not_member = re.compile(NOT_A_MEMBER)
 
     # -- tokens ---------------------------------------------------------------------
-    def tokens(self, text: str, skip: list[tuple[int, int]], defined: dict) -> list[Tok]:
+    def tokens(self, text: str, skip: list[tuple[int, int]], defined: dict,
+               ctx: Context | None = None) -> list[Tok]:
         out: list[Tok] = []
+        ctx_work = self.registry.get(ctx.work) if ctx else None
         for m in self.pattern.finditer(text):
             if any(a <= m.start() < b for a, b in skip):
                 continue
@@ -134,6 +141,13 @@ class EnglishGrammar:
                     tok.work, tok.known = defined[name], defined[name] is not None
                 else:
                     tok.work, tok.cite_only = self.works_by_name[name]
+                    if name in self.contextual and ctx_work is not None:
+                        same = [w for w in self.contextual[name]
+                                if (self.registry.get(w) or ctx_work).jurisdiction == ctx_work.jurisdiction]
+                        if same:
+                            tok.work, tok.cite_only = same[0], False
+                    if name in self.contextual and tok.work is None:
+                        continue                   # left to the words around it, as before
                     tok.known = tok.work is not None
             elif kind == "title":
                 tok.value = m.group("title_num")
@@ -198,6 +212,16 @@ class EnglishGrammar:
                     yield t
                 i += 1
                 continue
+            # "Subparagraphs 3 to 5, Paragraph 1 of Article 455-4": a coarser unit after a
+            # comma is the one the designations sit in
+            while cit.items and j + 2 < n and toks[j].kind == "conn" and toks[j].value == "," \
+                    and toks[j + 1].kind == "unit" and toks[j + 2].kind == "des" \
+                    and all(adjacent(a, b) for a, b in zip(toks[j - 1:j + 2], toks[j:j + 3])) \
+                    and RANK.get(toks[j + 1].level, 9) < min(
+                        RANK.get(x[1], 9) if x[0] == "unit" else 9
+                        for x in [("unit", cit.items[0].level)] + cit.higher):
+                cit.higher.append(("unit", toks[j + 1].level, _item(toks[j + 2], toks[j + 1].level, "first")))
+                j += 3
             # "of …" phrases: higher units, a relative unit, the work, "title 28"
             while j + 1 < n and toks[j].kind == "of" and adjacent(toks[j - 1], toks[j]):
                 nxt = toks[j + 1]
@@ -315,7 +339,7 @@ class EnglishGrammar:
         for name, work, start, end, title in defs:
             tend = start + len(title) if title else end
             reader.emit(start, tend, work, [], "defined", title=None if work else (title or name))
-        toks = grammar.tokens(text, skip, defined)
+        toks = grammar.tokens(text, skip, defined, ctx)
         for cit in grammar.citations(text, toks):
             reader.read(cit)
         return reader.refs
@@ -522,7 +546,10 @@ class _Reader:
             return None
         parts_before, _ = previous
         kind = paren_class(item.parens[0])
-        for k in range(len(parts_before) - 1, 0, -1):
+        # the first part may be the continued one when it is not the top unit
+        # ("subsections (a) and (b)" inside a guideline)
+        lowest = 0 if work.level_index(parts_before[0].level) else 1
+        for k in range(len(parts_before) - 1, lowest - 1, -1):
             if paren_class(parts_before[k].value) == kind or (
                     {kind, paren_class(parts_before[k].value)} == {"roman", "lower"}
                     and len(item.parens[0]) == 1 and len(parts_before[k].value) == 1):
@@ -604,9 +631,11 @@ class _Reader:
         self.emit(start, end, work.id, pin, method, version=version)
 
     def _split_hyphen(self, work: Work, pin: list[str], start, end, method):
-        """18 U.S.C. §§ 3141-3143 is a range; Article 455-2 and JM 9-27.420 are numbers."""
+        """18 U.S.C. §§ 3141-3143 and Arts. 173-174 are ranges; Article 455-2 (a number
+        below the one before the hyphen) and JM 9-27.420 (the work's own numbering) are
+        numbers."""
         depth = work.article_depth() - 1
-        if work.jurisdiction in ("US",) and work.id not in ("us-jm",) and len(pin) > depth:
+        if not work.number_pattern and len(pin) > depth:
             m = re.match(r"^(\d+)-(\d+)$", pin[depth])
             if m and int(m.group(2)) > int(m.group(1)):
                 first, last = m.group(1), m.group(2)

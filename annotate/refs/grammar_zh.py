@@ -56,6 +56,7 @@ class ChineseGrammar:
         names = alternation([*aliases, *defined])
         others = alternation(self.vocab["other_works"])
         blocked = alternation(self.vocab["relative_blocked_after"])
+        self.connectors = set(self.vocab["connectors"])
         self.pattern = re.compile(
             rf"(?P<alias>{names})"
             rf"|《(?P<title>[^《》\n]{{1,80}})》"
@@ -63,10 +64,13 @@ class ChineseGrammar:
             rf"|(?P<other>{others})"
             rf"|第(?P<nums>{NUM}(?:[、，,]{NUM})*)\s*(?P<unit>[条條款项項目])(?:之(?P<suf>{NUM}))?"
             rf"|(?<![{blocked}])(?P<rel>[前本同该該])(?P<cnt>[一二两兩三四五六七八九十]?)"
-            rf"(?P<runit>[条條款项項])(?![例件])")
+            rf"(?P<runit>[条條款项項])(?![例件])"
+            rf"|(?P<same_work>{alternation(self.vocab['same_work'])})(?!{self.vocab['same_work_not_before']})"
+            # a list member without its 第: 第一百七十三条、一百七十四条, 第三项、四项
+            rf"|(?<=[{re.escape(''.join(c for c in [*self.connectors, *self.vocab['ranges']] if len(c) == 1))}])"
+            rf"(?P<bnums>{NUM})\s*(?P<bunit>[条條款项項])(?:之(?P<bsuf>{NUM}))?")
         self.blocked_after_alias = tuple(self.vocab["alias_blocked_before"])
         self.version_before = re.compile(self.vocab["version_before"])
-        self.connectors = set(self.vocab["connectors"])
         self.ranges = set(self.vocab["ranges"])
         self.definition = re.compile(self.vocab["definition"])
 
@@ -79,8 +83,8 @@ class ChineseGrammar:
         for m in self.pattern.finditer(text):
             if any(a <= m.start() < b for a, b in skip):
                 continue
-            kind = next(k for k in ("alias", "title", "self", "other", "nums", "rel")
-                        if m.group(k) is not None)
+            kind = next(k for k in ("alias", "title", "self", "other", "nums", "rel", "same_work",
+                                    "bnums") if m.group(k) is not None)
             if kind in ("alias", "title", "other"):
                 name = m.group(kind)
                 if kind == "alias" and text.startswith(self.blocked_after_alias, m.end()):
@@ -99,14 +103,29 @@ class ChineseGrammar:
                 out.append(Token("work", m.start(), m.end(), work=work,
                                  title=None if work else bare, version=version))
             elif kind == "self":
-                if ctx.work:
-                    out.append(Token("work", m.start(), m.end(), work=ctx.work, method="self"))
+                # without a context 本解释 still names a work, only not one we know: what
+                # follows it is not the work the text named before
+                out.append(Token("work", m.start(), m.end(), work=ctx.work or None, method="self",
+                                 ))
             elif kind == "nums":
                 level = units[m.group("unit")]
                 values = [_number(n) for n in re.split(r"[、，,]", m.group("nums"))]
                 if m.group("suf"):
                     values = [f"{v}-{_number(m.group('suf'))}" for v in values]
                 out.append(Token("desig", m.start(), m.end(), level=level, values=values,
+                                 relative=level != "article"))
+            elif kind == "same_work":          # 同法 / 该法: the work the text named last
+                out.append(Token("work", m.start(), m.end(), method="same"))
+            elif kind == "bnums":
+                level = units[m.group("bunit")]
+                prev = out[-1] if out else None
+                if not (prev and prev.kind == "desig" and prev.level == level
+                        and text[prev.end:m.start()].strip() in (self.connectors | set(self.vocab["ranges"]))):
+                    continue
+                value = _number(m.group("bnums"))
+                if m.group("bsuf"):
+                    value = f"{value}-{_number(m.group('bsuf'))}"
+                out.append(Token("desig", m.start(), m.end(), level=level, values=[value],
                                  relative=level != "article"))
             elif kind == "rel":
                 tok = self._relative(m, units, ctx)
@@ -215,7 +234,13 @@ class _Reader:
         span_start = 0
         prev: Token | None = None
         last_emitted: tuple[Token, str] | None = None
+        chain_work: str | None = None               # the work of the citation being read
         for i, tok in enumerate(tokens):
+            if tok.kind == "work" and tok.method == "same":
+                tok.work = self.last_named or (self.last_article[0] if self.last_article else None)
+                if tok.work is None:
+                    continue
+                tok.method = "explicit"
             gap = self._gap(prev.end, tok.start) if prev else None
             attached = gap == ""
             joined = prev is not None and (attached or gap in self.connectors or gap in self.ranges)
@@ -224,14 +249,15 @@ class _Reader:
                 # offences keeps naming articles of the work it began with.
                 if not (work_tok is not None and tok.kind == "desig" and _LOOSE_LIST.match(gap or "")):
                     work_tok = None
-                parts, last_emitted = [], None
+                parts, last_emitted, chain_work = [], None, None
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             nxt_attached = nxt is not None and self._gap(tok.end, nxt.start) == ""
             if tok.kind == "work":
                 if nxt_attached and nxt.kind != "work":
                     work_tok, parts, span_start = tok, [], tok.start
                 else:
-                    self._emit(tok.start, tok.end, tok.work, [], tok.method, tok.version, tok.title)
+                    if tok.work or tok.method != "self":
+                        self._emit(tok.start, tok.end, tok.work, [], tok.method, tok.version, tok.title)
                     work_tok = None
                 if tok.work:
                     self.last_named = tok.work
@@ -252,6 +278,12 @@ class _Reader:
                 work, art = self.last_article
                 w = self.registry.get(work)
                 tok.values, tok.prefix, tok.level = [art], [], "article"
+            elif (joined and chain_work and work_tok is None and tok.kind == "desig"
+                  and any(p.level == "article" for p in parts)):
+                # 同条第二款: the finer unit belongs to the article just named
+                work, w = chain_work, self.registry.get(chain_work)
+                method = "explicit"
+            chain_work = work
             if tok.kind == "rel":
                 parts = list(tok.prefix)
             else:
