@@ -202,24 +202,7 @@ def _flatten(parent, quoted: bool, out: list[Block], implied: str | None = None)
     if parent.text and parent.text.strip():
         out.append(Block("text", _clean(parent.text), parent.sourceline, quoted=quoted))
     for child in parent:
-        if isinstance(child.tag, str):
-            tag = child.tag.lower()
-            if tag == "blockquote":
-                _flatten(child, True, out)
-            elif tag in WRAPPER_TAGS:
-                _flatten(child, quoted, out)
-            elif tag in ("ol", "ul"):
-                _flatten_list(child, quoted, out)
-            elif tag in ("script", "style"):
-                pass
-            else:
-                kind = tag if tag in BLOCK_TAGS else "p"
-                block = Block(kind, _clean(_raw_text(child)), child.sourceline, child, quoted)
-                if implied is not None and kind == "p":
-                    block.implied, implied = implied, None
-                out.append(block)
-        if child.tail and child.tail.strip():
-            out.append(Block("text", _clean(child.tail), child.sourceline, quoted=quoted))
+        implied = _flatten_one(child, out, quoted, implied)
 
 
 def _flatten_list(ol, quoted: bool, out: list[Block]) -> None:
@@ -850,17 +833,23 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
     return Document(title=title, nodes=builder.nodes, body_text=body_text, meta=meta)
 
 
-def _flatten_one(el, out: list[Block]) -> None:
+def _flatten_one(el, out: list[Block], quoted: bool = False,
+                 implied: str | None = None) -> str | None:
+    """Blocks of one element and its tail; returns ``implied`` if no paragraph took it."""
     if isinstance(el.tag, str):
         tag = el.tag.lower()
         if tag == "blockquote":
             _flatten(el, True, out)
         elif tag in WRAPPER_TAGS:
-            _flatten(el, False, out)
+            _flatten(el, quoted, out)
         elif tag in ("ol", "ul"):
-            _flatten_list(el, False, out)
+            _flatten_list(el, quoted, out)
         elif tag not in ("script", "style"):
-            out.append(Block(tag if tag in BLOCK_TAGS else "p", _clean(_raw_text(el)),
-                             el.sourceline, el))
+            kind = tag if tag in BLOCK_TAGS else "p"
+            block = Block(kind, _clean(_raw_text(el)), el.sourceline, el, quoted)
+            if implied is not None and kind == "p":
+                block.implied, implied = implied, None
+            out.append(block)
     if el.tail and el.tail.strip():
-        out.append(Block("text", _clean(el.tail), el.sourceline))
+        out.append(Block("text", _clean(el.tail), el.sourceline, quoted=quoted))
+    return implied
