@@ -81,3 +81,17 @@ def serving(db: Path):
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
+
+
+def tree_shape(doc: Document) -> list[tuple]:
+    """What a parse produced, node by node: for comparing two parses of one text."""
+    return [(n.eid, n.kind, n.num, n.heading, n.text, n.wrapup, n.citation)
+            for n, _ in doc.walk()]
+
+
+def encoding_variants(data: bytes, *, gb18030: bool = False) -> dict[str, bytes]:
+    """The same UTF-8 text as UTF-8 with a BOM, with CRLF line ends, and (Chinese) GB18030."""
+    variants = {"bom": b"\xef\xbb\xbf" + data, "crlf": data.replace(b"\n", b"\r\n")}
+    if gb18030:
+        variants["gb18030"] = data.decode("utf-8").encode("gb18030")
+    return variants

@@ -1,7 +1,6 @@
 """German statutes in bundestag/gesetze Markdown (StPO, StGB): de_markdown parser."""
 from __future__ import annotations
 
-import codecs
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 from corpus import fidelity
 from corpus.errors import SourceError
 from corpus.model import Document, Node
-from tests.conftest import FIXTURES, parse_bytes, parse_path
+from tests.conftest import FIXTURES, encoding_variants, parse_bytes, parse_path, tree_shape
 
 PARSER = "de-markdown"
 STPO = "de/StPO_bundestag-gesetze_index.md"
@@ -245,17 +244,13 @@ def test_mini_short_title_from_context():
     assert doc.find("sec_2__para_1").citation == "§ 2 Abs. 1 MG"
 
 
-def _shape(doc: Document) -> list[tuple]:
-    return [(n.eid, n.num, n.heading, n.text, n.wrapup, n.citation) for n, _ in doc.walk()]
-
-
 def test_encodings_parse_identically():
     data = MINI.read_bytes()
     plain = parse_bytes(PARSER, data, lang="de")
-    bom = parse_bytes(PARSER, codecs.BOM_UTF8 + data, lang="de")
-    crlf = parse_bytes(PARSER, data.replace(b"\n", b"\r\n"), lang="de")
-    assert _shape(plain) == _shape(bom) == _shape(crlf)
-    assert plain.body_text == bom.body_text == crlf.body_text
+    for variant in encoding_variants(data).values():
+        other = parse_bytes(PARSER, variant, lang="de")
+        assert tree_shape(other) == tree_shape(plain)
+        assert other.body_text == plain.body_text
 
 
 # --- bad input ---------------------------------------------------------------------

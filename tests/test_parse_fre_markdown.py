@@ -1,7 +1,6 @@
 """Federal Rules of Evidence in Jekyll Markdown (Rule 410): fre_markdown parser."""
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,7 @@ import pytest
 from corpus import fidelity
 from corpus.errors import SourceError
 from corpus.model import Document
-from tests.conftest import FIXTURES, parse_bytes, parse_path
+from tests.conftest import FIXTURES, encoding_variants, parse_bytes, parse_path, tree_shape
 
 PARSER = "fre-markdown"
 RULE_410 = "us/fre/rule_410.md"
@@ -87,15 +86,11 @@ def test_short_title_from_context():
     assert doc.find("rule_999__subsec_a__para_1").citation == "FRE 999(a)(1)"
 
 
-def shape(doc: Document) -> list[tuple]:
-    return [(n.eid, n.num, n.heading, n.text, n.wrapup, n.citation) for n, _ in doc.walk()]
-
-
 def test_encodings_parse_identically():
     data = MINI.read_bytes()
-    plain = parse_bytes(PARSER, data)
-    assert shape(plain) == shape(parse_bytes(PARSER, codecs.BOM_UTF8 + data))
-    assert shape(plain) == shape(parse_bytes(PARSER, data.replace(b"\n", b"\r\n")))
+    plain = tree_shape(parse_bytes(PARSER, data))
+    for variant in encoding_variants(data).values():
+        assert tree_shape(parse_bytes(PARSER, variant)) == plain
 
 
 # --- bad input -----------------------------------------------------------------------
