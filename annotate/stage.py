@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from .taxonomy import Taxonomy, load_taxonomy
+from .taxonomy import Taxonomy
 from .tagger import Tagger, Unit
 
 METHOD = "rule"

@@ -45,8 +45,3 @@ def roman_to_int(numeral: str) -> int:
         total = total - value if value < previous else total + value
         previous = max(previous, value)
     return total
-
-
-def eid_safe(num: str) -> str:
-    """A normalised number usable inside an eid (dots and spaces become dashes)."""
-    return re.sub(r"[.\s/]+", "-", num.strip()).strip("-")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import sqlite_utils
 
@@ -206,8 +206,3 @@ def counts(rows: Iterable[dict]) -> dict[str, int]:
     for row in rows:
         result[row["level"]] = result.get(row["level"], 0) + 1
     return result
-
-
-def iter_provisions(db: sqlite_utils.Database, source_id: str) -> Iterator[dict]:
-    yield from db.query("SELECT * FROM provisions WHERE source_id = ? ORDER BY position",
-                        [source_id])

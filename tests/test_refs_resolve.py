@@ -4,7 +4,6 @@ real one."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

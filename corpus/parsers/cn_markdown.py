@@ -85,6 +85,7 @@ class _BodyParser:
         self.ctx = ctx
         self.roots: list[Node] = []
         self.stack: list[Node] = []          # open containers, outermost first
+        self.depths: list[int] = []          # their depth: 编 0, 章 1, 节 2
         self.articles: list[_Article] = []
         self.irregular: list[str] = []
         self.current: _Article | None = None
@@ -100,15 +101,18 @@ class _BodyParser:
             num = label[: len(label) - len(rest)].strip() if rest else label
             heading = rest or None
             # Close containers at this depth or deeper (a 章 closes the open 章 and 节).
-            while self.stack and self._depth(self.stack[-1]) >= depth:
+            while self.stack and self.depths[-1] >= depth:
                 self.stack.pop()
+                self.depths.pop()
         elif (annex := ANNEX.match(rest)):
             level, depth, key = "annex", 0, str(cn_to_int(annex.group(1)))
             num, heading = rest, None
             self.stack.clear()
+            self.depths.clear()
         elif rest.replace(" ", "") == "附则":
             level, depth, key, num, heading = "supplementary", 0, "", None, rest
             self.stack.clear()
+            self.depths.clear()
         elif len(hashes) == 1 and not self.roots:
             return  # a repeated title line
         else:
@@ -116,15 +120,12 @@ class _BodyParser:
         prefix = EID_PREFIX[level] + (f"_{key}" if key else "")
         eid = "__".join([*(c.eid for c in self.stack[-1:]), prefix]) if self.stack else prefix
         node = Node(eid=eid, level=level, kind=CONTAINER, num=num, num_norm=key or None,
-                    heading=heading, line=lineno, attrs={"depth": depth})
+                    heading=heading, line=lineno)
         self._attach(node)
         self.stack.append(node)
+        self.depths.append(depth)
         self.current = None
         self.annex_para = None
-
-    @staticmethod
-    def _depth(node: Node) -> int:
-        return node.attrs.get("depth", 0)
 
     def _attach(self, node: Node) -> None:
         (self.stack[-1].children if self.stack else self.roots).append(node)

@@ -26,7 +26,7 @@ import re
 import cn2an
 
 from ..errors import SourceError
-from ..model import COMMENTARY, CONTAINER, PROVISION, Document, Node, ParseContext
+from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..textio import decode
 
 # Field names of the MOJ export.
