@@ -1,0 +1,86 @@
+"""The default tagger: the learned classifiers decide the codes, the rules explain them.
+
+For each code the learned model gives, the rule tagger's hit on the same code (if it
+found one) supplies the evidence span, and its role and modality where cross-validation
+showed the rules to be right for that code (``meta.json``: ``role_source`` and
+``modality_source``, "rule" or "learned"); otherwise the learned heads decide. Codes the
+learned model has no classifier for in a language (too few training units) come from
+the rules alone. Rule hits on codes the classifiers reject are dropped: that is where
+the rules over-fire on words out of context (§ 66 StPO's *Verständigung*).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import BaseTagger, Tag, TaggingError, Unit
+from .learned import LearnedTagger, model_meta
+from .rule import RuleTagger
+
+
+class CombinedTagger(BaseTagger):
+    name = "combined"
+
+    def __init__(self, taxonomy=None, learned: LearnedTagger | None = None,
+                 rule: RuleTagger | None = None, meta: dict | None = None):
+        super().__init__(taxonomy)
+        if learned is None:
+            try:
+                learned = LearnedTagger(self.taxonomy)
+            except TaggingError:        # no trained model (a checkout mid-training): rules only
+                learned = LearnedTagger(self.taxonomy, models={})
+        self.learned = learned
+        self.rule = rule or RuleTagger(self.taxonomy)
+        meta = meta if meta is not None else model_meta()
+        self.role_source: dict[str, dict[str, str]] = meta.get("role_source", {})
+        self.modality_source: dict[str, dict[str, str]] = meta.get("modality_source", {})
+
+    def tag_resolved(self, chunk: list[Unit], langs: list[str]) -> list[list[Tag]]:
+        ruled = self.rule.tag_resolved(chunk, langs)
+        results: list[list[Tag]] = [[] for _ in chunk]
+        for lang in sorted(set(langs)):
+            model = self.learned.models.get(lang)
+            index = [i for i, l in enumerate(langs) if l == lang and chunk[i].text.strip()]
+            if model is None:
+                for i in index:
+                    results[i] = [t.but(method=self.name) for t in ruled[i]]
+                continue
+            if not index:
+                continue
+            units = [chunk[i] for i in index]
+            x, probs = model.scores(units)
+            known = set(model.codes)
+            for row, i in enumerate(index):
+                results[i] = self._merge(model, units[row], x[row], probs[row], ruled[i], known)
+        return results
+
+    def _merge(self, model, unit: Unit, x_row, probs, ruled: list[Tag], known: set[str]
+               ) -> list[Tag]:
+        by_code: dict[str, Tag] = {}
+        for t in ruled:
+            by_code.setdefault(t.code, t)
+        out = []
+        for k in np.flatnonzero(probs >= model.thresholds):
+            code = model.codes[k]
+            confidence = round(float(probs[k]), 3)
+            hit = by_code.get(code)
+            if hit is None:
+                start, end = model.evidence(unit, x_row, k)
+                out.append(self.learned.make_tag(model, unit, code, start, end, confidence)
+                           .but(method=self.name))
+                continue
+            role, modality = hit.role, hit.modality
+            learned_role, learned_modality = self.learned.role_and_modality(
+                model, unit, code, hit.start, hit.end)
+            if self._source(self.role_source, model.lang, code) == "learned":
+                role = learned_role
+            if self._source(self.modality_source, model.lang, code) == "learned":
+                modality = learned_modality
+            out.append(hit.but(role=role if code.startswith("subjects.") else None,
+                               modality=modality, method=self.name, confidence=confidence))
+        # codes without a classifier in this language: the rules alone
+        out += [t.but(method=self.name) for t in ruled if t.code not in known]
+        return out
+
+    @staticmethod
+    def _source(table: dict[str, dict[str, str]], lang: str, code: str) -> str:
+        return table.get(lang, {}).get(code, "rule")

@@ -1,0 +1,132 @@
+"""Features of a unit for the learned tagger, the same at training and tagging time.
+
+Per language, a few blocks of TF-IDF weights, chosen to carry across wordings:
+
+- ``body``: the unit's own text — Chinese as character 1–3-grams of the text folded to
+  Simplified script (no segmenter to disagree with), English and German as character
+  3–5-grams inside words (stems, compounds: *Verständigung*, *verständigen*) and words;
+- ``words``: word 1–2-grams (English and German only);
+- ``lead``: the lead-in the unit completes and the headings above it, which often carry
+  the plea context a list item lacks.
+
+A fitted :class:`Featurizer` is plain data (vocabularies, idf weights, parameters), saved
+in the model file, so no pickled library object ships with the package.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..text import to_simplified
+
+_SPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+
+
+def normalise(text: str, lang: str) -> str:
+    """What the vectorizers read: one script, folded digits and spaces, lower case."""
+    text = _SPACE.sub(" ", text or "").strip()
+    text = _DIGITS.sub("0", text)
+    if lang == "zh":
+        return to_simplified(text)
+    return text.lower()
+
+
+# (block, analyzer, ngram range, max features, weight) per language
+BLOCKS: dict[str, tuple[tuple[str, str, tuple[int, int], int, float], ...]] = {
+    "zh": (("body", "char", (1, 3), 30000, 1.0),
+           ("lead", "char", (1, 2), 6000, 0.5)),
+    "en": (("body", "char_wb", (3, 5), 25000, 1.0),
+           ("words", "word", (1, 2), 12000, 1.0),
+           ("lead", "word", (1, 2), 6000, 0.5)),
+    "de": (("body", "char_wb", (3, 5), 25000, 1.0),
+           ("words", "word", (1, 2), 12000, 1.0),
+           ("lead", "word", (1, 2), 6000, 0.5)),
+}
+
+
+def _vectorizer(analyzer: str, ngrams: tuple[int, int], max_features: int | None,
+                min_df: int = 1) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, max_features=max_features,
+                           min_df=min_df, sublinear_tf=True, lowercase=False, dtype=np.float32,
+                           token_pattern=r"(?u)\b\w+\b")
+
+
+@dataclass
+class Block:
+    name: str
+    analyzer: str
+    ngrams: tuple[int, int]
+    weight: float
+    vectorizer: TfidfVectorizer
+
+    def to_data(self) -> dict:
+        vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
+        return {"name": self.name, "analyzer": self.analyzer, "ngrams": list(self.ngrams),
+                "weight": self.weight, "vocabulary": vocab,
+                "idf": [round(float(x), 5) for x in self.vectorizer.idf_]}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Block":
+        v = _vectorizer(data["analyzer"], tuple(data["ngrams"]), None)
+        v.vocabulary_ = {term: i for i, term in enumerate(data["vocabulary"])}
+        v.idf_ = np.asarray(data["idf"], dtype=np.float32)
+        return cls(data["name"], data["analyzer"], tuple(data["ngrams"]), data["weight"], v)
+
+
+class Featurizer:
+    """The fitted blocks of one language."""
+
+    def __init__(self, lang: str, blocks: list[Block]):
+        self.lang = lang
+        self.blocks = blocks
+
+    @classmethod
+    def fit(cls, lang: str, bodies: list[str], leads: list[str], min_df: int = 2) -> "Featurizer":
+        blocks = []
+        for name, analyzer, ngrams, max_features, weight in BLOCKS[lang]:
+            v = _vectorizer(analyzer, ngrams, max_features, min_df)
+            texts = leads if name == "lead" else bodies
+            if not any(t.strip() for t in texts):
+                texts = texts + ["_"]          # a block must have a vocabulary
+            v.fit([normalise(t, lang) for t in texts])
+            blocks.append(Block(name, analyzer, ngrams, weight, v))
+        return cls(lang, blocks)
+
+    def transform(self, bodies: list[str], leads: list[str]) -> sp.csr_matrix:
+        mats = []
+        for b in self.blocks:
+            texts = leads if b.name == "lead" else bodies
+            m = b.vectorizer.transform([normalise(t, self.lang) for t in texts])
+            mats.append(m * b.weight if b.weight != 1.0 else m)
+        return sp.hstack(mats, format="csr", dtype=np.float32)
+
+    @property
+    def size(self) -> int:
+        return sum(len(b.vectorizer.vocabulary_) for b in self.blocks)
+
+    def feature_name(self, index: int) -> tuple[str, str]:
+        """(block name, term) of a column."""
+        for b in self.blocks:
+            n = len(b.vectorizer.vocabulary_)
+            if index < n:
+                if not hasattr(b, "_names"):
+                    b._names = b.vectorizer.get_feature_names_out()   # type: ignore[attr-defined]
+                return b.name, str(b._names[index])              # type: ignore[attr-defined]
+            index -= n
+        raise IndexError(index)
+
+    def to_data(self) -> dict:
+        return {"lang": self.lang, "blocks": [b.to_data() for b in self.blocks]}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "Featurizer":
+        return cls(data["lang"], [Block.from_data(b) for b in data["blocks"]])
+
+
+def lead_text(context: str | None, heading: str | None) -> str:
+    return " ".join(filter(None, (context, heading)))
