@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .scores import PRF
-from .tagger import Tagger, Unit
+from .taggers import BaseTagger, Unit, get_tagger
 
 
 @dataclass(frozen=True)
@@ -123,14 +123,15 @@ def _mean(values: Iterable[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def predict(gold: Sequence[GoldUnit], tagger: Tagger | None = None) -> dict[str, set[str]]:
-    """The tagger's code set for every gold unit (the gold's language is given to it)."""
-    tagger = tagger or Tagger()
+def predict(gold: Sequence[GoldUnit], tagger: BaseTagger | None = None) -> dict[str, set[str]]:
+    """The tagger's code set for every gold unit (the gold's language is given to it);
+    the project's default tagger unless one is given."""
+    tagger = tagger or get_tagger()
     tagged = tagger.tag_many(Unit(u.text, u.lang) for u in gold)
     return {u.id: {t.code for t in tags} for u, tags in zip(gold, tagged)}
 
 
-def evaluate_file(path: str | Path, tagger: Tagger | None = None) -> Report:
+def evaluate_file(path: str | Path, tagger: BaseTagger | None = None) -> Report:
     """Tag every unit of a gold file and score the result."""
     gold = load_gold(path)
     return score(gold, predict(gold, tagger))

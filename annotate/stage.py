@@ -14,18 +14,20 @@ Tables written (an interface for SQL users):
   method, rule_id, confidence, codebook_version (offsets into ``provisions.text``);
 - view ``provision_codes``: every provision (articles, sections, chapters) with the
   union of the codes of the units under it.
-Rows of ``tags`` whose method is not ``rule`` (human annotations, later) are kept.
+``method`` names the tagger that wrote the row (``rule``, ``learned``, ``combined``);
+rows of other methods (the reference coding's) are left to their own stage.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import sqlite_utils
 
+from .taggers import BaseTagger, Unit, get_tagger
 from .taxonomy import Taxonomy
-from .tagger import Tagger, Unit
 
-METHOD = "rule"
+MACHINE_METHODS = ("rule", "learned", "combined", "keyword")
 LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
 
 VIEW_SQL = """
@@ -93,13 +95,14 @@ def write_taxonomy(db: sqlite_utils.Database, taxonomy: Taxonomy) -> None:
         pk="code", replace=True)
 
 
-def tag_database(db: sqlite_utils.Database, tagger: Tagger | None = None) -> int:
+def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
+                 tagger_name: str | None = None) -> int:
     """Tag every unit of ``provisions``; write ``taxonomy``, ``tags`` and the view.
 
     Returns the number of tags written. Units in a language without a pipeline are
     skipped (the corpus has zh, en and de only).
     """
-    tagger = tagger or Tagger()
+    tagger = tagger or get_tagger(tagger_name)
     taxonomy = tagger.taxonomy
     version = str(taxonomy.version)
     write_taxonomy(db, taxonomy)
@@ -122,7 +125,8 @@ def tag_database(db: sqlite_utils.Database, tagger: Tagger | None = None) -> int
 def _prepare_tags_table(db: sqlite_utils.Database) -> None:
     tags = db["tags"]
     if tags.exists():
-        db.execute("DELETE FROM tags WHERE method = ?", [METHOD])
+        db.execute("DELETE FROM tags WHERE method IN (SELECT value FROM json_each(?))",
+                   [json.dumps(MACHINE_METHODS)])
         return
     tags.create({"id": int, "provision_id": str, "code": str, "dimension": str, "start": int,
                  "end": int, "evidence": str, "role": str, "modality": str, "method": str,

@@ -15,7 +15,8 @@ import click
 
 from corpus.errors import ConfigError
 
-from .options import db_option, default_db, manifest_option, sources_option, user_errors
+from .options import (db_option, default_db, manifest_option, sources_option, tagger_option,
+                      user_errors)
 
 
 @click.group()
@@ -101,15 +102,17 @@ def add(file, work, parser, source_id, title, title_en, short_title, jurisdictio
               help="Record a source that fails to parse and build the rest.")
 @click.option("--annotations", type=click.Path(dir_okay=False),
               help="Annotation store to merge (default: $PLEA_ANNOTATIONS, else data/annotations.db).")
+@tagger_option
 @user_errors
-def build(sources_dir, db_path, manifest, force, keep_going, annotations):
+def build(sources_dir, db_path, manifest, force, keep_going, annotations, tagger):
     """Parse every source, tag it, link its references, merge human annotations,
     and write the SQLite database (atomically: a failed build changes nothing)."""
     from plea.pipeline import run_build
 
     report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
                        manifest=manifest, force=force, keep_going=keep_going,
-                       annotations=Path(annotations) if annotations else None, echo=click.echo)
+                       annotations=Path(annotations) if annotations else None, tagger=tagger,
+                       echo=click.echo)
     if report.problems:
         click.echo("\nProblems:", err=True)
         for line in report.problems:

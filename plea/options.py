@@ -34,6 +34,15 @@ def manifest_option(fn):
                              "(default: $PLEA_MANIFEST, else ./plea-sources.toml).")(fn)
 
 
+TAGGER_NAMES = ("combined", "learned", "rule", "keyword")   # annotate.taggers.REGISTRY
+
+
+def tagger_option(fn):
+    return click.option("--tagger", type=click.Choice(TAGGER_NAMES), default=None,
+                        help="Tagger by name (default: combined — learned codes with the "
+                             "rules' evidence, roles and modality; keyword is a baseline).")(fn)
+
+
 def user_errors(fn):
     """Turn the library's user-facing errors into one clear line and exit 1."""
     @functools.wraps(fn)

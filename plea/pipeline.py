@@ -15,20 +15,23 @@ from corpus.build import BuildReport, NamedStage, build
 from corpus.sources import load_sources, resolve_sources_dir
 
 
-def stages(annotations: Path | None = None, *, tag: bool = True,
+def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | None = None,
            echo: Callable[[str], None] | None = None) -> list[NamedStage]:
     """The steps after parsing, in order: each reads what the previous wrote."""
     from annotate.human.stage import annotation_stage
+    from annotate.reference.stage import reference_stage
     from annotate.refs.stage import link_database
     from annotate.scholarship_stage import analyse_scholarship
     from annotate.stage import tag_database
     from plea.web.views import build_stage as web_stage
 
-    # Human decisions are merged right after tagging, so every later step
-    # (scholarship codes, the comparison, the brief) reads them, not raw tags.
+    # The layers stack in this order: machine tags, the reviewed reference coding over
+    # them, then human decisions, so every later step (scholarship codes, the
+    # comparison, the brief) reads the reviewed picture, not raw tags.
     steps: list[NamedStage] = []
     if tag:
-        steps.append(("tags", tag_database))
+        steps.append(("tags", lambda db: tag_database(db, tagger_name=tagger)))
+    steps.append(("reference", reference_stage))
     steps += [("annotations", annotation_stage(annotations, echo=echo)),
               ("references", link_database), ("scholarship", analyse_scholarship),
               ("web", web_stage)]
@@ -37,11 +40,12 @@ def stages(annotations: Path | None = None, *, tag: bool = True,
 
 def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = False,
               keep_going: bool = False, annotations: Path | None = None, tag: bool = True,
-              echo: Callable[[str], None] | None = None) -> BuildReport:
+              tagger: str | None = None, echo: Callable[[str], None] | None = None
+              ) -> BuildReport:
     """Build ``db_path`` from the sources; ``echo`` gets a progress bar and a summary."""
     sources = load_sources(manifest)
     directory = resolve_sources_dir(sources_dir)
-    steps = stages(annotations, tag=tag, echo=echo)
+    steps = stages(annotations, tag=tag, tagger=tagger, echo=echo)
     if echo is None:
         return build(db_path, sources, directory, stages=steps, force=force,
                      keep_going=keep_going)

@@ -52,6 +52,12 @@ def _article(eid: str) -> str:
     return eid.split("__", 1)[0]
 
 
+def core_units(db: sqlite_utils.Database, coverage: Coverage | None = None) -> list[str]:
+    """The core plea provisions' units: the selectors' units, without ``extra_units``."""
+    coverage = coverage or load_coverage()
+    return covered_units(db, Coverage(coverage.selectors, []))
+
+
 def covered_units(db: sqlite_utils.Database, coverage: Coverage | None = None) -> list[str]:
     """Ids of the units (provision rows with text, and selected commentary) to code."""
     coverage = coverage or load_coverage()

@@ -51,9 +51,10 @@ BLOCKS: dict[str, tuple[tuple[str, str, tuple[int, int], int, float], ...]] = {
 
 def _vectorizer(analyzer: str, ngrams: tuple[int, int], max_features: int | None,
                 min_df: int = 1) -> TfidfVectorizer:
+    extra = {"token_pattern": r"(?u)\b\w+\b"} if analyzer == "word" else {}
     return TfidfVectorizer(analyzer=analyzer, ngram_range=ngrams, max_features=max_features,
                            min_df=min_df, sublinear_tf=True, lowercase=False, dtype=np.float32,
-                           token_pattern=r"(?u)\b\w+\b")
+                           **extra)
 
 
 @dataclass

@@ -103,7 +103,7 @@ def _fit_head(featurizer: Featurizer, units: Sequence[TrainingUnit], lang: str,
                            shape=(len(examples), len(codes)))
     xx = sp.hstack([xw, onehot], format="csr")
     y = [v for _, _, v in examples]
-    clf = LogisticRegression(C=C_HEADS, solver="liblinear", random_state=SEED, max_iter=2000)
+    clf = LogisticRegression(C=C_HEADS, solver="lbfgs", random_state=SEED, max_iter=3000)
     clf.fit(xx, y)
     w = clf.coef_.astype(np.float32)
     b = clf.intercept_.astype(np.float32)

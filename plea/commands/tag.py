@@ -7,20 +7,21 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, text_input, user_errors
+from ..options import db_option, default_db, tagger_option, text_input, user_errors
 
 SHARED_GOLD = Path("..") / "shared" / "gold"
 
 
 @click.command()
 @text_input
+@tagger_option
 @user_errors
-def tag(text, file_, jsonl, lang):
+def tag(text, file_, jsonl, lang, tagger):
     """Tag TEXT (or --file, or --jsonl on stdin) with the codes of the codebook:
     evidence span, role of each subject and modality."""
-    from annotate.tagger import Tagger, TaggingError, format_tags, tag_jsonl
+    from annotate.tagger import TaggingError, format_tags, get_tagger, tag_jsonl
 
-    tagger = Tagger()
+    tagger = get_tagger(tagger)
     if jsonl:
         status = 0
         for obj in tag_jsonl(sys.stdin, tagger):
@@ -75,12 +76,21 @@ def _default_gold() -> list[str]:
 @click.option("--errors/--no-errors", default=True, show_default=True,
               help="List false positives and misses with their texts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--cv", type=click.Choice(["document", "jurisdiction"]), default=None,
+              help="Cross-validate on the training data instead: leave one document (or "
+                   "jurisdiction) out, keyword baseline, rules, learned and combined side by side.")
+@tagger_option
 @db_option
 @user_errors
-def eval_(golds, store, errors, as_json, db_path):
+def eval_(golds, store, errors, as_json, cv, tagger, db_path):
     """Score the tagger and the reference extractor against gold files: micro and
     macro P/R/F1, per dimension, code and language (tags); article level and full
-    depth, per language (refs)."""
+    depth, per language (refs). With --cv, the honest figures: every tagger scored by
+    cross-validation over the training data (needs a built database for the
+    reference coding's texts)."""
+    if cv:
+        _eval_cv(cv, Path(db_path) if db_path else default_db(), as_json)
+        return
     for gold in golds or _default_gold():
         if gold == "annotations":
             report, text = _eval_annotations(store, Path(db_path) if db_path else default_db(), errors)
@@ -88,18 +98,75 @@ def eval_(golds, store, errors, as_json, db_path):
             path = Path(gold)
             if not path.is_file():
                 raise click.ClickException(f"{path}: gold file not found")
-            report, text = _eval_file(path, errors)
+            report, text = _eval_file(path, errors, tagger)
         if as_json:
             click.echo(json.dumps({"gold": gold, **report.as_dict()}, ensure_ascii=False, indent=2))
         else:
             click.echo(f"== {gold}\n{text}\n")
 
 
-def _eval_file(path: Path, errors: bool):
+def _eval_cv(by: str, db_path: Path, as_json: bool) -> None:
+    from annotate.training.cv import cross_validate, format_cv
+    units = _training_units(db_path)
+    result = cross_validate(units, by=by,
+                            progress=lambda m: click.echo(f"  {m}", err=True))
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_cv(result))
+
+
+def _training_units(db_path: Path):
+    import sqlite_utils
+
+    from annotate.training.data import TrainingDataError, load_training_units
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path}: no database; run `plea build` first (the "
+                                   "reference coding's texts are read from it)")
+    try:
+        return load_training_units(sqlite_utils.Database(db_path))
+    except TrainingDataError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command()
+@db_option
+@click.option("--check", is_flag=True,
+              help="Only say whether the shipped model was trained on the current data.")
+@user_errors
+def train(db_path, check):
+    """Train the learned tagger on the reference coding, the labelled training texts and
+    the written units; thresholds by leave-one-document-out; write
+    annotate/taggers/model/ (same data → same files)."""
+    from annotate.taggers.learned import MODEL_DIR, model_meta
+    from annotate.training.data import data_hash
+    if check:
+        shipped = model_meta().get("data_hash")
+        if shipped == data_hash():
+            click.echo(f"{MODEL_DIR}: trained on the current training data")
+            return
+        raise click.ClickException(f"{MODEL_DIR}: trained on other data than the current "
+                                   "training data: run `plea train`")
+    from annotate.training.cv import cross_validate
+    from annotate.training.train import save, train as fit
+    units = _training_units(Path(db_path) if db_path else default_db())
+    echo = lambda m: click.echo(f"  {m}", err=True)  # noqa: E731
+    models, meta = fit(units, progress=echo)
+    result = cross_validate(units, by="document", progress=echo)
+    meta["role_source"] = result.role_source
+    meta["modality_source"] = result.modality_source
+    meta["cv"] = {k: {"micro_f1": round(r.micro.f1, 4), "macro_f1": round(r.macro.f1, 4)}
+                  for k, r in result.reports.items()}
+    for path in save(models, meta):
+        click.echo(f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB)")
+
+
+def _eval_file(path: Path, errors: bool, tagger_name: str | None = None):
     if _gold_kind(path) == "tags":
         from annotate.evaluate import evaluate_file, format_report
+        from annotate.taggers import get_tagger
         try:
-            report = evaluate_file(path)
+            report = evaluate_file(path, get_tagger(tagger_name))
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         return report, format_report(report, confusion=errors)
@@ -123,4 +190,4 @@ def _eval_annotations(store, db_path: Path, errors: bool):
     return report, format_report(report, confusion=errors)
 
 
-COMMANDS = [tag, eval_]
+COMMANDS = [tag, eval_, train]
