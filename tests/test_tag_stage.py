@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 
+from annotate.taggers import DEFAULT
 from annotate.stage import read_units, tag_database
 
 TAG_COLUMNS = ["id", "provision_id", "code", "dimension", "start", "end", "evidence", "role",
@@ -70,7 +71,7 @@ def test_tag_database(db) -> None:
     texts = {r["id"]: r["text"] for r in ROWS}
     for tag in db["tags"].rows:
         assert texts[tag["provision_id"]][tag["start"]:tag["end"]] == tag["evidence"]
-        assert tag["method"] == "rule" and tag["codebook_version"] == "1"
+        assert tag["method"] == DEFAULT and tag["codebook_version"] == "1"
         assert tag["dimension"] == tag["code"].split(".")[0]
     sch = list(db["tags"].rows_where("provision_id = 'sch:para_1'"))
     assert sch and {t["modality"] for t in sch} == {"obligation"}
