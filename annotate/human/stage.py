@@ -253,7 +253,11 @@ def _create_views(db: sqlite_utils.Database) -> None:
                     f"ELSE {t_mod} END",
         "decision": "CASE WHEN v.decision IS NULL THEN 'auto' "
                     "WHEN v.decision = 'added' THEN 'confirmed' ELSE v.decision END",
-        "decided_by": "v.decided_by", "decided_at": "v.decided_at",
+        # who decided: a human's verdict, else the reference coding, else the machine
+        "decided_by": "coalesce(v.decided_by, CASE WHEN t.method = 'reference' THEN t.rule_id "
+                      "ELSE 'machine (' || t.method || ')' END)" if "method" in have
+                      else "v.decided_by",
+        "decided_at": "v.decided_at",
         "annotation_id": "v.annotation_id", "note": "v.note",
         "disputed": "coalesce(v.disputed, 0)", "auto_role": t_role, "auto_modality": t_mod,
         "tag_id": 't."id"' if "id" in have else "NULL",

@@ -61,7 +61,7 @@ class CombinedTagger(BaseTagger):
         out = []
         for k in np.flatnonzero(probs >= model.thresholds):
             code = model.codes[k]
-            confidence = round(float(probs[k]), 3)
+            confidence = round(float(np.clip(probs[k], 0.0, 1.0)), 3)
             hit = by_code.get(code)
             if hit is None:
                 start, end = model.evidence(unit, x_row, k)

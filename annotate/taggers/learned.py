@@ -1,6 +1,6 @@
 """The learned tagger: per-language linear classifiers trained by ``plea train``.
 
-For each language a :class:`LanguageModel` holds the featurizer, one logistic-regression
+For each language a :class:`LanguageModel` holds the featurizer, one ridge-regression
 weight vector per code with a threshold chosen by cross-validation, and two small
 classifiers for a tag's role and modality read from the words around its evidence.
 The model is plain data (``model/<lang>.npz`` plus ``model/meta.json``), shipped in the
@@ -36,7 +36,7 @@ def window(text: str, start: int, end: int, lang: str) -> str:
 
 @dataclass
 class Head:
-    """A multi-class linear classifier over the featurizer's space plus code one-hots."""
+    """A one-vs-rest linear classifier over the featurizer's space plus code one-hots."""
     classes: list[str]
     codes: list[str]
     weights: np.ndarray          # (classes, features + codes)
@@ -48,15 +48,11 @@ class Head:
         onehot = np.zeros(len(self.codes), dtype=np.float32)
         if code in self.codes:
             onehot[self.codes.index(code)] = 1.0
-        scores = (x @ self.weights[:, :x.shape[1]].T).ravel() + \
-            self.weights[:, x.shape[1]:] @ onehot + self.bias
-        if len(self.classes) == 2 and scores.shape[0] == 1:
-            p = 1 / (1 + np.exp(-scores[0]))
-            return (self.classes[1], float(p)) if p >= 0.5 else (self.classes[0], float(1 - p))
-        e = np.exp(scores - scores.max())
-        p = e / e.sum()
-        k = int(p.argmax())
-        return self.classes[k], float(p[k])
+        n = x.shape[1]
+        scores = np.asarray(x @ self.weights[:, :n].T).ravel() + \
+            self.weights[:, n:] @ onehot + self.bias
+        k = int(scores.argmax())
+        return self.classes[k], float(np.clip(scores[k], 0.0, 1.0))
 
 
 @dataclass
@@ -71,10 +67,10 @@ class LanguageModel:
     modality: Head | None
 
     def scores(self, units: list[Unit]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Features and per-code scores (about 0 for absent, 1 for present)."""
         x = self.featurizer.transform([u.text for u in units],
                                       [lead_text(u.context, u.heading) for u in units])
-        z = x @ self.weights.T + self.bias
-        return x, 1 / (1 + np.exp(-np.asarray(z)))
+        return x, np.asarray(x @ self.weights.T) + self.bias
 
     def evidence(self, unit: Unit, x_row: sp.csr_matrix, k: int) -> tuple[int, int]:
         """The clause around the body n-gram that contributed most to code ``k``."""
@@ -197,7 +193,8 @@ class LearnedTagger(BaseTagger):
         for k in np.flatnonzero(probs >= model.thresholds):
             code = model.codes[k]
             start, end = model.evidence(unit, x_row, k)
-            tags.append(self.make_tag(model, unit, code, start, end, float(probs[k])))
+            tags.append(self.make_tag(model, unit, code, start, end,
+                                      float(np.clip(probs[k], 0.0, 1.0))))
         return tags
 
     def make_tag(self, model: LanguageModel, unit: Unit, code: str, start: int, end: int,

@@ -48,6 +48,7 @@ class CVResult:
     modality: dict[str, AttrScore] = field(default_factory=dict)
     role_source: dict[str, dict[str, str]] = field(default_factory=dict)
     modality_source: dict[str, dict[str, str]] = field(default_factory=dict)
+    oofs: dict = field(default_factory=dict, repr=False)     # language -> OutOfFold
 
     def as_dict(self) -> dict:
         return {"by": self.by, "units": self.units, "folds": self.folds,
@@ -85,11 +86,13 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
     votes: dict[str, dict[tuple[str, str, str], AttrScore]] = {"role": defaultdict(AttrScore),
                                                                "modality": defaultdict(AttrScore)}
     folds = set()
+    oofs = {}
     for lang in LANGS:
         mine = [u for u in units if u.lang == lang]
         if not mine:
             continue
         oof = out_of_fold(mine, lang, group=group, progress=progress)
+        oofs[lang] = oof
         folds |= set(oof.folds)
         predicted = oof_codes(oof)
         known = set(oof.codes)
@@ -125,7 +128,7 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
             table[f"{src}/{lang}"].right += s.right
             table[f"{src}/{lang}"].total += s.total
     return CVResult(by, len(units), len(folds), reports, dict(roles), dict(modality),
-                    role_source, modality_source)
+                    role_source, modality_source, oofs)
 
 
 def _sources(votes: dict[tuple[str, str, str], AttrScore]) -> dict[str, dict[str, str]]:

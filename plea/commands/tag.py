@@ -151,8 +151,8 @@ def train(db_path, check):
     from annotate.training.train import save, train as fit
     units = _training_units(Path(db_path) if db_path else default_db())
     echo = lambda m: click.echo(f"  {m}", err=True)  # noqa: E731
-    models, meta = fit(units, progress=echo)
     result = cross_validate(units, by="document", progress=echo)
+    models, meta = fit(units, result.oofs, progress=echo)
     meta["role_source"] = result.role_source
     meta["modality_source"] = result.modality_source
     meta["cv"] = {k: {"micro_f1": round(r.micro.f1, 4), "macro_f1": round(r.macro.f1, 4)}
