@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .data import alternation, vocabulary
+from .jurisdiction import OTHER, SELF, jurisdictions
 from .model import Context, Part, Ref
 from .pinpoint import between, compose, paren_class, previous_unit
 from .works import Registry, Work
@@ -30,7 +31,9 @@ NOT_A_MEMBER = (r"(?!\s*(?:U\.\s?S\.\s?C|C\.\s?F\.\s?R|Stat\.|U\.\s?S\.\s|S\.\s?
 UNKNOWN_TITLE = re.compile(
     r"\s+((?:[A-Z][\w.'’\-]*\s+(?:(?:of|for|on|the|and|under|in)\s+)*){1,6}"
     r"(?:Rules|Act|Code|Law|Regulations|Procedure|Evidence|Manual|Convention|Guidelines|Cases|"
-    r"Proceedings|Statutes)\b)")
+    r"Proceedings|Statutes)\b"
+    # "European Convention on Human Rights", "Convention against Torture"
+    r"(?:\s+(?:on|of|for|against)\s+(?:the\s+)?(?:[A-Z][\w'’\-]*(?:\s+(?:and|of)\s+|\s+)?){1,4})?)")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Words between "of the" and a work's name that do not change the work.
 QUALIFIER = re.compile(r"\s*(?:(?:PRC|P\.R\.C\.|Chinese|China['’]s|German|Germany['’]s|Taiwan(?:ese|['’]s)?|"
@@ -94,6 +97,11 @@ class EnglishGrammar:
         self.contextual = {name: list(ws) for name, ws in v.get("contextual_works", {}).items()}
         for name in self.contextual:
             self.works_by_name.setdefault(name, (None, True))
+        # a country with the name: "the German StPO", "Taiwan's Code of Criminal
+        # Procedure", "the Code of Criminal Procedure of the Republic of China"
+        self.jur = jurisdictions("en", registry)
+        qnames = alternation([*self.works_by_name, *self.jur.name_list()])
+        quals, afters = self.jur.qualifier_pattern(), self.jur.after_pattern()
         names = alternation([*self.works_by_name, *defined])
         units = alternation(v["units"])
         rel_units = alternation([u + "s" for u in v["relative_units"]] + v["relative_units"])
@@ -107,6 +115,8 @@ class EnglishGrammar:
             rf"|(?P<publaw>Pub(?:lic)?\.?\s*L(?:aw\b|\.)\s*(?:No\.\s*)?\d+[-–]\d+)"
             rf"|(?P<self>{alternation(v['self_work'])})\b"
             rf"|(?P<rel>(?i:{rel_words})\s+(?:(?P<rel_count>two|three|four|five)\s+)?(?i:(?P<rel_unit>{rel_units})))\b"
+            rf"|(?P<qwork>(?P<qual>{quals})\s+(?P<qname>{qnames})(?:\s+(?P<qafter>{afters}))?)(?![\w])"
+            rf"|(?P<awork>(?P<aname>{qnames})\s+(?P<after>{afters}))(?![\w])"
             rf"|(?P<work>{names})(?![\w])"
             rf"|(?P<title>(?i:title)\s+(?P<title_num>\d{{1,2}})\b(?!\s*(?:U\.\s?S\.\s?C|,\s*§)))"
             rf"|(?P<unit>(?i:{units})(?=\s*(?:\d|\(|[IVX]+\b)))"
@@ -135,6 +145,15 @@ class EnglishGrammar:
                 tok.kind, tok.work, tok.value, tok.cite_only = "work", "us-usc", m.group("usc_title"), True
             elif kind == "publaw":                 # Pub. L. 98-473: an act, not a range
                 tok.kind, tok.work, tok.known = "work", None, False
+            elif kind in ("qwork", "awork"):
+                qual = m.group("qafter") or m.group("qual") if kind == "qwork" else m.group("after")
+                name = m.group("qname") if kind == "qwork" else m.group("aname")
+                jur = self.jur.jurisdiction(qual)
+                if jur == SELF:
+                    jur = None
+                work = self.jur.work(jur, name, date=ctx.date if ctx else None) if jur else None
+                tok.kind, tok.work, tok.known = "work", work, work is not None
+                tok.value = m.group(kind)
             elif kind == "work":
                 name = m.group("work")
                 if name in defined:
@@ -179,6 +198,12 @@ class EnglishGrammar:
                     toks[j + 1].kind == "des" or toks[j + 1].kind == "unit"):
                 cit.work = t
                 j += 1
+            elif t.kind == "work" and t.known and j + 3 < n and toks[j + 1].kind == "conn" \
+                    and toks[j + 1].value == "," and toks[j + 2].kind == "unit" \
+                    and toks[j + 3].kind == "des" \
+                    and all(adjacent(a, b) for a, b in zip(toks[j:j + 3], toks[j + 1:j + 4])):
+                cit.work = t                    # "2019 Opinions, Art. 33"
+                j += 2
             if toks[j].kind in ("unit", "des") and (toks[j].kind == "unit" or cit.work):
                 level = None
                 if toks[j].kind == "unit":
@@ -321,13 +346,24 @@ class EnglishGrammar:
             title_start, title = _title_before(text, m.start())
             work = None
             if title:
-                work = self.registry.lookup(title, date=ctx.date) or self.registry.fuzzy_title(title)
+                work = (self._qualified(title, ctx) or self.registry.lookup(title, date=ctx.date)
+                        or self.registry.fuzzy_title(title))
             if work is None:
                 work = self.registry.lookup(name, date=ctx.date)
             if work is None and not (title and any(w in title.split() for w in words)):
                 continue
             found.append((name, work, title_start if title else m.start(), m.end(), title))
         return found
+
+    def _qualified(self, title: str, ctx: Context) -> str | None:
+        """"Germany's Code of Criminal Procedure": the country's work of that name."""
+        m = re.fullmatch(rf"(?:the\s+)?(?P<q>{self.jur.qualifier_pattern()})\s+(?P<name>.+)", title)
+        if not m:
+            return None
+        jur = self.jur.jurisdiction(m.group("q"))
+        if jur in (None, SELF, OTHER):
+            return None
+        return self.jur.work(jur, m.group("name"), date=ctx.date)
 
     # -- the whole text -------------------------------------------------------------
     def extract(self, text: str, ctx: Context) -> list[Ref]:
