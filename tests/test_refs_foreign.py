@@ -184,3 +184,57 @@ def test_german(text, context, want):
 def test_spans_index_the_text(text, lang):
     for ref in extract(text, lang):
         assert text[ref.start:ref.end] == ref.text
+
+
+# -- the Guiding Opinions: known, not in the corpus -------------------------------------
+
+@pytest.mark.parametrize("lang, text, pinpoint", [
+    ("zh", "《指导意见》第三十三条要求充分听取意见", ["33"]),
+    ("zh", "依照《关于适用认罪认罚从宽制度的指导意见》第十条第二款", ["10", "2"]),
+    ("en", "as Article 40 of the 2019 Guiding Opinions requires", ["40"]),
+])
+def test_guiding_opinions_resolve_to_work_and_pinpoint_without_a_provision(tmp_path, lang, text, pinpoint):
+    import json
+
+    from annotate.refs import Resolver, refs_jsonl
+    from tests.test_refs_resolve import make_db
+    resolver = Resolver(make_db(tmp_path / "mini.db"))
+    out = next(refs_jsonl([json.dumps({"id": "g", "lang": lang, "text": text}, ensure_ascii=False)],
+                          resolver))
+    [ref] = out["refs"]
+    assert (ref["work"], ref["pinpoint"], ref["resolved"]) == ("cn-go-leniency-2019", pinpoint, None)
+    assert "missing" in ref["reason"]
+
+
+# -- the check over resolved references (annotate/refs/audit.py) --------------------------
+
+@pytest.mark.parametrize("lang, body, span, work, wrong", [
+    # the readings the grammars gave before issue 17, which the check must flag
+    ("zh", "德国《刑事诉讼法》第257c条对协商作了规定", "《刑事诉讼法》第257c条", "cn-cpl", True),
+    ("zh", "台湾地区“刑事诉讼法”第455条之2", "第455条之2", "cn-cpl", True),
+    ("zh", "日本刑事诉讼法第350条之2", "刑事诉讼法第350条之2", "cn-cpl", True),
+    ("de", "Art. 176 der chinesischen StPO", "StPO", "de-stpo", True),
+    ("en", "compare § 244 of the German Criminal Procedure Law", "Criminal Procedure Law", "cn-cpl", True),
+    # right readings, and a country the reference's clause does not attach to
+    ("zh", "德国《刑事诉讼法》第257c条对协商作了规定", "德国《刑事诉讼法》第257c条", "de-stpo", False),
+    ("zh", "与德国不同，我国刑事诉讼法第201条", "刑事诉讼法第201条", "cn-cpl", False),
+    ("zh", "德国学者指出，刑事诉讼法第二百零一条", "刑事诉讼法第二百零一条", "cn-cpl", False),
+    ("en", "Article 455-2 of Taiwan's Code", "Article 455-2 of Taiwan's Code", "tw-cpc", False),
+    ("de", "Art. 176 der chinesischen StPO", "Art. 176 der chinesischen StPO", "cn-cpl", False),
+])
+def test_audit_flags_a_work_of_another_country(lang, body, span, work, wrong):
+    from annotate.refs.audit import audit_refs
+    start = body.index(span)
+    report = audit_refs([("u", body, start, start + len(span), work, lang, None)])
+    assert len(report.wrong) == int(wrong)
+
+
+def test_jurisdiction_data_naming_an_unknown_work_is_one_clear_error(tmp_path, monkeypatch):
+    from annotate.refs import data as refs_data
+    from annotate.refs.jurisdiction import Jurisdictions
+    from annotate.refs.works import load_registry
+    vocab = dict(refs_data.vocabulary("zh"))
+    vocab["jurisdictions"] = {"names": {"DE": {"刑事诉讼法": "de-no-such-code"}}}
+    monkeypatch.setattr("annotate.refs.jurisdiction.vocabulary", lambda lang: vocab)
+    with pytest.raises(ValueError, match=r"data/zh\.yaml.*de-no-such-code"):
+        Jurisdictions("zh", load_registry())

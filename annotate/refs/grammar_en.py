@@ -125,6 +125,8 @@ class EnglishGrammar:
             rf"|(?P<conn>(?:and/or|and|or)\b)"
             rf"|(?P<of>of(?:\s+the(?!\s+(?:preceding|previous|foregoing|said|same|last)\b))?\b))")
         self.definition = re.compile(v["definition"])
+        self.name_goes_on = re.compile(rf"\s+(?:{alternation(v.get('name_goes_on') or [])})\b"
+                                       if v.get("name_goes_on") else r"(?!)")
         self.level_by_work = v["level_by_work"]
         self.relative = v["relative"]
         self.not_member = re.compile(NOT_A_MEMBER)
@@ -156,6 +158,8 @@ class EnglishGrammar:
                 tok.value = m.group(kind)
             elif kind == "work":
                 name = m.group("work")
+                if self.name_goes_on.match(text, m.end()):
+                    continue                       # "the Criminal Law Committee" is a body
                 if name in defined:
                     tok.work, tok.known = defined[name], defined[name] is not None
                 else:
