@@ -40,6 +40,8 @@ def case_refs(text: str, *, parties: bool = False) -> list[Ref]:
     Abs. 2" looks like a reporter cite to eyecite) only a cite that follows the names of
     the parties counts."""
     windows = _windows(text)
+    if parties:                    # tokenizing is the cost: only windows after party names
+        windows = [(a, b) for a, b in windows if _PARTIES.search(text, max(0, a - 120), b)]
     if not windows:
         return []
     tokenizer = _eyecite()

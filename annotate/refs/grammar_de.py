@@ -55,9 +55,8 @@ class GermanGrammar:
         any_law = jur.any_law or r"(?!)"
         qlaw = (rf"(?P<qual>{jur.qualifier_pattern()})\s+(?P<qname>{qnames}|{any_law})(?![\w])"
                 rf"|(?P<aname>{qnames}|{any_law})\s+(?P<after>{jur.after_pattern()})(?![\w])")
-        self.pattern = re.compile(
-            rf"(?P<qlaw>(?:(?i:der|des|die|das|dem|den|dieses|dieser)\s+)?(?<![\w\-])(?:{qlaw}))"
-            rf"|(?P<sec>§§?)\s*(?=\d)"
+        rest = (
+            rf"(?P<sec>§§?)\s*(?=\d)"
             rf"|(?P<art>\bArt(?:ikel|\.))\s*(?=\d)"
             rf"|(?P<unit>(?<![\w.])(?:{units}))(?=\s*(?:\d|[a-z]\b))"
             rf"|(?P<paren>(?<=[\w)])\([0-9A-Za-z]{{1,4}}\))"
@@ -67,6 +66,12 @@ class GermanGrammar:
             rf"|(?P<range>\bbis\b|[–-](?=\s*\d))"
             rf"|(?P<law>(?:(?:{arts}))?(?<![\w])(?:{alternation(laws)})(?![\w]))"
             rf"|(?P<otherlaw>{v['unknown_law']})")
+        # Most texts name no country: they are read with the pattern without the
+        # country branch, which would otherwise be tried at every word
+        self.plain = re.compile(rf"(?P<qlaw>(?!))|{rest}")
+        self.pattern = re.compile(
+            rf"(?P<qlaw>(?:(?i:der|des|die|das|dem|den|dieses|dieser)\s+)?(?<![\w\-])(?:{qlaw}))"
+            rf"|{rest}")
         self.dropped = set(v["dropped"])
         self.definition = re.compile(v["definition"])
         self.qualified: dict[str, tuple[str | None, str]] = {}    # token value → (work, name)
@@ -107,12 +112,11 @@ class GermanGrammar:
 
     def _extract(self, text: str, ctx: Context, skip: list[tuple[int, int]]) -> list[Ref]:
         toks = []
-        for m in self.pattern.finditer(text):
+        pattern = self.pattern if self.jur.may_name_country(text) else self.plain
+        for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in skip):
                 continue
-            kind = next(k for k in ("qlaw", "sec", "art", "unit", "paren", "num", "roman", "range",
-                                    "conn", "law", "otherlaw")
-                        if m.group(k) is not None)
+            kind = m.lastgroup              # the groups inside qlaw close before it
             value = m.group(kind)
             start = m.start()
             if kind == "otherlaw":

@@ -106,24 +106,13 @@ class EnglishGrammar:
         units = alternation(v["units"])
         rel_units = alternation([u + "s" for u in v["relative_units"]] + v["relative_units"])
         rel_words = alternation([w for ws in v["relative"].values() for w in ws])
-        # Punctuation first; everything else starts a word, so most positions of a long
-        # text fail at the first look-behind instead of trying every alternative.
-        self.pattern = re.compile(
-            rf"(?P<conn_p>,|&)|(?P<range_p>[–—]|(?<=\))-(?=\())"
-            rf"|(?<![\w.])(?:"
-            rf"(?P<usc>(?P<usc_title>\d{{1,2}})\s*U\.\s?S\.\s?C\.(?:\s?A\.)?(?:\s?,)?)"
-            rf"|(?P<publaw>Pub(?:lic)?\.?\s*L(?:aw\b|\.)\s*(?:No\.\s*)?\d+[-–]\d+)"
-            rf"|(?P<self>{alternation(v['self_work'])})\b"
-            rf"|(?P<rel>(?i:{rel_words})\s+(?:(?P<rel_count>two|three|four|five)\s+)?(?i:(?P<rel_unit>{rel_units})))\b"
+        # a country with the name; most texts name none and are read with the pattern
+        # without that branch, which would otherwise be tried at every word
+        countries = (
             rf"|(?P<qwork>(?P<qual>{quals})\s+(?P<qname>{qnames})(?:\s+(?P<qafter>{afters}))?)(?![\w])"
-            rf"|(?P<awork>(?P<aname>{qnames})\s+(?P<after>{afters}))(?![\w])"
-            rf"|(?P<work>{names})(?![\w])"
-            rf"|(?P<title>(?i:title)\s+(?P<title_num>\d{{1,2}})\b(?!\s*(?:U\.\s?S\.\s?C|,\s*§)))"
-            rf"|(?P<unit>(?i:{units})(?=\s*(?:\d|\(|[IVX]+\b)))"
-            rf"|(?P<des>(?<![\-/:$])(?:{DES})|(?<=\)-)(?:{PARENS})+)"
-            rf"|(?P<range>(?:{alternation(v['ranges'][:2] + ['thru'])})\b)"
-            rf"|(?P<conn>(?:and/or|and|or)\b)"
-            rf"|(?P<of>of(?:\s+the(?!\s+(?:preceding|previous|foregoing|said|same|last)\b))?\b))")
+            rf"|(?P<awork>(?P<aname>{qnames})\s+(?P<after>{afters}))(?![\w])")
+        self.pattern = self._compile(v, names, units, rel_units, rel_words, countries)
+        self.plain = self._compile(v, names, units, rel_units, rel_words, "")
         self.definition = re.compile(v["definition"])
         self.name_goes_on = re.compile(rf"\s+(?:{alternation(v.get('name_goes_on') or [])})\b"
                                        if v.get("name_goes_on") else r"(?!)")
@@ -131,12 +120,34 @@ class EnglishGrammar:
         self.relative = v["relative"]
         self.not_member = re.compile(NOT_A_MEMBER)
 
+    @staticmethod
+    def _compile(v: dict, names: str, units: str, rel_units: str, rel_words: str,
+                 countries: str) -> re.Pattern:
+        # Punctuation first; everything else starts a word, so most positions of a long
+        # text fail at the first look-behind instead of trying every alternative.
+        return re.compile(
+            rf"(?P<conn_p>,|&)|(?P<range_p>[–—]|(?<=\))-(?=\())"
+            rf"|(?<![\w.])(?:"
+            rf"(?P<usc>(?P<usc_title>\d{{1,2}})\s*U\.\s?S\.\s?C\.(?:\s?A\.)?(?:\s?,)?)"
+            rf"|(?P<publaw>Pub(?:lic)?\.?\s*L(?:aw\b|\.)\s*(?:No\.\s*)?\d+[-–]\d+)"
+            rf"|(?P<self>{alternation(v['self_work'])})\b"
+            rf"|(?P<rel>(?i:{rel_words})\s+(?:(?P<rel_count>two|three|four|five)\s+)?(?i:(?P<rel_unit>{rel_units})))\b"
+            rf"{countries}"
+            rf"|(?P<work>{names})(?![\w])"
+            rf"|(?P<title>(?i:title)\s+(?P<title_num>\d{{1,2}})\b(?!\s*(?:U\.\s?S\.\s?C|,\s*§)))"
+            rf"|(?P<unit>(?i:{units})(?=\s*(?:\d|\(|[IVX]+\b)))"
+            rf"|(?P<des>(?<![\-/:$])(?:{DES})|(?<=\)-)(?:{PARENS})+)"
+            rf"|(?P<range>(?:{alternation(v['ranges'][:2] + ['thru'])})\b)"
+            rf"|(?P<conn>(?:and/or|and|or)\b)"
+            rf"|(?P<of>of(?:\s+the(?!\s+(?:preceding|previous|foregoing|said|same|last)\b))?\b))")
+
     # -- tokens ---------------------------------------------------------------------
     def tokens(self, text: str, skip: list[tuple[int, int]], defined: dict,
                ctx: Context | None = None) -> list[Tok]:
         out: list[Tok] = []
         ctx_work = self.registry.get(ctx.work) if ctx else None
-        for m in self.pattern.finditer(text):
+        pattern = self.pattern if self.jur.may_name_country(text) else self.plain
+        for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in skip):
                 continue
             kind = m.lastgroup                  # inner groups are nested: the outer closes last

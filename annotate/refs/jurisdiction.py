@@ -8,11 +8,13 @@ words are data: the `jurisdictions` section of data/{zh,en,de}.yaml.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .data import alternation, vocabulary
 from .works import Registry, load_registry, norm_name
 
+_WORD = re.compile(r"[\w\-]+")
 SELF = "self"       # 我国: the text's own country — the usual reading stands
 OTHER = "other"     # a country whose law the registry does not hold — work null
 
@@ -44,6 +46,9 @@ class Jurisdictions:
             self.names[jur] = {norm_name(n): w for n, w in names.items()}
         self.alone = {norm_name(n): w for n, w in (data.get("alone") or {}).items()}
         self.any_law = data.get("any_law")
+        # one word of each qualifier, for a quick test before the costly patterns
+        self._keys = {max(reversed(_WORD.findall(w)), key=len) for w in [*self.qualifiers, *self.after]
+                      if _WORD.findall(w)}
         self._raw_names = [n for names in (data.get("names") or {}).values() for n in names]
         self._raw_names += list((data.get("alone") or {}))
         for work_id in [*(w for ns in self.names.values() for w in ns.values()), *self.alone.values()]:
@@ -61,6 +66,11 @@ class Jurisdictions:
     def name_list(self) -> list[str]:
         """Every name the data gives, under any country (for a grammar's alternation)."""
         return [form for n in self._raw_names for form in _apostrophes(n)]
+
+    def may_name_country(self, text: str) -> bool:
+        """False when no qualifier can be in ``text`` (most texts): a set lookup over its
+        words, far cheaper than searching a long alternation."""
+        return not self._keys.isdisjoint(_WORD.findall(text))
 
     # -- lookups --------------------------------------------------------------------
     def jurisdiction(self, qualifier: str) -> str | None:
