@@ -83,6 +83,23 @@ ZH = [
     # look-alikes: a country word that is not attached to the name does not move the work
     ("德国学者指出，刑事诉讼法第二百零一条仍有不足。", None,
      [("cn-cpl", ["201"], "刑事诉讼法第二百零一条")]),
+    # written after the first pass, in further wordings: subdivisions before 条, a
+    # hyphen for 之, the country inside the title, an English designation after a
+    # Chinese name, 下称
+    ("《联邦刑事诉讼规则》第11(c)(1)(C)条规定了约束性协议", None,
+     [("us-frcrp", ["11", "c", "1", "C"], "《联邦刑事诉讼规则》第11(c)(1)(C)条")]),
+    ("《美国法典》第18编第3553(a)条", None,
+     [("us-usc", ["18", "3553", "a"], "《美国法典》第18编第3553(a)条")]),
+    ("台湾“刑事诉讼法”第455-2条", None, [("tw-cpc", ["455-2"], "台湾“刑事诉讼法”第455-2条")]),
+    ("《德国刑事诉讼法典》第153a条", None, [("de-stpo", ["153a"], "《德国刑事诉讼法典》第153a条")]),
+    ("美国联邦量刑指南§3E1.1规定了接受责任的减让", None,
+     [("us-ussg", ["3E1.1"], "美国联邦量刑指南§3E1.1")]),
+    ("根据美国《联邦刑事诉讼规则》Rule 11(c)(1)(C)", None,
+     [("us-frcrp", ["11", "c", "1", "C"], "美国《联邦刑事诉讼规则》Rule 11(c)(1)(C)")]),
+    ("德国《基本法》第20条第3款", None, [(None, ["20", "3"], "德国《基本法》第20条第3款")]),
+    ("《关于适用认罪认罚从宽制度的指导意见》（下称《意见》）。《意见》第三十三条", None,
+     [("cn-go-leniency-2019", [], "《关于适用认罪认罚从宽制度的指导意见》"),
+      ("cn-go-leniency-2019", ["33"], "《意见》第三十三条")]),
 ]
 
 EN = [
@@ -119,6 +136,12 @@ EN = [
     (f"The {GO_TITLE_EN} (hereafter: 2019 Opinions) apply. See 2019 Opinions, Art. 33.", None,
      [("cn-go-leniency-2019", [], GO_TITLE_EN),
       ("cn-go-leniency-2019", ["33"], "2019 Opinions, Art. 33")]),
+    (f"The {GO_TITLE_EN} (the “Opinions”) apply. Article 33 of the Opinions requires", None,
+     [("cn-go-leniency-2019", [], GO_TITLE_EN),
+      ("cn-go-leniency-2019", ["33"], "Article 33 of the Opinions")]),
+    ("German StPO § 257c allows agreements", None, [("de-stpo", ["257c"], "German StPO § 257c")]),
+    ("Article 6 of the ECHR", None, [(None, ["6"], "Article 6 of the ECHR")]),
+    ("Article 14(3)(g) ICCPR", None, [(None, ["14", "3", "g"], "Article 14(3)(g) ICCPR")]),
     ("Germany's Code of Criminal Procedure (hereinafter StPO-G) allows agreements; "
      "StPO-G section 257c governs them.", None,
      [("de-stpo", [], "Germany's Code of Criminal Procedure"),
@@ -139,6 +162,10 @@ DE = [
     ("Anders als § 257c StPO kennt Art. 174 der chinesischen StPO keine Geständnispflicht.", STPO_CTX,
      [("de-stpo", ["257c"], "§ 257c StPO"), ("cn-cpl", ["174"], "Art. 174 der chinesischen StPO")]),
     ("§ 153a der deutschen StPO", None, [("de-stpo", ["153a"], "§ 153a der deutschen StPO")]),
+    # abbreviations German commentaries use
+    ("§ 153a dt. StPO", None, [("de-stpo", ["153a"], "§ 153a dt. StPO")]),
+    ("Art. 176 chin. StPO", None, [("cn-cpl", ["176"], "Art. 176 chin. StPO")]),
+    ("Art. 201 Abs. 2 chinStPO", None, [("cn-cpl", ["201", "2"], "Art. 201 Abs. 2 chinStPO")]),
     # US rules and cases cited in German text
     ("Rule 11(c)(1)(C) der US-amerikanischen Federal Rules of Criminal Procedure", None,
      [("us-frcrp", ["11", "c", "1", "C"],

@@ -58,7 +58,7 @@ def extract(text: str, lang: str | None = None, context: dict | Context | None =
         lang = detect_lang(text)
     refs = _grammar(lang, registry).extract(text, ctx)
     if lang == "zh" and re.search(r"[A-Za-z§]", text):
-        refs += _embedded_english(text, registry)
+        refs = _joined(text, refs, _embedded_english(text, registry), r"\s*")
     elif lang == "de" and _US_MARK.search(text):
         refs = _with_us_citations(text, refs, registry)
     from .cases import case_refs
@@ -97,14 +97,29 @@ def _with_us_citations(text: str, refs: list[Ref], registry: Registry) -> list[R
     kept = []
     for ref in refs:
         joined = next((e for e in english if ref.work == e.work and not ref.pinpoint
-                       and re.fullmatch(r"\s+(?:der|des|in\s+den|nach\s+den)\s+", text[e.end:ref.start])),
-                      None)
+                       and re.fullmatch(r"\s+(?:(?:der|des|in\s+den|nach\s+den)\s+)?",
+                                        text[e.end:ref.start])), None)
         if joined is not None:
             joined.end = ref.end
             joined.text = text[joined.start:joined.end]
             continue
         if any(a < ref.end and ref.start < b for a, b in taken):
             continue                   # the English reading of the same words wins
+        kept.append(ref)
+    return kept + english
+
+
+def _joined(text: str, refs: list[Ref], english: list[Ref], gap: str) -> list[Ref]:
+    """A work named in Chinese right before an English designation of it (美国《联邦刑事
+    诉讼规则》Rule 11(c)(1)(C), 美国联邦量刑指南§3E1.1) is one reference, spanning both."""
+    kept = []
+    for ref in refs:
+        joined = next((e for e in english if ref.work == e.work and not ref.pinpoint
+                       and re.fullmatch(gap, text[ref.end:e.start])), None)
+        if joined is not None:
+            joined.start = ref.start
+            joined.text = text[joined.start:joined.end]
+            continue
         kept.append(ref)
     return kept + english
 

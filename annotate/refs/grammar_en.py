@@ -34,6 +34,7 @@ UNKNOWN_TITLE = re.compile(
     r"Proceedings|Statutes)\b"
     # "European Convention on Human Rights", "Convention against Torture"
     r"(?:\s+(?:on|of|for|against)\s+(?:the\s+)?(?:[A-Z][\w'’\-]*(?:\s+(?:and|of)\s+|\s+)?){1,4})?)")
+_MAY_DEFINE = re.compile(r"herein|hereafter|below|\((?:the\s+)?[“\"‘]")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Words between "of the" and a work's name that do not change the work.
 QUALIFIER = re.compile(r"\s*(?:(?:PRC|P\.R\.C\.|Chinese|China['’]s|German|Germany['’]s|Taiwan(?:ese|['’]s)?|"
@@ -382,7 +383,7 @@ class EnglishGrammar:
 
     # -- the whole text -------------------------------------------------------------
     def extract(self, text: str, ctx: Context) -> list[Ref]:
-        defs = self.definitions(text, ctx) if re.search(r"herein|hereafter|below", text) else []
+        defs = self.definitions(text, ctx) if _MAY_DEFINE.search(text) else []
         grammar = self if not defs else _grammar(self.registry, tuple(d[0] for d in defs))
         defined = {d[0]: d[1] for d in defs}
         skip = [(d[2], d[3]) for d in defs]

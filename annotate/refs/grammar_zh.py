@@ -22,7 +22,7 @@ from .works import Registry, is_traditional
 
 NUM = r"[零〇一二三四五六七八九十百千两兩\d０-９]+"
 # A number as foreign law writes it inside Chinese text: 第257c条, 第153a条, 第3E1.1条.
-LATIN_NUM = r"\d[A-Z]\d\.\d+|\d+[a-z](?![a-z])"
+LATIN_NUM = r"\d[A-Z]\d\.\d+|\d+-\d+|\d+[a-z](?![a-z])"
 NUMX = rf"(?:{LATIN_NUM}|{NUM})"
 # Subdivisions in parentheses after 第…条: 第11条(c)(1)(C).
 PARENS = r"(?:[(（][0-9A-Za-z]{1,5}[)）])+"
@@ -34,6 +34,7 @@ LEGAL_TITLE = re.compile(r"(?:法|法典|条例|條例|规定|規定|规则|規�
                          r"(?:（[^）]{1,12}）)?$")
 
 
+_MAY_DEFINE = re.compile(r"简称|簡稱|下称|下稱|下文称|下文稱")
 _LOOSE_LIST = re.compile(r"^[^，。；：,;:（）()\n]{1,20}(?:、|及|和|或|与|與)$")
 
 
@@ -52,6 +53,14 @@ class Token:
     relative: bool = False            # rel tokens and bare sub-article designations
     parens: list[str] = field(default_factory=list)    # 第11条(c)(1)(C): ["c", "1", "C"]
     units: str | None = None          # work tokens: "taiwan" / "prc" numbering after them
+
+
+def _numbers(numeral: str) -> list[str]:
+    """第173-174条 is a range, 第455-2条 (the second below the first) Taiwan's 第455条之2."""
+    m = re.fullmatch(r"(\d+)-(\d+)", numeral)
+    if m and int(m.group(2)) > int(m.group(1)):
+        return [m.group(1), *(between(m.group(1), m.group(2)) or []), m.group(2)]
+    return [_number(numeral)]
 
 
 def _number(numeral: str) -> str:
@@ -81,8 +90,8 @@ class ChineseGrammar:
             rf"|《(?P<title>[^《》\n]{{1,80}})》"
             rf"|(?P<self>{alternation(self.vocab['self_work'])})"
             rf"|(?P<other>{others})"
-            rf"|第(?P<nums>{NUMX}(?:[、，,]{NUMX})*)\s*(?P<unit>[{unit_chars}])(?:之(?P<suf>{NUM}))?"
-            rf"(?P<parens>{PARENS})?"
+            rf"|第(?P<nums>{NUMX}(?:[、，,]{NUMX})*)(?P<pre_parens>{PARENS})?\s*(?P<unit>[{unit_chars}])"
+            rf"(?:之(?P<suf>{NUM}))?(?P<parens>{PARENS})?"
             rf"|(?<![{blocked}])(?P<rel>[前本同该該])(?P<cnt>[一二两兩三四五六七八九十]?)"
             rf"(?P<runit>[条條款项項])(?![例件])"
             rf"|(?P<same_work>{alternation(self.vocab['same_work'])})(?!{self.vocab['same_work_not_before']})"
@@ -138,10 +147,12 @@ class ChineseGrammar:
                     if prev is not None and prev.kind == "desig" and not text[prev.end:m.start()].strip():
                         prev.end = m.end()
                     continue
-                values = [_number(n) for n in re.split(r"[、，,]", m.group("nums"))]
+                values = [v for n in re.split(r"[、，,]", m.group("nums")) for v in _numbers(n)]
                 if m.group("suf"):
                     values = [f"{v}-{_number(m.group('suf'))}" for v in values]
-                parens = re.findall(r"[(（]([0-9A-Za-z]+)[)）]", m.group("parens") or "")
+                # 第11条(c)(1)(C) and 第11(c)(1)(C)条 alike
+                parens = re.findall(r"[(（]([0-9A-Za-z]+)[)）]",
+                                    (m.group("pre_parens") or "") + (m.group("parens") or ""))
                 out.append(Token("desig", m.start(), m.end(), level=level, values=values,
                                  relative=level not in ("article", "title"), parens=parens))
             elif kind == "same_work":          # 同法 / 该法: the work the text named last
@@ -283,7 +294,7 @@ class ChineseGrammar:
     # -- citations ------------------------------------------------------------------
     def extract(self, text: str, ctx: Context) -> list[Ref]:
         taiwan = is_traditional(text) or (self.registry.get(ctx.work) or _NoWork).jurisdiction == "TW"
-        defs = self.definitions(text, ctx, taiwan) if "以下" in text else []
+        defs = self.definitions(text, ctx, taiwan) if _MAY_DEFINE.search(text) else []
         grammar = self if not defs else _grammar(self.registry, tuple(d[0] for d in defs))
         defined = {name: (work, title) for name, work, title, _, _ in defs}
         skip = [(a, b) for _, _, _, a, b in defs]
