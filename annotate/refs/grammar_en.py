@@ -33,7 +33,8 @@ UNKNOWN_TITLE = re.compile(
     r"(?:Rules|Act|Code|Law|Regulations|Procedure|Evidence|Manual|Convention|Guidelines|Cases|"
     r"Proceedings|Statutes)\b"
     # "European Convention on Human Rights", "Convention against Torture"
-    r"(?:\s+(?:on|of|for|against)\s+(?:the\s+)?(?:[A-Z][\w'’\-]*(?:\s+(?:and|of)\s+|\s+)?){1,4})?)")
+    r"(?:\s+(?:on|of|for|against)\s+(?:the\s+)?[A-Z][\w'’\-]*"
+    r"(?:(?:\s+(?:and|of|on|for|the))*\s+[A-Z][\w'’\-]*){0,3})?)")
 _MAY_DEFINE = re.compile(r"herein|hereafter|below|\((?:the\s+)?[“\"‘]")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # Words between "of the" and a work's name that do not change the work.
@@ -160,6 +161,8 @@ class EnglishGrammar:
             elif kind == "publaw":                 # Pub. L. 98-473: an act, not a range
                 tok.kind, tok.work, tok.known = "work", None, False
             elif kind in ("qwork", "awork"):
+                if self.name_goes_on.match(text, m.end()):
+                    continue                       # "1977 U.S. Code Cong. & Admin. News"
                 qual = m.group("qafter") or m.group("qual") if kind == "qwork" else m.group("after")
                 name = m.group("qname") if kind == "qwork" else m.group("aname")
                 jur = self.jur.jurisdiction(qual)
@@ -181,6 +184,10 @@ class EnglishGrammar:
                                 if (self.registry.get(w) or ctx_work).jurisdiction == ctx_work.jurisdiction]
                         if same:
                             tok.work, tok.cite_only = same[0], False
+                        else:
+                            # "the Criminal Code" in a US note is the US code, which the
+                            # registry lacks — not Taiwan's, whose alias it also is
+                            tok.work, tok.cite_only = None, False
                     if name in self.contextual and tok.work is None:
                         continue                   # left to the words around it, as before
                     tok.known = tok.work is not None
@@ -361,6 +368,14 @@ class EnglishGrammar:
             name = m.group("name").strip()
             title_start, title = _title_before(text, m.start())
             work = None
+            if not re.match(r"[(\[](?:hereinafter|hereafter|below)", m.group()):
+                # "(the “Opinions”)" alone: a name for a work the registry knows by its
+                # title, never for "the Act" of some statute or "the Commission"
+                work = (self._qualified(title, ctx) or self.registry.lookup(title, date=ctx.date)) \
+                    if title else None
+                if work is not None:
+                    found.append((m.group("name").strip(), work, title_start, m.end(), title))
+                continue
             if title:
                 work = (self._qualified(title, ctx) or self.registry.lookup(title, date=ctx.date)
                         or self.registry.fuzzy_title(title))

@@ -141,6 +141,10 @@ class ChineseGrammar:
             elif kind == "nums":
                 level = units.get(m.group("unit")) or self.foreign_units[m.group("unit")]
                 prev = out[-1] if out else None
+                if level == "title" and not (prev is not None and prev.kind == "work"
+                                             and "title" in getattr(self.registry.get(prev.work), "levels", ())
+                                             and not text[prev.end:m.start()].strip()):
+                    continue            # 刑事诉讼法第二编 is a book of the code, not a unit
                 if level == "sentence":
                     # 第2句: a German Satz is no part of the pinpoint; it only lengthens
                     # the designation before it
