@@ -97,6 +97,10 @@ ZH = [
     ("根据美国《联邦刑事诉讼规则》Rule 11(c)(1)(C)", None,
      [("us-frcrp", ["11", "c", "1", "C"], "美国《联邦刑事诉讼规则》Rule 11(c)(1)(C)")]),
     ("德国《基本法》第20条第3款", None, [(None, ["20", "3"], "德国《基本法》第20条第3款")]),
+    ("《德国刑事诉讼法》第153条a", None, [("de-stpo", ["153a"], "《德国刑事诉讼法》第153条a")]),
+    ("大陸刑事訴訟法第201條", None, [("cn-cpl", ["201"], "大陸刑事訴訟法第201條")]),
+    ("美国联邦刑事诉讼规则11(c)(1)(C)", None,
+     [("us-frcrp", ["11", "c", "1", "C"], "美国联邦刑事诉讼规则11(c)(1)(C)")]),
     ("《关于适用认罪认罚从宽制度的指导意见》（下称《意见》）。《意见》第三十三条", None,
      [("cn-go-leniency-2019", [], "《关于适用认罪认罚从宽制度的指导意见》"),
       ("cn-go-leniency-2019", ["33"], "《意见》第三十三条")]),
@@ -141,6 +145,8 @@ EN = [
       ("cn-go-leniency-2019", ["33"], "Article 33 of the Opinions")]),
     ("German StPO § 257c allows agreements", None, [("de-stpo", ["257c"], "German StPO § 257c")]),
     ("Article 6 of the ECHR", None, [(None, ["6"], "Article 6 of the ECHR")]),
+    ("Art. 455-2 para. 1 of Taiwan's CCP", None,
+     [("tw-cpc", ["455-2", "1"], "Art. 455-2 para. 1 of Taiwan's CCP")]),
     ("Article 14(3)(g) ICCPR", None, [(None, ["14", "3", "g"], "Article 14(3)(g) ICCPR")]),
     ("Germany's Code of Criminal Procedure (hereinafter StPO-G) allows agreements; "
      "StPO-G section 257c governs them.", None,
@@ -166,6 +172,13 @@ DE = [
     ("§ 153a dt. StPO", None, [("de-stpo", ["153a"], "§ 153a dt. StPO")]),
     ("Art. 176 chin. StPO", None, [("cn-cpl", ["176"], "Art. 176 chin. StPO")]),
     ("Art. 201 Abs. 2 chinStPO", None, [("cn-cpl", ["201", "2"], "Art. 201 Abs. 2 chinStPO")]),
+    ("Art. 455-4 Abs. 1 Nr. 1 der StPO Taiwans", None,
+     [("tw-cpc", ["455-4", "1", "1"], "Art. 455-4 Abs. 1 Nr. 1 der StPO Taiwans")]),
+    ("Regel 11(c)(1)(C) der Federal Rules of Criminal Procedure", None,
+     [("us-frcrp", ["11", "c", "1", "C"], "Regel 11(c)(1)(C) der Federal Rules of Criminal Procedure")]),
+    # an abbreviation in brackets after the law's name is no second reference
+    ("§ 257c der Strafprozessordnung (StPO)", None,
+     [("de-stpo", ["257c"], "§ 257c der Strafprozessordnung")]),
     # US rules and cases cited in German text
     ("Rule 11(c)(1)(C) der US-amerikanischen Federal Rules of Criminal Procedure", None,
      [("us-frcrp", ["11", "c", "1", "C"],

@@ -8,6 +8,7 @@ from .works import Registry, load_registry
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _GERMAN = re.compile(r"§\s*\d+[a-z]?\s+(?:Abs\.|Absatz|Satz|S\.\s*\d|Nr\.|StPO|StGB)|\b(?:der|die|das|und|ist|nicht|des|wird)\b|[äöüß]")
+_GLOSS = re.compile(r"\s*[(（]")
 _ENGLISH = re.compile(r"\b(?:the|of|and|is|shall|must|to)\b")
 # A run of Latin script inside Chinese text: "依据Fed. R. Crim. P. 11(b)(1)审查".
 _LATIN_RUN = re.compile(r"[A-Za-z§][A-Za-z0-9§.,:;'’()\[\]\-–&/ ]*[A-Za-z0-9.)]")
@@ -63,7 +64,7 @@ def extract(text: str, lang: str | None = None, context: dict | Context | None =
         refs = _with_us_citations(text, refs, registry)
     from .cases import case_refs
     refs += case_refs(text, parties=lang != "en")    # a case is cited by its reporter in any language
-    return _tidy(refs)
+    return _tidy(refs, text)
 
 
 def _embedded_english(text: str, registry: Registry) -> list[Ref]:
@@ -91,6 +92,10 @@ def _with_us_citations(text: str, refs: list[Ref], registry: Registry) -> list[R
     english = [r for r in _grammar("en", registry).extract(text, Context())
                if r.work and (registry.get(r.work).jurisdiction == "US") and r.pinpoint
                and r.method == "explicit"]
+    # the German grammar read "Rule 11(c)(1)(C) der … Federal Rules …" whole: keep that
+    english = [e for e in english if not any(
+        r.work == e.work and r.pinpoint == e.pinpoint and r.start <= e.start and e.end <= r.end
+        for r in refs)]
     if not english:
         return refs
     taken = [(r.start, r.end) for r in english]
@@ -124,11 +129,18 @@ def _joined(text: str, refs: list[Ref], english: list[Ref], gap: str) -> list[Re
     return kept + english
 
 
-def _tidy(refs: list[Ref]) -> list[Ref]:
+def _tidy(refs: list[Ref], text: str = "") -> list[Ref]:
     seen, out = set(), []
     for ref in sorted(refs, key=lambda r: (r.start, r.end)):
         key = (ref.start, ref.end, ref.work, tuple(ref.pinpoint))
-        if key not in seen:
-            seen.add(key)
-            out.append(ref)
+        if key in seen:
+            continue
+        # "§ 257c der Strafprozessordnung (StPO)", "德国刑事诉讼法（StPO）": an
+        # abbreviation in brackets right after the same work is a gloss, not a citation
+        if out and ref.work is not None and not ref.pinpoint and out[-1].work == ref.work \
+                and _GLOSS.fullmatch(text, out[-1].end, ref.start) \
+                and text[ref.end:ref.end + 1] in (")", "）"):
+            continue
+        seen.add(key)
+        out.append(ref)
     return out

@@ -57,7 +57,8 @@ class GermanGrammar:
                 rf"|(?P<aname>{qnames}|{any_law})\s+(?P<after>{jur.after_pattern()})(?![\w])")
         rest = (
             rf"(?P<sec>§§?)\s*(?=\d)"
-            rf"|(?P<art>\bArt(?:ikel|\.))\s*(?=\d)"
+            # "Regel 11(c)(1)(C) der Federal Rules …": a US rule cited in German
+            rf"|(?P<art>\bArt(?:ikel|\.)|\bRegel|\bRule)\s*(?=\d)"
             rf"|(?P<unit>(?<![\w.])(?:{units}))(?=\s*(?:\d|[a-z]\b))"
             rf"|(?P<paren>(?<=[\w)])\([0-9A-Za-z]{{1,4}}\))"
             rf"|(?P<conn>{_connectors(v['connectors'])})"

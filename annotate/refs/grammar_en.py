@@ -187,7 +187,9 @@ class EnglishGrammar:
                         else:
                             # "the Criminal Code" in a US note is the US code, which the
                             # registry lacks — not Taiwan's, whose alias it also is
-                            tok.work, tok.cite_only = None, False
+                            tok.work, tok.cite_only, tok.known = None, False, False
+                            out.append(tok)
+                            continue
                     if name in self.contextual and tok.work is None:
                         continue                   # left to the words around it, as before
                     tok.known = tok.work is not None

@@ -91,7 +91,9 @@ class ChineseGrammar:
             rf"|(?P<self>{alternation(self.vocab['self_work'])})"
             rf"|(?P<other>{others})"
             rf"|第(?P<nums>{NUMX}(?:[、，,]{NUMX})*)(?P<pre_parens>{PARENS})?\s*(?P<unit>[{unit_chars}])"
-            rf"(?:之(?P<suf>{NUM}))?(?P<parens>{PARENS})?"
+            rf"(?:之(?P<suf>{NUM})|(?P<lsuf>[a-z])(?![A-Za-z]))?(?P<parens>{PARENS})?"
+            # a foreign designation right after the name: 美国联邦刑事诉讼规则11(c)(1)(C)
+            rf"|(?<=[》”\"」\u4e00-\u9fff])(?P<ldes>\d+[a-z]?(?:{PARENS})?)(?![\d.])"
             rf"|(?<![{blocked}])(?P<rel>[前本同该該])(?P<cnt>[一二两兩三四五六七八九十]?)"
             rf"(?P<runit>[条條款项項])(?![例件])"
             rf"|(?P<same_work>{alternation(self.vocab['same_work'])})(?!{self.vocab['same_work_not_before']})"
@@ -114,7 +116,7 @@ class ChineseGrammar:
             if any(a <= m.start() < b for a, b in skip):
                 continue
             kind = next(k for k in ("alias", "title", "self", "other", "nums", "rel", "same_work",
-                                    "bnums") if m.group(k) is not None)
+                                    "bnums", "ldes") if m.group(k) is not None)
             if kind in ("alias", "title", "other"):
                 name = m.group(kind)
                 if kind == "alias" and text.startswith(self.blocked_after_alias, m.end(kind)):
@@ -154,11 +156,22 @@ class ChineseGrammar:
                 values = [v for n in re.split(r"[、，,]", m.group("nums")) for v in _numbers(n)]
                 if m.group("suf"):
                     values = [f"{v}-{_number(m.group('suf'))}" for v in values]
+                elif m.group("lsuf"):          # 第153条a: § 153a as some translators write it
+                    values = [f"{v}{m.group('lsuf')}" for v in values]
                 # 第11条(c)(1)(C) and 第11(c)(1)(C)条 alike
                 parens = re.findall(r"[(（]([0-9A-Za-z]+)[)）]",
                                     (m.group("pre_parens") or "") + (m.group("parens") or ""))
                 out.append(Token("desig", m.start(), m.end(), level=level, values=values,
                                  relative=level not in ("article", "title"), parens=parens))
+            elif kind == "ldes":
+                prev = out[-1] if out else None
+                work = self.registry.get(prev.work) if prev is not None and prev.kind == "work" else None
+                if work is None or work.jurisdiction in ("CN", "TW") or prev.end != m.start():
+                    continue                  # a number in Chinese prose, no designation
+                num = re.match(r"\d+[a-z]?", m.group("ldes")).group()
+                parens = re.findall(r"[(（]([0-9A-Za-z]+)[)）]", m.group("ldes")[len(num):])
+                out.append(Token("desig", m.start(), m.end(), level="article", values=[num],
+                                 parens=parens))
             elif kind == "same_work":          # 同法 / 该法: the work the text named last
                 out.append(Token("work", m.start(), m.end(), method="same"))
             elif kind == "bnums":
