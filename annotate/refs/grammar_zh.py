@@ -93,7 +93,7 @@ class ChineseGrammar:
             rf"|第(?P<nums>{NUMX}(?:[、，,]{NUMX})*)(?P<pre_parens>{PARENS})?\s*(?P<unit>[{unit_chars}])"
             rf"(?:之(?P<suf>{NUM})|(?P<lsuf>[a-z])(?![A-Za-z]))?(?P<parens>{PARENS})?"
             # a foreign designation right after the name: 美国联邦刑事诉讼规则11(c)(1)(C)
-            rf"|(?<=[》”\"」\u4e00-\u9fff])(?P<ldes>\d+[a-z]?(?:{PARENS})?)(?![\d.])"
+            rf"|(?<=[》”\"」\u4e00-\u9fff])(?P<ldes>\d+[a-z]?(?:{PARENS})?)(?![\d.{unit_chars}])"
             rf"|(?<![{blocked}])(?P<rel>[前本同该該])(?P<cnt>[一二两兩三四五六七八九十]?)"
             rf"(?P<runit>[条條款项項])(?![例件])"
             rf"|(?P<same_work>{alternation(self.vocab['same_work'])})(?!{self.vocab['same_work_not_before']})"

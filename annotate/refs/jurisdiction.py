@@ -9,7 +9,6 @@ words are data: the `jurisdictions` section of data/{zh,en,de}.yaml.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from .data import alternation, vocabulary
 from .works import Registry, load_registry, norm_name
@@ -100,16 +99,11 @@ def _apostrophes(word: str) -> list[str]:
     return [word, word.replace("'", "’")] if "'" in word else [word]
 
 
-@lru_cache(maxsize=8)
-def _cached(lang: str, registry_id: int) -> Jurisdictions:
-    return Jurisdictions(lang, _REGISTRIES[registry_id])
-
-
-_REGISTRIES: dict[int, Registry] = {}
-
-
 def jurisdictions(lang: str, registry: Registry | None = None) -> Jurisdictions:
-    """The jurisdiction data of ``lang`` for ``registry`` (the shipped one by default)."""
+    """The jurisdiction data of ``lang`` for ``registry`` (the shipped one by default),
+    built once per registry."""
     registry = registry or load_registry()
-    _REGISTRIES[id(registry)] = registry
-    return _cached(lang, id(registry))
+    cache = registry.__dict__.setdefault("_jurisdictions", {})
+    if lang not in cache:
+        cache[lang] = Jurisdictions(lang, registry)
+    return cache[lang]
