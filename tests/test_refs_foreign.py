@@ -99,6 +99,7 @@ ZH = [
     ("德国《基本法》第20条第3款", None, [(None, ["20", "3"], "德国《基本法》第20条第3款")]),
     ("《德国刑事诉讼法》第153条a", None, [("de-stpo", ["153a"], "《德国刑事诉讼法》第153条a")]),
     ("大陸刑事訴訟法第201條", None, [("cn-cpl", ["201"], "大陸刑事訴訟法第201條")]),
+    ("德国《刑事诉讼法》§257c规定了协商", None, [("de-stpo", ["257c"], "德国《刑事诉讼法》§257c")]),
     # Arabic numerals in a domestic list keep their list reading
     ("刑事诉讼法第173条和174条", None,
      [("cn-cpl", ["173"], "刑事诉讼法第173条"), ("cn-cpl", ["174"], "174条")]),
@@ -175,6 +176,10 @@ DE = [
     ("§ 153a dt. StPO", None, [("de-stpo", ["153a"], "§ 153a dt. StPO")]),
     ("Art. 176 chin. StPO", None, [("cn-cpl", ["176"], "Art. 176 chin. StPO")]),
     ("Art. 201 Abs. 2 chinStPO", None, [("cn-cpl", ["201", "2"], "Art. 201 Abs. 2 chinStPO")]),
+    ("Art. 201 des chinesischen Strafprozessrechts", None,
+     [("cn-cpl", ["201"], "Art. 201 des chinesischen Strafprozessrechts")]),
+    ("vgl. § 455-2 Abs. 1 taiw. StPO", None, [("tw-cpc", ["455-2", "1"], "§ 455-2 Abs. 1 taiw. StPO")]),
+    ("Rule 11 FRCrP", None, [("us-frcrp", ["11"], "Rule 11 FRCrP")]),
     ("Art. 455-4 Abs. 1 Nr. 1 der StPO Taiwans", None,
      [("tw-cpc", ["455-4", "1", "1"], "Art. 455-4 Abs. 1 Nr. 1 der StPO Taiwans")]),
     ("Regel 11(c)(1)(C) der Federal Rules of Criminal Procedure", None,

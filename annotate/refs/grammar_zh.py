@@ -92,8 +92,10 @@ class ChineseGrammar:
             rf"|(?P<other>{others})"
             rf"|第(?P<nums>{NUMX}(?:[、，,]{NUMX})*)(?P<pre_parens>{PARENS})?\s*(?P<unit>[{unit_chars}])"
             rf"(?:之(?P<suf>{NUM})|(?P<lsuf>[a-z])(?![A-Za-z]))?(?P<parens>{PARENS})?"
-            # a foreign designation right after the name: 美国联邦刑事诉讼规则11(c)(1)(C)
-            rf"|(?<=[》”\"」\u4e00-\u9fff])(?P<ldes>\d+[a-z]?(?:{PARENS})?)(?![\d.{unit_chars}])"
+            # a foreign designation right after the name: 美国联邦刑事诉讼规则11(c)(1)(C),
+            # 德国《刑事诉讼法》§257c
+            rf"|(?<=[》”\"」\u4e00-\u9fff])(?P<ldes>(?:§§?\s*)?\d+[a-z]?(?:{PARENS})?)"
+            rf"(?![0-9A-Za-z.{unit_chars}])"
             rf"|(?<![{blocked}])(?P<rel>[前本同该該])(?P<cnt>[一二两兩三四五六七八九十]?)"
             rf"(?P<runit>[条條款项項])(?![例件])"
             rf"|(?P<same_work>{alternation(self.vocab['same_work'])})(?!{self.vocab['same_work_not_before']})"
@@ -168,8 +170,8 @@ class ChineseGrammar:
                 work = self.registry.get(prev.work) if prev is not None and prev.kind == "work" else None
                 if work is None or work.jurisdiction in ("CN", "TW") or prev.end != m.start():
                     continue                  # a number in Chinese prose, no designation
-                num = re.match(r"\d+[a-z]?", m.group("ldes")).group()
-                parens = re.findall(r"[(（]([0-9A-Za-z]+)[)）]", m.group("ldes")[len(num):])
+                num = re.search(r"\d+[a-z]?", m.group("ldes")).group()
+                parens = re.findall(r"[(（]([0-9A-Za-z]+)[)）]", m.group("ldes").split(num, 1)[1])
                 out.append(Token("desig", m.start(), m.end(), level="article", values=[num],
                                  parens=parens))
             elif kind == "same_work":          # 同法 / 该法: the work the text named last
