@@ -286,3 +286,23 @@ def test_jurisdiction_data_naming_an_unknown_work_is_one_clear_error(tmp_path, m
     monkeypatch.setattr("annotate.refs.jurisdiction.vocabulary", lambda lang: vocab)
     with pytest.raises(ValueError, match=r"data/zh\.yaml.*de-no-such-code"):
         Jurisdictions("zh", load_registry())
+
+
+# -- resolution: a foreign work cited in another language lands in that work ------------
+
+@pytest.mark.parametrize("lang, text, resolved", [
+    ("zh", "德国《刑事诉讼法》第257c条第2款", "de-stpo:sec_257c__para_2"),
+    ("zh", "美国《联邦刑事诉讼规则》第11条(c)(1)(C)", "us-frcrp:rule_11__subsec_c__para_1__subpara_C"),
+    ("zh", "台湾地区“刑事诉讼法”第455条之2第1项第1款", "tw-cpc-zh:art_455-2__para_1__item_1"),
+    ("de", "Art. 201 Abs. 2 der chinesischen StPO", "cn-cpl-2018:art_201__para_2"),
+    ("en", "section 153a(1) of Germany's Code of Criminal Procedure", "de-stpo:sec_153a__para_1"),
+])
+def test_foreign_citations_resolve_in_the_cited_work(tmp_path, lang, text, resolved):
+    import json
+
+    from annotate.refs import Resolver, refs_jsonl
+    from tests.test_refs_resolve import make_db
+    resolver = Resolver(make_db(tmp_path / "mini.db"))
+    out = next(refs_jsonl([json.dumps({"id": "f", "lang": lang, "text": text}, ensure_ascii=False)],
+                          resolver))
+    assert [r["resolved"] for r in out["refs"]] == [resolved]
