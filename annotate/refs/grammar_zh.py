@@ -22,10 +22,12 @@ from .works import Registry, is_traditional
 
 NUM = r"[零〇一二三四五六七八九十百千两兩\d０-９]+"
 # A number as foreign law writes it inside Chinese text: 第257c条, 第153a条, 第3E1.1条.
-LATIN_NUM = r"\d[A-Z]\d\.\d+|\d+-\d+|\d+[a-z](?![a-z])"
-NUMX = rf"(?:{LATIN_NUM}|{NUM})"
-# Subdivisions in parentheses after 第…条: 第11条(c)(1)(C).
-PARENS = r"(?:[(（][0-9A-Za-z]{1,5}[)）])+"
+LATIN_NUM = r"\d[A-Z]\d\.\d+|\d-\d+\.\d+|\d+-\d+|\d+[a-z](?![a-z])"
+# Subdivisions in parentheses after 第…条: 第11条(c)(1)(C), 第11条(c)款(1)项.
+PARENS = r"(?:[(（][0-9A-Za-z]{1,5}[)）][款项項目]?)+"
+# A number in parentheses: 第(c)款, 第（1）项, 第（一）项.
+PAREN_NUM = r"[(（](?:[0-9A-Za-z]{1,4}|[一二三四五六七八九十]{1,3})[)）]"
+NUMX = rf"(?:{LATIN_NUM}|{NUM}|{PAREN_NUM})"
 DEPTH = {"title": -1, "article": 0, "paragraph": 1, "item": 2, "subitem": 3, "sentence": 9}
 # Quotes a name may stand in: 台湾地区“刑事诉讼法”, 「刑事訴訟法」.
 OPEN_QUOTES, CLOSE_QUOTES = "“\"「『", "”\"」』"
@@ -64,7 +66,8 @@ def _numbers(numeral: str) -> list[str]:
 
 
 def _number(numeral: str) -> str:
-    if re.fullmatch(LATIN_NUM, numeral):
+    numeral = numeral.strip("()（）")
+    if re.fullmatch(rf"{LATIN_NUM}|[A-Za-z]{{1,4}}", numeral):
         return numeral
     return str(cn_to_int(numeral.translate(str.maketrans("０１２３４５６７８９兩", "0123456789两"))))
 
@@ -322,22 +325,22 @@ class ChineseGrammar:
 
 
 def _foreign_parts(work, parts: list[Part]) -> list[Part] | None:
-    """Chinese unit words onto the levels of a work that has no articles: 条 is the top
-    unit after any container (a § of the StPO, a Rule, a section of 18 U.S.C.), 编 the
-    container, and 款 / 项 the paragraph and item where the work has them."""
-    top = next((lv for lv in work.levels if lv not in work.containers), work.levels[0])
+    """Chinese unit words onto the levels of a work that has no articles, by depth: 条 is
+    the top unit after any container (a § of the StPO, a Rule, a section of 18 U.S.C.),
+    款 / 项 / 目 the next levels down (a German Absatz and Nummer; a Rule's (c), (1), (C):
+    第11条第(c)款第(1)项), 编 the container."""
+    top = next((k for k, lv in enumerate(work.levels) if lv not in work.containers), 0)
     out = []
     for part in parts:
-        if part.level == "article":
-            level = top
-        elif part.level == "title":
+        if part.level == "title":
             if "title" not in work.levels:
                 return None
             level = "title"
-        elif part.level in work.levels:
-            level = part.level
         else:
-            return None
+            k = top + DEPTH.get(part.level, 99)
+            if not 0 <= k < len(work.levels):
+                return None
+            level = work.levels[k]
         out.append(Part(level, part.value))
     return out
 
