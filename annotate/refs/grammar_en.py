@@ -101,20 +101,18 @@ class EnglishGrammar:
             self.works_by_name.setdefault(name, (None, True))
         # a country with the name: "the German StPO", "Taiwan's Code of Criminal
         # Procedure", "the Code of Criminal Procedure of the Republic of China"
+        # The country is looked for only around a name the pattern found (as the Chinese
+        # grammar does), so texts that name none cost no more than before; the names
+        # of the data that mean a work only with a country ("CCP") are names too.
         self.jur = jurisdictions("en", registry)
-        qnames = alternation([*self.works_by_name, *self.jur.name_list()])
         quals, afters = self.jur.qualifier_pattern(), self.jur.after_pattern()
-        names = alternation([*self.works_by_name, *defined])
+        self.qualifier_before = re.compile(rf"(?<![\w.])(?P<q>{quals})\s+$")
+        self.qualifier_after = re.compile(rf"\s+(?P<q>{afters})(?![\w])")
+        names = alternation([*self.works_by_name, *self.jur.name_list(), *defined])
         units = alternation(v["units"])
         rel_units = alternation([u + "s" for u in v["relative_units"]] + v["relative_units"])
         rel_words = alternation([w for ws in v["relative"].values() for w in ws])
-        # a country with the name; most texts name none and are read with the pattern
-        # without that branch, which would otherwise be tried at every word
-        countries = (
-            rf"|(?P<qwork>(?P<qual>{quals})\s+(?P<qname>{qnames})(?:\s+(?P<qafter>{afters}))?)(?![\w])"
-            rf"|(?P<awork>(?P<aname>{qnames})\s+(?P<after>{afters}))(?![\w])")
-        self.pattern = self._compile(v, names, units, rel_units, rel_words, countries)
-        self.plain = self._compile(v, names, units, rel_units, rel_words, "")
+        self.pattern = self._compile(v, names, units, rel_units, rel_words)
         self.definition = re.compile(v["definition"])
         self.name_goes_on = re.compile(rf"\s+(?:{alternation(v.get('name_goes_on') or [])})\b"
                                        if v.get("name_goes_on") else r"(?!)")
@@ -123,8 +121,7 @@ class EnglishGrammar:
         self.not_member = re.compile(NOT_A_MEMBER)
 
     @staticmethod
-    def _compile(v: dict, names: str, units: str, rel_units: str, rel_words: str,
-                 countries: str) -> re.Pattern:
+    def _compile(v: dict, names: str, units: str, rel_units: str, rel_words: str) -> re.Pattern:
         # Punctuation first; everything else starts a word, so most positions of a long
         # text fail at the first look-behind instead of trying every alternative.
         return re.compile(
@@ -134,7 +131,6 @@ class EnglishGrammar:
             rf"|(?P<publaw>Pub(?:lic)?\.?\s*L(?:aw\b|\.)\s*(?:No\.\s*)?\d+[-–]\d+)"
             rf"|(?P<self>{alternation(v['self_work'])})\b"
             rf"|(?P<rel>(?i:{rel_words})\s+(?:(?P<rel_count>two|three|four|five)\s+)?(?i:(?P<rel_unit>{rel_units})))\b"
-            rf"{countries}"
             rf"|(?P<work>{names})(?![\w])"
             rf"|(?P<title>(?i:title)\s+(?P<title_num>\d{{1,2}})\b(?!\s*(?:U\.\s?S\.\s?C|,\s*§)))"
             rf"|(?P<unit>(?i:{units})(?=\s*(?:\d|\(|[IVX]+\b)))"
@@ -148,8 +144,7 @@ class EnglishGrammar:
                ctx: Context | None = None) -> list[Tok]:
         out: list[Tok] = []
         ctx_work = self.registry.get(ctx.work) if ctx else None
-        pattern = self.pattern if self.jur.may_name_country(text) else self.plain
-        for m in pattern.finditer(text):
+        for m in self.pattern.finditer(text):
             if any(a <= m.start() < b for a, b in skip):
                 continue
             kind = m.lastgroup                  # inner groups are nested: the outer closes last
@@ -160,21 +155,15 @@ class EnglishGrammar:
                 tok.kind, tok.work, tok.value, tok.cite_only = "work", "us-usc", m.group("usc_title"), True
             elif kind == "publaw":                 # Pub. L. 98-473: an act, not a range
                 tok.kind, tok.work, tok.known = "work", None, False
-            elif kind in ("qwork", "awork"):
-                if self.name_goes_on.match(text, m.end()):
-                    continue                       # "1977 U.S. Code Cong. & Admin. News"
-                qual = m.group("qafter") or m.group("qual") if kind == "qwork" else m.group("after")
-                name = m.group("qname") if kind == "qwork" else m.group("aname")
-                jur = self.jur.jurisdiction(qual)
-                if jur == SELF:
-                    jur = None
-                work = self.jur.work(jur, name, date=ctx.date if ctx else None) if jur else None
-                tok.kind, tok.work, tok.known = "work", work, work is not None
-                tok.value = m.group(kind)
             elif kind == "work":
                 name = m.group("work")
                 if self.name_goes_on.match(text, m.end()):
                     continue                       # "the Criminal Law Committee" is a body
+                if name not in defined and self._qualified_token(text, m, tok, ctx):
+                    out.append(tok)
+                    continue
+                if name not in defined and name not in self.works_by_name:
+                    continue                       # a name that needs a country ("CCP")
                 if name in defined:
                     tok.work, tok.known = defined[name], defined[name] is not None
                 else:
@@ -387,6 +376,24 @@ class EnglishGrammar:
                 continue
             found.append((name, work, title_start if title else m.start(), m.end(), title))
         return found
+
+    def _qualified_token(self, text: str, m: re.Match, tok: Tok, ctx: Context | None) -> bool:
+        """A country right before the name ("the German StPO", "Taiwan's CCP") or right
+        after it ("… of the Republic of China") decides its work; the span takes it in."""
+        before = self.qualifier_before.search(text, max(0, m.start() - 40), m.start())
+        after = self.qualifier_after.match(text, m.end())
+        qual = before or after
+        jur = self.jur.jurisdiction(qual.group("q")) if qual else None
+        if jur is None or jur == SELF:
+            return False
+        work = self.jur.work(jur, m.group("work"), date=ctx.date if ctx else None)
+        tok.work, tok.known, tok.cite_only = work, work is not None, False
+        if before:
+            tok.start = before.start("q")
+        if after:
+            tok.end = after.end()
+        tok.value = text[tok.start:tok.end]
+        return True
 
     def _qualified(self, title: str, ctx: Context) -> str | None:
         """"Germany's Code of Criminal Procedure": the country's work of that name."""
