@@ -8,6 +8,7 @@ from .works import Registry, load_registry
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _GERMAN = re.compile(r"§\s*\d+[a-z]?\s+(?:Abs\.|Absatz|Satz|S\.\s*\d|Nr\.|StPO|StGB)|\b(?:der|die|das|und|ist|nicht|des|wird)\b|[äöüß]")
+_CASE_MARK = re.compile(r"\sv\.?\s|诉")
 _GLOSS = re.compile(r"\s*[(（]")
 _ENGLISH = re.compile(r"\b(?:the|of|and|is|shall|must|to)\b")
 # A run of Latin script inside Chinese text: "依据Fed. R. Crim. P. 11(b)(1)审查".
@@ -58,12 +59,16 @@ def extract(text: str, lang: str | None = None, context: dict | Context | None =
     if lang not in ("zh", "en", "de"):
         lang = detect_lang(text)
     refs = _grammar(lang, registry).extract(text, ctx)
-    if lang == "zh" and re.search(r"[A-Za-z§]", text):
+    latin = lang != "zh" or re.search(r"[A-Za-z§]", text)
+    if lang == "zh" and latin:
         refs = _joined(text, refs, _embedded_english(text, registry), r"\s*")
     elif lang == "de" and _US_MARK.search(text):
         refs = _with_us_citations(text, refs, registry)
-    from .cases import case_refs
-    refs += case_refs(text, parties=lang != "en")    # a case is cited by its reporter in any language
+    # a case is cited by its reporter in any language; outside English only after the
+    # names of the parties ("Santobello v. New York", 桑托贝罗诉纽约州案)
+    if lang == "en" or (latin and _CASE_MARK.search(text)):
+        from .cases import case_refs
+        refs += case_refs(text, parties=lang != "en")
     return _tidy(refs, text)
 
 
