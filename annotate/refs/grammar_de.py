@@ -96,6 +96,8 @@ class GermanGrammar:
                     law = lm
             if law is None or law.end() != len(before):
                 continue
+            if re.search(r"\d[a-z]?$", before[:law.start()].rstrip()):
+                continue            # "§ 257c StPO (im Folgenden: …)" names the provision, not the law
             work, _ = self._law_token(law)
             found.append((m.group("name").strip(), work, m.start(), m.end()))
         return found

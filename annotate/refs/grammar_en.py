@@ -99,11 +99,11 @@ class EnglishGrammar:
         self.contextual = {name: list(ws) for name, ws in v.get("contextual_works", {}).items()}
         for name in self.contextual:
             self.works_by_name.setdefault(name, (None, True))
-        # a country with the name: "the German StPO", "Taiwan's Code of Criminal
-        # Procedure", "the Code of Criminal Procedure of the Republic of China"
-        # The country is looked for only around a name the pattern found (as the Chinese
-        # grammar does), so texts that name none cost no more than before; the names
-        # of the data that mean a work only with a country ("CCP") are names too.
+        # A country with a name ("the German StPO", "Taiwan's Code of Criminal
+        # Procedure", "the Code of Criminal Procedure of the Republic of China") is looked
+        # for only around a name the pattern found, as the Chinese grammar does, so texts
+        # naming none cost what they did; the data's names that mean a work only with a
+        # country ("CCP") are names of the pattern too.
         self.jur = jurisdictions("en", registry)
         quals, afters = self.jur.qualifier_pattern(), self.jur.after_pattern()
         self.qualifier_before = re.compile(rf"(?<![\w.])(?P<q>{quals})\s+$")
