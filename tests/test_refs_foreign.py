@@ -108,6 +108,10 @@ ZH = [
     ("美国《联邦检察官手册》第9-27.420条", None,
      [("us-jm", ["9-27.420"], "美国《联邦检察官手册》第9-27.420条")]),
     ("《联邦量刑指南》第3E1.1条", None, [("us-ussg", ["3E1.1"], "《联邦量刑指南》第3E1.1条")]),
+    # words between the country and the name
+    ("德国现行《刑事诉讼法》第257c条", None, [("de-stpo", ["257c"], "德国现行《刑事诉讼法》第257c条")]),
+    ("日本2016年修正的《刑事诉讼法》第350条之2", None,
+     [(None, ["350-2"], "日本2016年修正的《刑事诉讼法》第350条之2")]),
     # Arabic numerals in a domestic list keep their list reading
     ("刑事诉讼法第173条和174条", None,
      [("cn-cpl", ["173"], "刑事诉讼法第173条"), ("cn-cpl", ["174"], "174条")]),
@@ -283,6 +287,11 @@ def test_audit_flags_a_work_of_another_country(lang, body, span, work, wrong):
     start = body.index(span)
     report = audit_refs([("u", body, start, start + len(span), work, lang, None)])
     assert len(report.wrong) == int(wrong)
+
+
+def test_a_year_after_our_country_still_picks_the_version():
+    [ref] = extract("我国2012年刑事诉讼法第201条", "zh")
+    assert (ref.work, ref.pinpoint, ref.version, ref.text) == ("cn-cpl", ["201"], "2012", "我国2012年刑事诉讼法第201条")
 
 
 def test_jurisdiction_data_naming_an_unknown_work_is_one_clear_error(tmp_path, monkeypatch):

@@ -81,8 +81,9 @@ class ChineseGrammar:
         names = alternation([*aliases, *self.jur.name_list(), *defined])
         quals = self.jur.qualifier_pattern()
         # a country right before a name: 德国《, 台湾地区“, 美国的
-        self.qualifier_before = re.compile(rf"(?:{quals})(?:的)?\s*$")
-        self.qualifier_start = re.compile(rf"^(?P<q>{quals})(?:的)?(?P<rest>.+)$")
+        between = self.vocab.get("between_country_and_name") or "(?:的)?"
+        self.qualifier_before = re.compile(rf"(?P<q>{quals}){between}\s*$")
+        self.qualifier_start = re.compile(rf"^(?P<q>{quals}){between}(?P<rest>.+)$")
         self.foreign_units = dict(self.vocab.get("foreign_units") or {})
         unit_chars = "条條款项項目" + "".join(self.foreign_units)
         others = alternation(self.vocab["other_works"])
@@ -201,8 +202,8 @@ class ChineseGrammar:
         """A work's name, with the country named right before it (德国《刑事诉讼法》) or
         inside its title (《美国联邦刑事诉讼规则》): the country decides whose work it is."""
         start, end = m.start(), m.end()
-        qual = self.qualifier_before.search(text, max(0, start - 14), start)
-        jur = self.jur.jurisdiction(qual.group().rstrip("的 ").strip()) if qual else None
+        qual = self.qualifier_before.search(text, max(0, start - 24), start)
+        jur = self.jur.jurisdiction(qual.group("q")) if qual else None
         name = bare
         if jur is None and kind == "title" and self.registry.lookup(bare) is None:
             inner = self.qualifier_start.match(bare)
@@ -216,7 +217,7 @@ class ChineseGrammar:
                 return None
             title = None if work else text[start:end].strip("《》“”\"「」『』")
             return Token("work", start, end, work=work, title=title,
-                         version=self._version(text, start, work))
+                         version=self._version(text, m.start(), work))
         if qual and jur == SELF:
             start = qual.start()
         if kind == "other":
@@ -229,7 +230,7 @@ class ChineseGrammar:
         if work is None and kind == "title" and not LEGAL_TITLE.search(bare):
             return None
         return Token("work", start, end, work=work, title=None if work else bare,
-                     version=self._version(text, start, work))
+                     version=self._version(text, m.start(), work))
 
     def _known_name(self, name: str) -> bool:
         return self.registry.lookup(name) is not None
@@ -297,9 +298,9 @@ class ChineseGrammar:
             title_m = re.search(r"《([^《》]{1,80})》$", before)
             title = title_m.group(1) if title_m else None
             work = None
-            qual = self.qualifier_before.search(text, max(0, title_m.start() - 14), title_m.start()) \
+            qual = self.qualifier_before.search(text, max(0, title_m.start() - 24), title_m.start()) \
                 if title_m else None
-            jur = self.jur.jurisdiction(qual.group().rstrip("的 ").strip()) if qual else None
+            jur = self.jur.jurisdiction(qual.group("q")) if qual else None
             if title and jur not in (None, SELF):
                 work = self.jur.work(jur, title, traditional=taiwan, date=ctx.date)
                 if work is None:
