@@ -37,9 +37,6 @@ UNKNOWN_TITLE = re.compile(
     r"(?:(?:\s+(?:and|of|on|for|the))*\s+[A-Z][\w'’\-]*){0,3})?)")
 _MAY_DEFINE = re.compile(r"herein|hereafter|below|\((?:the\s+)?[“\"‘]")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
-# Words between "of the" and a work's name that do not change the work.
-QUALIFIER = re.compile(r"\s*(?:(?:PRC|P\.R\.C\.|Chinese|China['’]s|German|Germany['’]s|Taiwan(?:ese|['’]s)?|"
-                       r"ROC|R\.O\.C\.|U\.S\.|US|federal|Federal|current|revised|amended|new|old)\s+)*")
 # How deep a unit word reaches, for "Article 7, Paragraph 1, Subparagraph 3".
 RANK = {"article": 0, "rule": 0, "section": 0, "subsection": 1, "paragraph": 2,
         "subparagraph": 3, "clause": 4, "item": 5}
@@ -108,6 +105,9 @@ class EnglishGrammar:
         quals, afters = self.jur.qualifier_pattern(), self.jur.after_pattern()
         self.qualifier_before = re.compile(rf"(?<![\w.])(?P<q>{quals})\s+$")
         self.qualifier_after = re.compile(rf"\s+(?P<q>{afters})(?![\w])")
+        # words between "of the" and a work's name that do not change the work
+        # ("of the 2012 revised Criminal Procedure Law"); a country is part of the name
+        self.modifiers = re.compile(rf"\s*(?:(?:{alternation(v['modifiers'])})\s+)*")
         names = alternation([*self.works_by_name, *self.jur.name_list(), *defined])
         units = alternation(v["units"])
         rel_units = alternation([u + "s" for u in v["relative_units"]] + v["relative_units"])
@@ -268,13 +268,13 @@ class EnglishGrammar:
                 # "of the 2012 Criminal Procedure Law", "of the PRC Criminal Law"
                 if nxt.kind == "des" and YEAR.match(nxt.value) and j + 2 < n \
                         and toks[j + 2].kind == "work" and not gap.strip() \
-                        and QUALIFIER.fullmatch(text, nxt.end, toks[j + 2].start):
+                        and self.modifiers.fullmatch(text, nxt.end, toks[j + 2].start):
                     cit.version = nxt.value
                     gap = text[nxt.end:toks[j + 2].start]
                     toks[j + 1] = nxt = toks[j + 2]
                     del toks[j + 2]
                     n -= 1
-                if gap.strip() and not (nxt.kind == "work" and QUALIFIER.fullmatch(gap)):
+                if gap.strip() and not (nxt.kind == "work" and self.modifiers.fullmatch(gap)):
                     break
                 if nxt.kind == "unit" and j + 2 < n and toks[j + 2].kind == "des" \
                         and adjacent(nxt, toks[j + 2]):
