@@ -16,6 +16,8 @@ import pytest
 
 from annotate.refs import Ref, extract
 
+from .conftest import FIXTURES
+
 CPL_CTX = {"work": "cn-cpl", "pinpoint": ["201", "2"]}
 STPO_CTX = {"work": "de-stpo", "pinpoint": ["257c", "1"]}
 
@@ -323,3 +325,22 @@ def test_foreign_citations_resolve_in_the_cited_work(tmp_path, lang, text, resol
     out = next(refs_jsonl([json.dumps({"id": "f", "lang": lang, "text": text}, ensure_ascii=False)],
                           resolver))
     assert [r["resolved"] for r in out["refs"]] == [resolved]
+
+
+# -- the second held-out set (tests/fixtures/refs/heldout_foreign.jsonl) ----------------
+# 32 units in other wordings again, labelled by reading before the fixes that followed
+# them; scored blind: article F1 0.895 (zh 0.897, en 0.870, de 0.917). Now 0.961; what
+# is left: a German name for the Guiding Opinions the registry does not know, and two
+# units whose gold leaves out the work named on its own before its article.
+
+HELDOUT_FOREIGN = FIXTURES / "refs" / "heldout_foreign.jsonl"
+
+
+def test_second_heldout_set_keeps_its_floor():
+    from annotate.refs.evaluate import evaluate_file, load_gold
+    units = load_gold(HELDOUT_FOREIGN)
+    assert len(units) == 32 and {u["lang"] for u in units} == {"zh", "en", "de"}
+    report = evaluate_file(HELDOUT_FOREIGN)
+    assert report.score("article").f1 >= 0.95
+    for lang in ("zh", "en", "de"):
+        assert report.score("article", lang).f1 >= 0.94, lang

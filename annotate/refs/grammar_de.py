@@ -13,7 +13,7 @@ from functools import lru_cache
 from .data import alternation, vocabulary
 from .jurisdiction import SELF, jurisdictions
 from .model import Context, Part, Ref
-from .pinpoint import compose
+from .pinpoint import between, compose
 from .works import Registry
 
 DEPTH = {"section": 0, "paragraph": 1, "item": 2, "subitem": 3, "sentence": 9}
@@ -212,7 +212,15 @@ class GermanGrammar:
                     current = current[:-1] + [Part(current[-1].level, f"{range_from}-{value}")]
                     first = chain.paths.pop()[1]
                     chain.paths.append((list(current), first, end))
+                    range_from, pending, last_end = current[-1].value, "list", end
+                    j += 1
+                    continue
                 elif pending == "range" and current and range_from is not None:
+                    if j + 2 < len(toks) and toks[j + 1][0] == "range" and toks[j + 2][0] == "num" \
+                            and _hyphenated(text, toks[j + 1][2], toks[j + 2][1], value, toks[j + 2][3]):
+                        # "Art. 455-2 bis 455-4": the end of the range is hyphenated too
+                        value, end = f"{value}-{toks[j + 2][3]}", toks[j + 2][2]
+                        j += 2
                     for v in _between(range_from, value):
                         path = current[:-1] + [Part(level, v)]
                         chain.paths.append((path, start, end))
@@ -357,7 +365,10 @@ def _roman(numeral: str) -> int:
 
 
 def _between(first: str, last: str) -> list[str]:
-    """§§ 153 bis 153c → 153a, 153b; §§ 232 bis 235 → 233, 234."""
+    """§§ 153 bis 153c → 153a, 153b; §§ 232 bis 235 → 233, 234; Art. 455-2 bis 455-4 →
+    455-3 (Taiwan's numbering, as pinpoint.between reads it)."""
+    if "-" in first or "-" in last:
+        return between(first, last) or []
     a, b = re.match(r"(\d+)([a-z]?)$", first), re.match(r"(\d+)([a-z]?)$", last)
     if not a or not b:
         return []

@@ -28,13 +28,17 @@ DES = rf"(?:{NUMBER}|{ROMAN})(?:{PARENS})*|(?:{PARENS})+"
 # Designations followed by these are quantities or other citations, not list members.
 NOT_A_MEMBER = (r"(?!\s*(?:U\.\s?S\.\s?C|C\.\s?F\.\s?R|Stat\.|U\.\s?S\.\s|S\.\s?Ct|L\.\s?Ed|F\.\s?\d|"
                 r"F\.\s?Supp|days?\b|months?\b|years?\b|hours?\b|percent|levels?\b|%))")
+_TITLE_TAIL = (r"\s+(?:on|of|for|against)\s+(?:the\s+)?[A-Z][\w'’\-]*"
+               r"(?:(?:\s+(?:and|of|on|for|the))*\s+[A-Z][\w'’\-]*){0,5}")
 UNKNOWN_TITLE = re.compile(
     r"\s+((?:[A-Z][\w.'’\-]*\s+(?:(?:of|for|on|the|and|under|in)\s+)*){1,6}"
     r"(?:Rules|Act|Code|Law|Regulations|Procedure|Evidence|Manual|Convention|Guidelines|Cases|"
     r"Proceedings|Statutes)\b"
     # "European Convention on Human Rights", "Convention against Torture"
-    r"(?:\s+(?:on|of|for|against)\s+(?:the\s+)?[A-Z][\w'’\-]*"
-    r"(?:(?:\s+(?:and|of|on|for|the))*\s+[A-Z][\w'’\-]*){0,3})?)")
+    rf"(?:{_TITLE_TAIL})?"
+    # a treaty named by its word alone and what it is about: "the Convention for the
+    # Protection of Human Rights and Fundamental Freedoms"
+    rf"|(?:Convention|Covenant|Treaty|Charter|Protocol)(?:{_TITLE_TAIL}))")
 _MAY_DEFINE = re.compile(r"herein|hereafter|below|\((?:the\s+)?[“\"‘]")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # How deep a unit word reaches, for "Article 7, Paragraph 1, Subparagraph 3".

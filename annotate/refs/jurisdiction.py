@@ -50,6 +50,7 @@ class Jurisdictions:
                       if _WORD.findall(w)}
         self._raw_names = [n for names in (data.get("names") or {}).values() for n in names]
         self._raw_names += list((data.get("alone") or {}))
+        self._raw_names += list(data.get("lower_case_names") or [])
         for work_id in [*(w for ns in self.names.values() for w in ns.values()), *self.alone.values()]:
             if work_id is not None and work_id not in registry:
                 raise ValueError(f"annotate/refs/data/{lang}.yaml: jurisdictions names an unknown "
