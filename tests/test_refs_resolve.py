@@ -169,3 +169,12 @@ def test_real_known_citations_resolve(real_db):
         "us-frcrp:rule_11__subsec_c__para_1__subpara_A"
     # StPO § 302(1): (§ 257c)
     assert rows[("de-stpo:sec_302__para_1", "§ 257c")] == "de-stpo:sec_257c"
+
+
+def test_real_no_reference_naming_a_country_lands_on_another_countrys_work(real_db):
+    """Issue 17: every reference whose words name a country (德国, chinesischen, Taiwan's,
+    中华人民共和国, "of the Republic of China") has a work of that country."""
+    from annotate.refs.audit import audit_database
+    report = audit_database(real_db.conn)
+    assert report.naming > 50
+    assert [(f.from_id, f.text, f.work) for f in report.wrong] == []

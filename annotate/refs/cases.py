@@ -31,8 +31,17 @@ def _eyecite():
     return _tokenizer or None
 
 
-def case_refs(text: str) -> list[Ref]:
+# Parties before a cite: "Santobello v. New York, 404 U.S. 257"; 桑托贝罗诉纽约州案.
+_PARTIES = re.compile(r"\S\s+v\.?\s+\S|诉\S")
+
+
+def case_refs(text: str, *, parties: bool = False) -> list[Ref]:
+    """Case citations in ``text``. With ``parties`` (German and Chinese text, where "201
+    Abs. 2" looks like a reporter cite to eyecite) only a cite that follows the names of
+    the parties counts."""
     windows = _windows(text)
+    if parties:                    # tokenizing is the cost: only windows after party names
+        windows = [(a, b) for a, b in windows if _PARTIES.search(text, max(0, a - 120), b)]
     if not windows:
         return []
     tokenizer = _eyecite()
@@ -53,6 +62,8 @@ def case_refs(text: str) -> list[Ref]:
                 continue
             cite = f"{g['volume']} {editions[0].short_name} {g['page']}"
             s, e = start + token.start, start + token.end
+            if parties and not _PARTIES.search(text, max(0, s - 120), s):
+                continue
             refs.append(Ref(s, e, text[s:e], "case", [cite], "case"))
     return refs
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .data import alternation, vocabulary
+from .jurisdiction import SELF, jurisdictions
 from .model import Context, Part, Ref
-from .pinpoint import compose
+from .pinpoint import between, compose
 from .works import Registry
 
 DEPTH = {"section": 0, "paragraph": 1, "item": 2, "subitem": 3, "sentence": 9}
@@ -30,40 +32,108 @@ class Chain:
 
 
 class GermanGrammar:
-    def __init__(self, registry: Registry):
+    def __init__(self, registry: Registry, defined: tuple[tuple[str, str | None], ...] = ()):
         self.registry = registry
         self.vocab = v = vocabulary("de")
+        self.jur = jur = jurisdictions("de", registry)
         laws: dict[str, str | None] = {}
         for name, work_id, _ in registry.aliases("latin"):
             if registry.get(work_id).jurisdiction == "DE":
                 laws[name] = work_id
+        for name, work_id in (v["jurisdictions"].get("alone") or {}).items():
+            laws.setdefault(name, work_id)
         for name in v["other_works"]:
             laws.setdefault(name, None)
+        for name, work_id in defined:            # "(im Folgenden: chStPO)"
+            laws[name] = work_id
         self.laws = laws
         arts = alternation(v["articles_before_law"])
         units = alternation(v["units"])
-        self.pattern = re.compile(
+        # a country with the law's name: "der chinesischen StPO", "des Strafprozessgesetzes
+        # der Volksrepublik China", "des österreichischen Suchtmittelgesetzes"
+        qnames = alternation([*laws, *jur.name_list()])
+        any_law = jur.any_law or r"(?!)"
+        qlaw = (rf"(?P<qual>{jur.qualifier_pattern()})\s+(?P<qname>{qnames}|{any_law})(?![\w])"
+                rf"|(?P<aname>{qnames}|{any_law})\s+(?P<after>{jur.after_pattern()})(?![\w])")
+        rest = (
             rf"(?P<sec>§§?)\s*(?=\d)"
-            rf"|(?P<art>\bArt(?:ikel|\.))\s*(?=\d)"
+            # "Regel 11(c)(1)(C) der Federal Rules …": a US rule cited in German
+            rf"|(?P<art>\bArt(?:ikel|\.)|\bRegel|\bRule)\s*(?=\d)"
             rf"|(?P<unit>(?<![\w.])(?:{units}))(?=\s*(?:\d|[a-z]\b))"
+            rf"|(?P<paren>(?<=[\w)])\([0-9A-Za-z]{{1,4}}\))"
             rf"|(?P<conn>{_connectors(v['connectors'])})"
             rf"|(?P<num>(?<![\w.])(?:{_NUM}|[a-z](?=\s|$|[,.;)])))"
             rf"|(?P<roman>(?<![\w.])[IVX]{{1,4}}\b)"
             rf"|(?P<range>\bbis\b|[–-](?=\s*\d))"
             rf"|(?P<law>(?:(?:{arts}))?(?<![\w])(?:{alternation(laws)})(?![\w]))"
             rf"|(?P<otherlaw>{v['unknown_law']})")
+        # Most texts name no country: they are read with the pattern without the
+        # country branch, which would otherwise be tried at every word
+        self.plain = re.compile(rf"(?P<qlaw>(?!))|{rest}")
+        self.pattern = re.compile(
+            rf"(?P<qlaw>(?:(?i:der|des|die|das|dem|den|dieses|dieser)\s+)?(?<![\w\-])(?:{qlaw}))"
+            rf"|{rest}")
         self.dropped = set(v["dropped"])
+        self.definition = re.compile(v["definition"])
+        self.qualified: dict[str, tuple[str | None, str]] = {}    # token value → (work, name)
 
     def extract(self, text: str, ctx: Context) -> list[Ref]:
+        defs = self.definitions(text, ctx) if "(" in text else []
+        if defs:
+            grammar = _grammar(self.registry, tuple((name, work) for name, work, _, _ in defs))
+            return grammar._extract(text, ctx, [(a, b) for _, _, a, b in defs])
+        return self._extract(text, ctx, [])
+
+    def definitions(self, text: str, ctx: Context) -> list[tuple[str, str | None, int, int]]:
+        """Names a text introduces after a law: "Das chinesische Strafprozessgesetz (im
+        Folgenden: chStPO)". The name stands for that law for the rest of the text."""
+        found = []
+        for m in self.definition.finditer(text):
+            before = text[max(0, m.start() - 120):m.start()].rstrip()
+            law = None
+            for lm in self.pattern.finditer(before):
+                if lm.group("qlaw") or lm.group("law"):
+                    law = lm
+            if law is None or law.end() != len(before):
+                continue
+            if re.search(r"\d[a-z]?$", before[:law.start()].rstrip()):
+                continue            # "§ 257c StPO (im Folgenden: …)" names the provision, not the law
+            work, _ = self._law_token(law)
+            found.append((m.group("name").strip(), work, m.start(), m.end()))
+        return found
+
+    def _law_token(self, m: re.Match) -> tuple[str | None, str]:
+        """(work, name as written) of a qlaw match."""
+        if m.group("qual"):
+            qual, name = m.group("qual"), m.group("qname")
+        else:
+            qual, name = m.group("after"), m.group("aname")
+        jur = self.jur.jurisdiction(qual)
+        if jur is None or jur == SELF:
+            return self.laws.get(name), name
+        return self.jur.work(jur, name), name
+
+    def _extract(self, text: str, ctx: Context, skip: list[tuple[int, int]]) -> list[Ref]:
         toks = []
-        for m in self.pattern.finditer(text):
-            kind = next(k for k in ("sec", "art", "unit", "num", "roman", "range", "conn", "law",
-                                    "otherlaw")
-                        if m.group(k) is not None)
+        pattern = self.pattern if self.jur.may_name_country(text) else self.plain
+        for m in pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in skip):
+                continue
+            kind = m.lastgroup              # the groups inside qlaw close before it
             value = m.group(kind)
+            start = m.start()
             if kind == "otherlaw":
                 kind, value = "law", "?" + value       # a statute the registry lacks
-            toks.append((kind, m.start(), m.end(), value))
+            elif kind == "qlaw":
+                work, name = self._law_token(m)
+                kind, value = "law", "=" + m.group()
+                self.qualified[value] = (work, m.group().strip())
+                start = m.start("qual") if m.group("qual") else m.start("aname")
+                # the span of a lone mention starts at the country (not at "der"); a
+                # citation's span runs from its § anyway
+                toks.append((kind, m.start(), m.end(), value, start))
+                continue
+            toks.append((kind, start, m.end(), value, start))
         refs: list[Ref] = []
         last_named: list[str | None] = [None]
         i = 0
@@ -79,9 +149,9 @@ class GermanGrammar:
                 i += 1                                  # "OLG", "BtMG" alone: no reference
                 continue
             elif kind == "law":
-                name = self._law_name(toks[i][3])
-                work = self.laws.get(name)
-                refs.append(Ref(toks[i][1], toks[i][2], text[toks[i][1]:toks[i][2]], work, [],
+                work, known, name = self._law(toks[i][3])
+                s = toks[i][4]
+                refs.append(Ref(s, toks[i][2], text[s:toks[i][2]], work, [],
                                 "explicit", title=None if work else name))
                 last_named[0] = work or last_named[0]
                 i += 1
@@ -94,6 +164,15 @@ class GermanGrammar:
 
     def _unit(self, word: str) -> str:
         return self.vocab["units"].get(word, "sentence")
+
+    def _law(self, value: str) -> tuple[str | None, bool, str]:
+        """(work, known, name) of a law token's value."""
+        if value.startswith("="):
+            work, name = self.qualified[value]
+            return work, work is not None, name
+        name = self._law_name(value)
+        work = self.laws.get(name)
+        return work, work is not None, name
 
     def _law_name(self, raw: str) -> str:
         raw = raw.lstrip("?")
@@ -113,7 +192,7 @@ class GermanGrammar:
         range_from: str | None = None
         begin: int | None = chain.start        # where the next new path's span starts
         while j < len(toks):
-            kind, start, end, value = toks[j]
+            kind, start, end, value, _ = toks[j]
             if text[last_end:start].strip():
                 break
             if kind == "num" and pending == "list" and current and level not in ("section", "sentence") \
@@ -126,17 +205,32 @@ class GermanGrammar:
             if kind == "num":
                 if level in self.dropped:
                     pass
+                elif pending == "range" and current and range_from is not None \
+                        and _hyphenated(text, last_end, start, range_from, value):
+                    # "Art. 455-2": a number below the one before the hyphen is one
+                    # number (Taiwan's 第四百五十五條之二), not a range
+                    current = current[:-1] + [Part(current[-1].level, f"{range_from}-{value}")]
+                    first = chain.paths.pop()[1]
+                    chain.paths.append((list(current), first, end))
+                    range_from, pending, last_end = current[-1].value, "list", end
+                    j += 1
+                    continue
                 elif pending == "range" and current and range_from is not None:
+                    if j + 2 < len(toks) and toks[j + 1][0] == "range" and toks[j + 2][0] == "num" \
+                            and _hyphenated(text, toks[j + 1][2], toks[j + 2][1], value, toks[j + 2][3]):
+                        # "Art. 455-2 bis 455-4": the end of the range is hyphenated too
+                        value, end = f"{value}-{toks[j + 2][3]}", toks[j + 2][2]
+                        j += 2
                     for v in _between(range_from, value):
                         path = current[:-1] + [Part(level, v)]
                         chain.paths.append((path, start, end))
                     current = current[:-1] + [Part(level, value)]
                     chain.paths.append((list(current), start, end))
                 else:
-                    keep = [p for p in current if DEPTH[p.level] < DEPTH[level]]
+                    keep = [p for p in current if _depth(p.level) < DEPTH[level]]
                     refine = (pending == "refine" and current and chain.paths
                               and chain.paths[-1][0] == current
-                              and DEPTH[current[-1].level] < DEPTH[level])
+                              and _depth(current[-1].level) < DEPTH[level])
                     if refine:                     # a finer unit replaces its prefix
                         first = chain.paths.pop()[1]
                         chain.paths.append((keep + [Part(level, value)], first, end))
@@ -156,6 +250,14 @@ class GermanGrammar:
                 level, pending = "sentence", "list"
             elif kind == "roman":
                 break
+            elif kind == "paren" and current and chain.paths and chain.paths[-1][0] == current \
+                    and start == last_end:
+                # "Rule 11(c)(1)": a subdivision of the unit just read
+                first = chain.paths.pop()[1]
+                current = current + [Part(f"sub{len(current)}", value.strip("()"))]
+                chain.paths.append((list(current), first, end))
+            elif kind == "paren":
+                break
             elif kind == "unit":
                 level = self._unit(value)
                 pending = "refine"
@@ -169,9 +271,7 @@ class GermanGrammar:
             elif kind == "range":
                 pending = "range"
             elif kind == "law":
-                name = self._law_name(value)
-                chain.law, chain.law_name = self.laws.get(name), name
-                chain.law_known = chain.law is not None
+                chain.law, chain.law_known, chain.law_name = self._law(value)
                 last_end = end
                 j += 1
                 break
@@ -226,6 +326,23 @@ class GermanGrammar:
         return out
 
 
+def _depth(level: str) -> int:
+    """How deep a level is; the parenthesised subdivisions of a US rule sit below all."""
+    return DEPTH.get(level, 8)
+
+
+def _hyphenated(text: str, range_end: int, start: int, first: str, second: str) -> bool:
+    """"455-2" written without spaces, the second number below the first."""
+    hyphen = text[range_end - 1:start]
+    return (hyphen == "-" and first.isdigit() and second.isdigit()
+            and int(second) < int(first))
+
+
+@lru_cache(maxsize=64)
+def _grammar(registry: Registry, defined: tuple[tuple[str, str | None], ...]) -> GermanGrammar:
+    return GermanGrammar(registry, defined)
+
+
 def _connectors(words) -> str:
     """The connectors of de.yaml as a regex: words whole, "u." / "i.V.m." before a space."""
     out = []
@@ -248,7 +365,10 @@ def _roman(numeral: str) -> int:
 
 
 def _between(first: str, last: str) -> list[str]:
-    """§§ 153 bis 153c → 153a, 153b; §§ 232 bis 235 → 233, 234."""
+    """§§ 153 bis 153c → 153a, 153b; §§ 232 bis 235 → 233, 234; Art. 455-2 bis 455-4 →
+    455-3 (Taiwan's numbering, as pinpoint.between reads it)."""
+    if "-" in first or "-" in last:
+        return between(first, last) or []
     a, b = re.match(r"(\d+)([a-z]?)$", first), re.match(r"(\d+)([a-z]?)$", last)
     if not a or not b:
         return []

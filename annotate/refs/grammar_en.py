@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .data import alternation, vocabulary
+from .jurisdiction import OTHER, SELF, jurisdictions
 from .model import Context, Part, Ref
 from .pinpoint import between, compose, paren_class, previous_unit
 from .works import Registry, Work
@@ -27,14 +28,19 @@ DES = rf"(?:{NUMBER}|{ROMAN})(?:{PARENS})*|(?:{PARENS})+"
 # Designations followed by these are quantities or other citations, not list members.
 NOT_A_MEMBER = (r"(?!\s*(?:U\.\s?S\.\s?C|C\.\s?F\.\s?R|Stat\.|U\.\s?S\.\s|S\.\s?Ct|L\.\s?Ed|F\.\s?\d|"
                 r"F\.\s?Supp|days?\b|months?\b|years?\b|hours?\b|percent|levels?\b|%))")
+_TITLE_TAIL = (r"\s+(?:on|of|for|against)\s+(?:the\s+)?[A-Z][\w'’\-]*"
+               r"(?:(?:\s+(?:and|of|on|for|the))*\s+[A-Z][\w'’\-]*){0,5}")
 UNKNOWN_TITLE = re.compile(
     r"\s+((?:[A-Z][\w.'’\-]*\s+(?:(?:of|for|on|the|and|under|in)\s+)*){1,6}"
     r"(?:Rules|Act|Code|Law|Regulations|Procedure|Evidence|Manual|Convention|Guidelines|Cases|"
-    r"Proceedings|Statutes)\b)")
+    r"Proceedings|Statutes)\b"
+    # "European Convention on Human Rights", "Convention against Torture"
+    rf"(?:{_TITLE_TAIL})?"
+    # a treaty named by its word alone and what it is about: "the Convention for the
+    # Protection of Human Rights and Fundamental Freedoms"
+    rf"|(?:Convention|Covenant|Treaty|Charter|Protocol)(?:{_TITLE_TAIL}))")
+_MAY_DEFINE = re.compile(r"herein|hereafter|below|\((?:the\s+)?[“\"‘]")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
-# Words between "of the" and a work's name that do not change the work.
-QUALIFIER = re.compile(r"\s*(?:(?:PRC|P\.R\.C\.|Chinese|China['’]s|German|Germany['’]s|Taiwan(?:ese|['’]s)?|"
-                       r"ROC|R\.O\.C\.|U\.S\.|US|federal|Federal|current|revised|amended|new|old)\s+)*")
 # How deep a unit word reaches, for "Article 7, Paragraph 1, Subparagraph 3".
 RANK = {"article": 0, "rule": 0, "section": 0, "subsection": 1, "paragraph": 2,
         "subparagraph": 3, "clause": 4, "item": 5}
@@ -94,13 +100,35 @@ class EnglishGrammar:
         self.contextual = {name: list(ws) for name, ws in v.get("contextual_works", {}).items()}
         for name in self.contextual:
             self.works_by_name.setdefault(name, (None, True))
-        names = alternation([*self.works_by_name, *defined])
+        # A country with a name ("the German StPO", "Taiwan's Code of Criminal
+        # Procedure", "the Code of Criminal Procedure of the Republic of China") is looked
+        # for only around a name the pattern found, as the Chinese grammar does, so texts
+        # naming none cost what they did; the data's names that mean a work only with a
+        # country ("CCP") are names of the pattern too.
+        self.jur = jurisdictions("en", registry)
+        quals, afters = self.jur.qualifier_pattern(), self.jur.after_pattern()
+        self.qualifier_before = re.compile(rf"(?<![\w.])(?P<q>{quals})\s+$")
+        self.qualifier_after = re.compile(rf"\s+(?P<q>{afters})(?![\w])")
+        # words between "of the" and a work's name that do not change the work
+        # ("of the 2012 revised Criminal Procedure Law"); a country is part of the name
+        self.modifiers = re.compile(rf"\s*(?:(?:{alternation(v['modifiers'])})\s+)*")
+        names = alternation([*self.works_by_name, *self.jur.name_list(), *defined])
         units = alternation(v["units"])
         rel_units = alternation([u + "s" for u in v["relative_units"]] + v["relative_units"])
         rel_words = alternation([w for ws in v["relative"].values() for w in ws])
+        self.pattern = self._compile(v, names, units, rel_units, rel_words)
+        self.definition = re.compile(v["definition"])
+        self.name_goes_on = re.compile(rf"\s+(?:{alternation(v.get('name_goes_on') or [])})\b"
+                                       if v.get("name_goes_on") else r"(?!)")
+        self.level_by_work = v["level_by_work"]
+        self.relative = v["relative"]
+        self.not_member = re.compile(NOT_A_MEMBER)
+
+    @staticmethod
+    def _compile(v: dict, names: str, units: str, rel_units: str, rel_words: str) -> re.Pattern:
         # Punctuation first; everything else starts a word, so most positions of a long
         # text fail at the first look-behind instead of trying every alternative.
-        self.pattern = re.compile(
+        return re.compile(
             rf"(?P<conn_p>,|&)|(?P<range_p>[–—]|(?<=\))-(?=\())"
             rf"|(?<![\w.])(?:"
             rf"(?P<usc>(?P<usc_title>\d{{1,2}})\s*U\.\s?S\.\s?C\.(?:\s?A\.)?(?:\s?,)?)"
@@ -114,10 +142,6 @@ class EnglishGrammar:
             rf"|(?P<range>(?:{alternation(v['ranges'][:2] + ['thru'])})\b)"
             rf"|(?P<conn>(?:and/or|and|or)\b)"
             rf"|(?P<of>of(?:\s+the(?!\s+(?:preceding|previous|foregoing|said|same|last)\b))?\b))")
-        self.definition = re.compile(v["definition"])
-        self.level_by_work = v["level_by_work"]
-        self.relative = v["relative"]
-        self.not_member = re.compile(NOT_A_MEMBER)
 
     # -- tokens ---------------------------------------------------------------------
     def tokens(self, text: str, skip: list[tuple[int, int]], defined: dict,
@@ -137,6 +161,13 @@ class EnglishGrammar:
                 tok.kind, tok.work, tok.known = "work", None, False
             elif kind == "work":
                 name = m.group("work")
+                if self.name_goes_on.match(text, m.end()):
+                    continue                       # "the Criminal Law Committee" is a body
+                if name not in defined and self._qualified_token(text, m, tok, ctx):
+                    out.append(tok)
+                    continue
+                if name not in defined and name not in self.works_by_name:
+                    continue                       # a name that needs a country ("CCP")
                 if name in defined:
                     tok.work, tok.known = defined[name], defined[name] is not None
                 else:
@@ -146,6 +177,12 @@ class EnglishGrammar:
                                 if (self.registry.get(w) or ctx_work).jurisdiction == ctx_work.jurisdiction]
                         if same:
                             tok.work, tok.cite_only = same[0], False
+                        else:
+                            # "the Criminal Code" in a US note is the US code, which the
+                            # registry lacks — not Taiwan's, whose alias it also is
+                            tok.work, tok.cite_only, tok.known = None, False, False
+                            out.append(tok)
+                            continue
                     if name in self.contextual and tok.work is None:
                         continue                   # left to the words around it, as before
                     tok.known = tok.work is not None
@@ -179,6 +216,12 @@ class EnglishGrammar:
                     toks[j + 1].kind == "des" or toks[j + 1].kind == "unit"):
                 cit.work = t
                 j += 1
+            elif t.kind == "work" and t.known and j + 3 < n and toks[j + 1].kind == "conn" \
+                    and toks[j + 1].value == "," and toks[j + 2].kind == "unit" \
+                    and toks[j + 3].kind == "des" \
+                    and all(adjacent(a, b) for a, b in zip(toks[j:j + 3], toks[j + 1:j + 4])):
+                cit.work = t                    # "2019 Opinions, Art. 33"
+                j += 2
             if toks[j].kind in ("unit", "des") and (toks[j].kind == "unit" or cit.work):
                 level = None
                 if toks[j].kind == "unit":
@@ -229,13 +272,13 @@ class EnglishGrammar:
                 # "of the 2012 Criminal Procedure Law", "of the PRC Criminal Law"
                 if nxt.kind == "des" and YEAR.match(nxt.value) and j + 2 < n \
                         and toks[j + 2].kind == "work" and not gap.strip() \
-                        and QUALIFIER.fullmatch(text, nxt.end, toks[j + 2].start):
+                        and self.modifiers.fullmatch(text, nxt.end, toks[j + 2].start):
                     cit.version = nxt.value
                     gap = text[nxt.end:toks[j + 2].start]
                     toks[j + 1] = nxt = toks[j + 2]
                     del toks[j + 2]
                     n -= 1
-                if gap.strip() and not (nxt.kind == "work" and QUALIFIER.fullmatch(gap)):
+                if gap.strip() and not (nxt.kind == "work" and self.modifiers.fullmatch(gap)):
                     break
                 if nxt.kind == "unit" and j + 2 < n and toks[j + 2].kind == "des" \
                         and adjacent(nxt, toks[j + 2]):
@@ -320,8 +363,17 @@ class EnglishGrammar:
             name = m.group("name").strip()
             title_start, title = _title_before(text, m.start())
             work = None
+            if not re.match(r"[(\[](?:hereinafter|hereafter|below)", m.group()):
+                # "(the “Opinions”)" alone: a name for a work the registry knows by its
+                # title, never for "the Act" of some statute or "the Commission"
+                work = (self._qualified(title, ctx) or self.registry.lookup(title, date=ctx.date)) \
+                    if title else None
+                if work is not None:
+                    found.append((m.group("name").strip(), work, title_start, m.end(), title))
+                continue
             if title:
-                work = self.registry.lookup(title, date=ctx.date) or self.registry.fuzzy_title(title)
+                work = (self._qualified(title, ctx) or self.registry.lookup(title, date=ctx.date)
+                        or self.registry.fuzzy_title(title))
             if work is None:
                 work = self.registry.lookup(name, date=ctx.date)
             if work is None and not (title and any(w in title.split() for w in words)):
@@ -329,9 +381,37 @@ class EnglishGrammar:
             found.append((name, work, title_start if title else m.start(), m.end(), title))
         return found
 
+    def _qualified_token(self, text: str, m: re.Match, tok: Tok, ctx: Context | None) -> bool:
+        """A country right before the name ("the German StPO", "Taiwan's CCP") or right
+        after it ("… of the Republic of China") decides its work; the span takes it in."""
+        before = self.qualifier_before.search(text, max(0, m.start() - 40), m.start())
+        after = self.qualifier_after.match(text, m.end())
+        qual = before or after
+        jur = self.jur.jurisdiction(qual.group("q")) if qual else None
+        if jur is None or jur == SELF:
+            return False
+        work = self.jur.work(jur, m.group("work"), date=ctx.date if ctx else None)
+        tok.work, tok.known, tok.cite_only = work, work is not None, False
+        if before:
+            tok.start = before.start("q")
+        if after:
+            tok.end = after.end()
+        tok.value = text[tok.start:tok.end]
+        return True
+
+    def _qualified(self, title: str, ctx: Context) -> str | None:
+        """"Germany's Code of Criminal Procedure": the country's work of that name."""
+        m = re.fullmatch(rf"(?:the\s+)?(?P<q>{self.jur.qualifier_pattern()})\s+(?P<name>.+)", title)
+        if not m:
+            return None
+        jur = self.jur.jurisdiction(m.group("q"))
+        if jur in (None, SELF, OTHER):
+            return None
+        return self.jur.work(jur, m.group("name"), date=ctx.date)
+
     # -- the whole text -------------------------------------------------------------
     def extract(self, text: str, ctx: Context) -> list[Ref]:
-        defs = self.definitions(text, ctx) if re.search(r"herein|hereafter|below", text) else []
+        defs = self.definitions(text, ctx) if _MAY_DEFINE.search(text) else []
         grammar = self if not defs else _grammar(self.registry, tuple(d[0] for d in defs))
         defined = {d[0]: d[1] for d in defs}
         skip = [(d[2], d[3]) for d in defs]

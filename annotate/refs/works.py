@@ -129,6 +129,17 @@ class Registry:
             ids = same or ids
         return self.dated(ids[0], date)
 
+    def lookup_in(self, name: str, jurisdiction: str, *, traditional: bool | None = None,
+                  date: str | None = None) -> str | None:
+        """The work of ``jurisdiction`` a name denotes, or None: a country named with
+        the name (德国《刑事诉讼法》) leaves only that country's works."""
+        ids = self._names.get(norm_name(name)) or self._names.get(norm_name(name).strip("《》"))
+        ids = [i for i in dict.fromkeys(ids or []) if self.works[i].jurisdiction == jurisdiction]
+        if not ids:
+            return None
+        return self.lookup(name, traditional=traditional, jurisdiction=jurisdiction, date=date) \
+            if len(ids) > 1 else self.dated(ids[0], date)
+
     def dated(self, work_id: str, date: str | None) -> str:
         """A work that replaced another under a new id means the old one in older texts."""
         work = self.works.get(work_id)
