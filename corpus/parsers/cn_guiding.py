@@ -8,7 +8,7 @@ Front matter, when present, is the issuing notice: issuers, ``关于印发《…
 the document number (``高检发〔2019〕13号``), addressees, the notice text, signature
 and date. The document number, issuers, date and the notice title go to the
 document's ``meta`` (and from there to ``plea add`` and the manifest); the notice
-itself is kept as a node (``notice``) so no text is lost. Then the title, a preamble
+itself is kept as commentary (``notice``) so no text is lost. Then the title, a preamble
 (``preamble``), and one of two layouts:
 
 * **numbered** (指导意见): ``一、`` part headings (``part_3``), ``（一）`` sub-headings
@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import SourceError
-from ..model import CONTAINER, Document, Node, ParseContext
+from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..numbering import CN_DIGITS, cn_to_int, int_to_cn
 from ..readers import Paragraphs, read_paragraphs
 from . import cn_markdown
@@ -80,11 +80,13 @@ def parse_paragraphs(paras: Paragraphs, ctx: ParseContext) -> Document:
         raise SourceError(ctx.path, "nothing after the title: is this the whole document?")
     layout = ctx.options.get("layout") or detect_layout([texts[i] for i in body])
     if layout is None:
-        raise SourceError(ctx.path, "neither numbered paragraphs (1.【…】…) nor articles (第一条 …) "
-                                    "found after the title", where=paras.place(header.body_start))
+        raise _error(ctx, paras, header.body_start, "neither numbered paragraphs (1.【…】…) nor "
+                                                    "articles (第一条 …) found after the title")
     nodes: list[Node] = []
     if header.notice:
-        nodes.append(Node(eid="notice", level="notice", heading=None,
+        # The notice is the covering letter, not the opinion: commentary, so it is kept
+        # (and searchable) but not tagged or counted as a provision.
+        nodes.append(Node(eid="notice", level="notice", kind=COMMENTARY,
                           text="\n".join(texts[i] for i in header.notice),
                           line=_line(paras, header.notice[0])))
     reader = (_NumberedReader if layout == LAYOUT_NUMBERED else _ArticleReader)(ctx, paras)
@@ -193,6 +195,14 @@ def short_title(title: str) -> str:
     return m.group(1) if m else title
 
 
+def _error(ctx: ParseContext, paras: Paragraphs, index: int, message: str) -> SourceError:
+    """An error at a paragraph: file:line for text files, (page 2) / (paragraph 5) else."""
+    place = paras.place(index)
+    if place.startswith("line "):
+        return SourceError(ctx.path, message, line=int(place.split()[-1]))
+    return SourceError(ctx.path, message, where=place)
+
+
 def _line(paras: Paragraphs, index: int) -> int:
     place = paras.place(index)
     return int(place.split()[-1]) if place.startswith("line ") else index + 1
@@ -208,10 +218,7 @@ class _Reader:
         self.preamble: Node | None = None
 
     def error(self, index: int, message: str) -> SourceError:
-        place = self.paras.place(index)
-        if place.startswith("line "):
-            return SourceError(self.ctx.path, message, line=int(place.split()[-1]))
-        return SourceError(self.ctx.path, message, where=place)
+        return _error(self.ctx, self.paras, index, message)
 
     def note(self, index: int, message: str) -> None:
         self.irregular.append(f"{self.paras.place(index)}: {message}")
@@ -237,6 +244,7 @@ class _NumberedReader(_Reader):
         self.last_line_end = ""            # how the previous line of the open paragraph ended
         self.in_items = False
         self.paras_seen: dict[int, str] = {}   # number -> place
+        self.para_last = 0                     # the number of the paragraph before
         self.parts_seen: dict[int, str] = {}
         self.captions: bool | None = None      # does this document caption its paragraphs?
         self.title = f"《{ctx.short_title}》" if ctx.short_title else ""
@@ -312,8 +320,7 @@ class _NumberedReader(_Reader):
         if self.captions:
             return False                   # an uncaptioned 1. inside a captioned document
         n = int(m.group(2))
-        expected = max(self.paras_seen, default=0) + 1
-        if n == expected:
+        if n == self.para_last + 1:
             return True
         if self._item_context():
             return False
@@ -353,12 +360,14 @@ class _NumberedReader(_Reader):
         if n in self.paras_seen:
             raise self.error(index, f"paragraph number {n} appears twice "
                                     f"(first at {self.paras_seen[n]})")
-        expected = max(self.paras_seen, default=0) + 1
-        if n != expected:
-            missing = f"{expected}" if n == expected + 1 else f"{expected}–{n - 1}"
-            self.note(index, f"paragraph numbering jumps from {expected - 1} to {n} "
-                             f"({missing} missing)")
+        last = self.para_last
+        if n > last + 1:
+            missing = f"{last + 1}" if n == last + 2 else f"{last + 1}–{n - 1}"
+            self.note(index, f"paragraph numbering jumps from {last} to {n} ({missing} missing)")
+        elif n < last:
+            self.note(index, f"paragraph numbering goes back from {last} to {n}")
         self.paras_seen[n] = self.paras.place(index)
+        self.para_last = n
         node = Node(eid=f"para_{n}", level="article", num=m.group(1).replace(" ", ""),
                     num_norm=str(n), heading=m.group(3), text=m.group(4), line=line)
         self._attach(node)

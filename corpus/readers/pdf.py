@@ -20,24 +20,23 @@ _CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
 
 def read(data: bytes, path: str, *, lang: str | None = "zh") -> tuple[list[str], list[str]]:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
+    lines = []
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, ValueError, TypeError) as exc:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            pages = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, 1):
+                for line in page.extract_text_lines(return_chars=True):
+                    if line["text"].strip() and not _PAGE_NUMBER.match(line["text"]):
+                        lines.append((number, line))
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file
         raise SourceError(path, f"not a readable PDF: {exc}") from None
     paragraphs: list[str] = []
     places: list[str] = []
-    with pdf:
-        lines = []
-        for number, page in enumerate(pdf.pages, 1):
-            for line in page.extract_text_lines(return_chars=True):
-                if line["text"].strip() and not _PAGE_NUMBER.match(line["text"]):
-                    lines.append((number, line))
-        if not lines:
-            raise SourceError(path, f"this PDF has no text layer ({len(pdf.pages)} page(s) of "
-                                    "images, e.g. a scan): run OCR on it first (for example "
-                                    "ocrmypdf) and add the result, or add a Word or web copy")
+    if not lines:
+        raise SourceError(path, f"this PDF has no text layer ({pages} page(s) of images, e.g. "
+                                "a scan): run OCR on it first (for example ocrmypdf) and add "
+                                "the result, or add a Word or web copy")
     sizes = [c["x1"] - c["x0"] for _, ln in lines for c in ln["chars"] if c["text"].strip()]
     char = median(sizes) if sizes else 10.0
     left = min(ln["x0"] for _, ln in lines)
