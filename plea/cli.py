@@ -47,6 +47,12 @@ def sources(sources_dir, db_path, manifest, as_json):
     states = [r["status"] for r in rows]
     click.echo(f"\n{states.count('present')} present, {states.count('missing')} missing, "
                f"{states.count('mismatch')} checksum mismatch, of {len(rows)} sources.")
+    missing = [r for r in rows if r["status"] == "missing"]
+    if missing:
+        click.echo("\nMissing, and what each would supply (add one with `plea add FILE`):")
+        for r in missing:
+            click.echo(f"  {r['id']} — {r['title']}")
+            click.echo(f"      {r.get('supplies') or r.get('note') or 'no note'}")
 
 
 # `plea add` lives in plea/commands/add.py (format and layout detection).
