@@ -30,7 +30,7 @@ DEFAULT_SOURCES = Path("..") / "shared" / "corpus"
 PARSER_FORMATS = {
     "cn-markdown": "markdown", "de-markdown": "markdown", "usc-markdown": "markdown",
     "fre-markdown": "markdown", "uslm": "xml", "ussg-html": "html", "tw-json": "json",
-    "scholarship": "text", "cn-guiding": "text",
+    "scholarship": "text", "cn-guiding": "text", "cn-translation": "text",
 }
 
 

@@ -104,7 +104,8 @@ def add(file, work, parser, source_id, title, title_en, short_title, short_title
         "version": version_ or (date[:4] if date else None) or (shipped.version if shipped
                                                                  else None),
         "in_force": date, "url": url or (shipped.url if shipped else None),
-        "provenance": provenance, "translation_of": translation_of,
+        "provenance": provenance,
+        "translation_of": translation_of or (shipped.translation_of if shipped else None),
         "supplies": shipped.supplies if shipped else None,
         "options": options,
         "expected": _expected(found),
