@@ -104,6 +104,29 @@ def test_notice_gives_title_number_issuers_and_date():
     assert doc.count("article") == 12 and doc.count("part") == 4 and doc.count("section") == 2
 
 
+def test_captions_written_as_a_first_sentence_read_the_same():
+    """The official print captions a paragraph "33.量刑建议的提出。…", without 【】."""
+    import re
+
+    text = (GUIDING / "opinion.txt").read_text(encoding="utf-8")
+    plain = re.sub(r"^(\d+\.)【([^】]+)】", r"\1\2。", text, flags=re.M)
+    # … and the notice titled with its issuers first, without 关于.
+    plain = plain.replace("示范司法局\n关于印发《", "示范司法局\n示范高级人民法院印发《", 1)
+    doc = parse_bytes("cn-guiding", plain.encode(), path="plain.txt", lang="zh",
+                      short_title="指导意见", short_title_en="Guiding Opinions")
+    assert _provisions(doc) == _provisions(_parse("opinion.txt"))
+    assert check(doc).ok
+    assert doc.meta["issuers"] == ["示范高级人民法院", "示范人民检察院", "示范公安局", "示范司法局"]
+
+
+def test_a_short_first_sentence_alone_is_not_a_caption():
+    text = "示范意见\n1.本意见适用于认罪认罚案件。\n2.办案机关应当依法告知权利，听取意见。\n" \
+           "3.本意见自发布之日起施行。\n"
+    doc = parse_bytes("cn-guiding", text.encode(), path="short.txt", lang="zh")
+    assert [n.heading for n, _ in doc.walk() if n.level == "article"] == [None, None, None]
+    assert doc.find("para_1").text == "本意见适用于认罪认罚案件。"
+
+
 ARTICLES = [  # provisions.txt: eid, heading, start of text, citation
     ("chp_1", "总则", "", None),
     ("chp_2", "录制要求", "", None),

@@ -13,7 +13,9 @@ itself is kept as commentary (``notice``) so no text is lost. Then the title, a 
 
 * **numbered** (指导意见): ``一、`` part headings (``part_3``), ``（一）`` sub-headings
   (``part_2__sec_1``), and numbered paragraphs ``33.【量刑建议的提出】…`` (``para_33``,
-  the bracketed caption in ``heading``). A numbered paragraph is the unit citations
+  the bracketed caption in ``heading``); the official print's ``33.量刑建议的提出。…``,
+  a caption written as a short first sentence, is read the same way when nearly every
+  numbered paragraph of the document opens so. A numbered paragraph is the unit citations
   count (《指导意见》第33条), so it is stored at level ``article``; its further 款 are
   ``para_33__subpara_2`` (level ``paragraph``) and its ``（一）``/``（1）`` items
   ``para_33__item_1``.
@@ -37,7 +39,8 @@ from ..readers import Paragraphs, read_paragraphs
 from . import cn_markdown
 
 _D = f"[{CN_DIGITS}]+"
-NOTICE_TITLE = re.compile(r"^关于(?:印发|发布|下发|转发)\s*《(.+?)》\s*的通知$")
+# 关于印发《…》的通知, or with the issuers first: 最高人民法院…印发《…》的通知
+NOTICE_TITLE = re.compile(r"^(.*?)(?:关于)?(?:印发|发布|下发|转发)\s*《(.+?)》\s*的通知$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［（(]\s*(\d{4})\s*[〕\]］）)]\s*(\d+)\s*号")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$")
@@ -49,6 +52,7 @@ NUMBERED = re.compile(r"^((\d{1,3})\s*[.．、])(?!\d)\s*(?:【\s*([^】]{1,40}?
 CHAPTER = re.compile(rf"^第\s*({_D})\s*([编章节])(?:之({_D}))?\s*(.*)$")
 # An issuing body's name ends with what it is (法院, 检察院, 公安部, 司法厅 …).
 ISSUER = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:法院|检察院|部|局|厅|委员会|委|署|办公室|办公厅|司法所|院)$")
+CAPTION_SENTENCE = re.compile(r"^([^，,；;：:。【】]{2,24})。(.+)$")
 SENTENCE_END = ("。", "；", ";", "：", ":", "，")
 # What the short title of a document is, read off the end of its title.
 SHORT_TITLE = re.compile(r"(指导意见|实施意见|意见|实施细则|细则|规定|办法|规则|解释|决定|纪要)$")
@@ -90,23 +94,45 @@ def parse_paragraphs(paras: Paragraphs, ctx: ParseContext) -> Document:
                           text="\n".join(texts[i] for i in header.notice),
                           line=_line(paras, header.notice[0])))
     reader = (_NumberedReader if layout == LAYOUT_NUMBERED else _ArticleReader)(ctx, paras)
+    reader.period_captions = layout == LAYOUT_NUMBERED and uses_period_captions(
+        [texts[i] for i in body])
     for i in body:
         reader.feed(i, texts[i])
     nodes += reader.finish()
-    body_text = "\n".join(
-        [texts[i] for i in header.notice] + [printed_line(texts[i]) for i in body])
+    body_text = "\n".join([texts[i] for i in header.notice]
+                          + [printed_line(texts[i], reader.period_captions) for i in body])
     meta = {**header.meta, "layout": layout, "input_format": paras.format,
             "irregular": reader.irregular, "counts": reader.counts(),
             "first": reader.first_last()[0], "last": reader.first_last()[1]}
     return Document(title=header.title, nodes=nodes, body_text=body_text, meta=meta)
 
 
-def printed_line(text: str) -> str:
-    """A body line as the tree prints it: a caption's 【】 are layout, not text."""
+def printed_line(text: str, period_captions: bool = False) -> str:
+    """A body line as the tree prints it: a caption's 【】 — or the 。 closing a caption
+    written as a short first sentence — are layout, not text."""
     m = NUMBERED.match(text)
     if m and m.group(3) is not None:
         return text[:m.start(3)].replace("【", "", 1) + text[m.start(3):].replace("】", "", 1)
+    if m and period_captions and (split := period_caption(m.group(4))):
+        return text[:m.start(4)] + split[0] + split[1]
     return text
+
+
+def period_caption(text: str) -> tuple[str, str] | None:
+    """``量刑建议的提出。人民检察院…`` → (caption, rest): a short first sentence without a
+    comma, with more text after it."""
+    m = CAPTION_SENTENCE.match(text)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def uses_period_captions(texts: list[str]) -> bool:
+    """Does the document caption its paragraphs with a short first sentence (the 2019
+    Guiding Opinions as officially printed: ``33.量刑建议的提出。…``)? Only when nearly
+    all its numbered paragraphs do, so an ordinary short sentence is never taken for one."""
+    numbered = [m for t in texts if (m := NUMBERED.match(t))]
+    if len(numbered) < 3 or any(m.group(3) for m in numbered):
+        return False
+    return sum(1 for m in numbered if period_caption(m.group(4))) >= 0.8 * len(numbered)
 
 
 # -- the header: notice, title, document number ---------------------------------------
@@ -116,7 +142,7 @@ def read_header(texts: list[str]) -> Header:
     meta: dict = {}
     notice_at = next((i for i, t in enumerate(texts[:12]) if NOTICE_TITLE.match(_squash(t))), None)
     if notice_at is not None:
-        inner = NOTICE_TITLE.match(_squash(texts[notice_at])).group(1)
+        inner = NOTICE_TITLE.match(_squash(texts[notice_at])).group(2)
         meta["notice_title"] = _squash(texts[notice_at])
         for t in range(notice_at + 1, len(texts)):
             joined = _squash(texts[t])
@@ -125,6 +151,7 @@ def read_header(texts: list[str]) -> Header:
                 notice = list(range(0, t))
                 meta.update(_notice_meta([texts[i] for i in notice], notice_at))
                 return Header(title=inner, notice=notice, body_start=end, meta=meta)
+        # (the opinion's title not repeated: see below)
         # The opinion's own title is not repeated: the body starts after the notice's date.
         date_at = next((i for i in range(notice_at, min(len(texts), notice_at + 40))
                         if _date(texts[i])), None)
@@ -151,15 +178,18 @@ def _notice_meta(lines: list[str], title_at: int) -> dict:
     dates = [(i, d) for i, line in enumerate(lines) if (d := _date(line))]
     if dates:
         meta["date"] = dates[-1][1]
-    # Issuers: the lines above the notice title, else the signature above the date.
-    issuer_lines = lines[:title_at]
-    if not issuer_lines and dates and dates[-1][0] > 0:
+    # Issuers: the lines above the notice title (or its own opening, "…印发《》的通知"),
+    # else the signature above the date.
+    issuer_lines = lines[:title_at] + [NOTICE_TITLE.match(_squash(lines[title_at])).group(1)]
+    issuer_lines = [line for line in issuer_lines if line]
+    if not any(ISSUER.search(w) for line in issuer_lines for w in re.split(r"[\s、，,]+", line)) \
+            and dates and dates[-1][0] > 0:
         candidate = lines[dates[-1][0] - 1]
         if not candidate.endswith(SENTENCE_END):
             issuer_lines = [candidate]
     issuers = [w for line in issuer_lines for w in re.split(r"[\s、，,]+", line) if ISSUER.search(w)]
     if issuers:
-        meta["issuers"] = issuers
+        meta["issuers"] = list(dict.fromkeys(issuers))
     return meta
 
 
@@ -216,6 +246,7 @@ class _Reader:
         self.paras = paras
         self.irregular: list[str] = []
         self.preamble: Node | None = None
+        self.period_captions = False
 
     def error(self, index: int, message: str) -> SourceError:
         return _error(self.ctx, self.paras, index, message)
@@ -312,7 +343,8 @@ class _NumberedReader(_Reader):
         return n == (int(items[-1].num_norm) + 1 if items and self.in_items else 1)
 
     def _is_paragraph(self, index: int, m: re.Match) -> bool:
-        captioned = m.group(3) is not None
+        captioned = m.group(3) is not None or (self.period_captions
+                                                and period_caption(m.group(4)) is not None)
         if self.captions is None:
             self.captions = captioned
         if captioned:
@@ -368,11 +400,14 @@ class _NumberedReader(_Reader):
             self.note(index, f"paragraph numbering goes back from {last} to {n}")
         self.paras_seen[n] = self.paras.place(index)
         self.para_last = n
+        heading, text = m.group(3), m.group(4)
+        if heading is None and self.period_captions and (split := period_caption(text)):
+            heading, text = split
         node = Node(eid=f"para_{n}", level="article", num=m.group(1).replace(" ", ""),
-                    num_norm=str(n), heading=m.group(3), text=m.group(4), line=line)
+                    num_norm=str(n), heading=heading, text=text, line=line)
         self._attach(node)
         self.para, self.subparas, self.in_items = node, [], False
-        self.last_line_end = m.group(4)[-1:] if m.group(4) else ""
+        self.last_line_end = text[-1:] if text else ""
 
     def add_subparagraph(self, text: str, line: int) -> None:
         para = self.para
