@@ -306,3 +306,24 @@ def test_each_format_added_builds_to_the_same_provisions_tagged_and_citable(work
                 for ref in __import__("json").loads(line)["refs"]]
     assert resolved == ["cn-go-leniency-2019:para_8", "cn-go-leniency-2019:para_10__item_2",
                         "cn-go-leniency-2019:para_8"]
+
+
+def _br_page(charset: str, bom: bool = False) -> bytes:
+    """A page whose article is one block of <br>-separated lines, between navigation
+    and footer, as older procuratorate sites publish rules."""
+    lines = [ln for ln in (GUIDING / "provisions.txt").read_text(encoding="utf-8").split("\n") if ln]
+    page = (f"<html><head><meta charset='{charset}'><title>规定</title></head><body>"
+            "<div id='nav'><a href='/'>首页</a> <a href='/news'>新闻</a></div>"
+            "<div class='content'><div class='TRS_Editor'>" + "<br>\n".join(lines)
+            + "</div></div><div class='foot'>版权所有 示范人民检察院</div></body></html>")
+    data = page.encode("gb18030" if charset == "gb2312" else "utf-8")
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+@pytest.mark.parametrize("charset,bom", [("utf-8", False), ("utf-8", True), ("gb2312", False)])
+def test_a_page_of_br_lines_in_any_encoding(charset, bom):
+    reference = parse_path("cn-guiding", GUIDING / "provisions.txt", lang="zh", short_title="规定")
+    doc = parse_bytes("cn-guiding", _br_page(charset, bom), path="page.html", lang="zh",
+                      short_title="规定")
+    assert doc.meta["input_format"] == "html"
+    assert _provisions(doc) == _provisions(reference)
