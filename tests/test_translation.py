@@ -91,3 +91,31 @@ def test_side_by_side_on_the_provision_page_and_in_the_brief(built):
     brief = render_brief(built, provision_ids=["xx-mini:art_2__para_2"], fmt="md").decode()
     assert "English translation (Model Law, Article 2, paragraph 2)" in brief
     assert "Before the prosecutor makes a sentencing recommendation" in brief
+
+
+# The team's English rendering of CPL arts. 15, 173, 174 and 201 against the real 2018 text.
+CPL_UNITS = ["book_1__chp_1", "art_15", "book_2__chp_3", "art_173__para_1",
+             "art_173__para_2__item_2", "art_173__para_3", "art_174__para_2__item_3",
+             "book_3__chp_2__sec_1", "art_201__para_1__item_4", "art_201__para_2"]
+
+
+def test_cpl_excerpt_aligns_with_the_2018_cpl(corpus_dir, tmp_path):
+    from corpus.build import build
+    from corpus.sources import SourceFile, load_sources
+
+    cpl = next(s for s in load_sources() if s.id == "cn-cpl-2018")
+    shipped = next(s for s in load_sources() if s.id == "cn-cpl-2018-en")
+    assert shipped.translation_of == "cn-cpl-2018"
+    shipped.status, shipped.parser, shipped.format = "present", "cn-translation", "text"
+    shipped.short_title = "Criminal Procedure Law"
+    shipped.files = [SourceFile(str(FIXTURES / "translation" / "cpl-excerpt-en.txt"))]
+    db = tmp_path / "cpl.db"
+    report = build(db, [cpl, shipped], corpus_dir)
+    assert not report.problems, report.problems
+    pairs = {r["provision_id"] for r in sqlite_utils.Database(db).query(
+        "SELECT provision_id FROM alignments WHERE target_source_id = 'cn-cpl-2018-en'")}
+    for eid in CPL_UNITS:
+        assert f"cn-cpl-2018:{eid}" in pairs, eid
+    row = sqlite_utils.Database(db)["provisions"].get("cn-cpl-2018-en:art_201__para_2")
+    assert row["citation"] == "Criminal Procedure Law, Article 201, paragraph 2"
+    assert row["text"].startswith("Where, after trial, the people's court finds")
