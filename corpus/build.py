@@ -235,6 +235,7 @@ def _source_row(source: Source) -> dict:
         "provenance": source.provenance or None, "note": source.note or None,
         "translation_of": source.translation_of,
         "expected": json.dumps(source.expected) if source.expected else None,
+        "doc_number": source.doc_number or None, "supplies": source.supplies or None,
     }
 
 

@@ -14,6 +14,8 @@ def coverage(sources: list[Source], sources_dir: Path, db_path: Path | None) -> 
     for source in sources:
         row = {"id": source.id, "work": source.work, "jurisdiction": source.jurisdiction,
                "kind": source.kind, "title": source.title}
+        if source.supplies:
+            row["supplies"] = source.supplies
         if source.missing:
             row.update(status="missing", note=source.note)
         else:

@@ -30,7 +30,7 @@ DEFAULT_SOURCES = Path("..") / "shared" / "corpus"
 PARSER_FORMATS = {
     "cn-markdown": "markdown", "de-markdown": "markdown", "usc-markdown": "markdown",
     "fre-markdown": "markdown", "uslm": "xml", "ussg-html": "html", "tw-json": "json",
-    "scholarship": "text",
+    "scholarship": "text", "cn-guiding": "text", "cn-translation": "text",
 }
 
 
@@ -51,6 +51,8 @@ class Source:
     title_en: str = ""
     short_title: str = ""
     issuer: str = ""
+    doc_number: str = ""          # 高检发〔2019〕13号
+    supplies: str = ""            # what it gives the comparison (said when it is missing)
     version: str = ""
     in_force: str | None = None
     format: str | None = None
@@ -205,7 +207,7 @@ def _toml_value(value) -> str:
 
 def add_source(file: Path, *, source_id: str, work: str, parser: str, title: str,
                jurisdiction: str, kind: str, language: str, sources_dir: Path | None,
-               manifest: Path, **extra) -> Source:
+               manifest: Path, file_format: str | None = None, **extra) -> Source:
     """Append an entry for ``file`` to the user manifest and return it (validated)."""
     if parser not in PARSERS:
         raise ConfigError(f"unknown format {parser!r}; known: {', '.join(sorted(PARSERS))}")
@@ -223,7 +225,8 @@ def add_source(file: Path, *, source_id: str, work: str, parser: str, title: str
         except ValueError:
             pass
     entry = {"id": source_id, "work": work, "title": title, "jurisdiction": jurisdiction,
-             "kind": kind, "language": language, "format": PARSER_FORMATS.get(parser, "text"),
+             "kind": kind, "language": language,
+             "format": file_format or PARSER_FORMATS.get(parser, "text"),
              "parser": parser, "path": path, "sha256": sha256_file(resolved),
              **{k: v for k, v in extra.items() if v not in (None, "", {})}}
     block = "\n[[source]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in entry.items())

@@ -41,6 +41,7 @@ SOURCE_COLUMNS = {
     "translation_of": str, "provisions": int, "articles": int, "commentary": int,
     "bibliography": int, "fidelity_ok": int, "residue": int, "counts": str,
     "expected": str, "counts_ok": int, "parser_version": str, "meta": str,
+    "doc_number": str, "supplies": str,
 }
 # Tables whose rows belong to one source, copied over when a source is unchanged.
 PER_SOURCE_TABLES = ("provisions", "commentary", "bibliography", "fidelity")

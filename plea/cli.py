@@ -48,48 +48,15 @@ def sources(sources_dir, db_path, manifest, as_json):
     states = [r["status"] for r in rows]
     click.echo(f"\n{states.count('present')} present, {states.count('missing')} missing, "
                f"{states.count('mismatch')} checksum mismatch, of {len(rows)} sources.")
+    missing = [r for r in rows if r["status"] == "missing"]
+    if missing:
+        click.echo("\nMissing, and what each would supply (add one with `plea add FILE`):")
+        for r in missing:
+            click.echo(f"  {r['id']} — {r['title']}")
+            click.echo(f"      {r.get('supplies') or r.get('note') or 'no note'}")
 
 
-# -- plea add -----------------------------------------------------------------
-@cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--work", required=True, help="Work id (works.yaml), e.g. cn-go-leniency-2019.")
-@click.option("--format", "parser", required=True,
-              help="Parser for the file: cn-markdown, uslm, ussg-html, usc-markdown, "
-                   "fre-markdown, de-markdown, tw-json, scholarship.")
-@click.option("--id", "source_id", help="Source id (default: the work id).")
-@click.option("--title", help="Title as printed (default: the file name).")
-@click.option("--title-en", help="English title.")
-@click.option("--short-title", help="Short title used in citations (刑事诉讼法, StPO).")
-@click.option("--jurisdiction", type=click.Choice(["CN", "US", "DE", "TW", "INT"]),
-              required=True, help="Legal system the text belongs to.")
-@click.option("--kind", default="statute", show_default=True,
-              help="statute, judicial-interpretation, procuratorate-rule, court-rule, scholarship, …")
-@click.option("--language", type=click.Choice(["zh-Hans", "zh-Hant", "en", "de"]), required=True,
-              help="Language and script of the text.")
-@click.option("--version", "version_", help="Version or date of the text.")
-@click.option("--url", help="Official URL.")
-@click.option("--provenance", help="Where the file came from.")
-@sources_option
-@manifest_option
-@user_errors
-def add(file, work, parser, source_id, title, title_en, short_title, jurisdiction, kind,
-        language, version_, url, provenance, sources_dir, manifest):
-    """Add a source FILE to your manifest so the next build includes it."""
-    from corpus.sources import add_source, resolve_sources_dir, user_manifest_path
-
-    try:
-        base = resolve_sources_dir(sources_dir)
-    except ConfigError:
-        base = None
-    path = user_manifest_path(manifest)
-    source = add_source(Path(file), source_id=source_id or work, work=work, parser=parser,
-                        title=title or Path(file).stem, jurisdiction=jurisdiction, kind=kind,
-                        language=language, sources_dir=base, manifest=path,
-                        title_en=title_en, short_title=short_title, version=version_,
-                        url=url, provenance=provenance)
-    click.echo(f"Added {source.id} ({source.files[0].path}) to {path}. "
-               "Run `plea build` to include it.")
+# `plea add` lives in plea/commands/add.py (format and layout detection).
 
 
 # -- plea build ---------------------------------------------------------------

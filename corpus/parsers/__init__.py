@@ -14,6 +14,8 @@ from ..model import Document, ParseContext
 
 PARSERS: dict[str, str] = {
     "cn-markdown": "corpus.parsers.cn_markdown",
+    "cn-guiding": "corpus.parsers.cn_guiding",
+    "cn-translation": "corpus.parsers.cn_translation",
     "uslm": "corpus.parsers.uslm",
     "ussg-html": "corpus.parsers.ussg_html",
     "usc-markdown": "corpus.parsers.usc_markdown",

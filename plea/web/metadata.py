@@ -121,9 +121,10 @@ def stored_queries(names: set[str], juris: list[str]) -> dict[str, dict]:
         },
         "coverage": {
             "title": "Coverage of the corpus",
-            "description": "Every source, present or still missing, with what it contributed.",
+            "description": "Every source, present or still missing, with what it contributed "
+                           "and, for a missing one, what it would supply (also at /coverage).",
             "sql": ("select id, title, jurisdiction, kind, status, provisions, articles, "
-                    "fidelity_ok, counts_ok from sources order by jurisdiction, id"),
+                    "fidelity_ok, counts_ok, supplies from sources order by jurisdiction, id"),
         },
     }
     # Human verdicts applied, when the annotations stage made the view.

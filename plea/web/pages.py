@@ -53,6 +53,12 @@ class Links:
     def search(self, **params) -> str:
         return self._url("/search", params)
 
+    def diff(self, work: str, **params) -> str:
+        return self._url("/diff/" + quote(work, safe=""), params)
+
+    def coverage(self) -> str:
+        return self._url("/coverage")
+
     def table(self, table: str, fmt: str = "", **params) -> str:
         return self._url(f"/{quote(self.database)}/{quote(table)}{fmt}", params)
 

@@ -22,6 +22,7 @@ from .annotating import annotate, human_layer, taxonomy
 from .brief_download import brief
 from .config import annotations_path
 from .login import is_annotator, login, logout
+from .versions_page import coverage_page, diff_page
 
 FILTERS = {"code": ("jurisdiction", "source", "modality"),
            "search": ("jurisdiction", "source", "dimension", "code")}
@@ -118,11 +119,29 @@ async def agreement(datasette, request):
                        title="Agreement between annotators")
 
 
+async def versions(datasette, request):
+    work = unquote(request.url_vars["work"])
+    old = (request.args.get("from") or "").strip() or None
+    new = (request.args.get("to") or "").strip() or None
+    status = (request.args.get("status") or "").strip() or None
+    plea = bool(request.args.get("plea"))
+    return await _page(datasette, request, "plea_diff.html",
+                       lambda conn, links: diff_page(conn, work, old, new, status, plea, links),
+                       title=f"Versions of {work}")
+
+
+async def coverage(datasette, request):
+    return await _page(datasette, request, "plea_coverage.html", coverage_page,
+                       title="Coverage")
+
+
 ROUTES = [
     (r"^/$", matrix),
     (r"^/code/(?P<code>[^/]+)$", code),
     (r"^/provision/(?P<pid>[^/]+)$", provision),
     (r"^/search$", search),
+    (r"^/diff/(?P<work>[^/]+)$", versions),
+    (r"^/coverage$", coverage),
     (r"^/-/plea/brief$", brief),
     (r"^/-/plea/login$", login),
     (r"^/-/plea/logout$", logout),
