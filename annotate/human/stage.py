@@ -253,7 +253,14 @@ def _create_views(db: sqlite_utils.Database) -> None:
                     f"ELSE {t_mod} END",
         "decision": "CASE WHEN v.decision IS NULL THEN 'auto' "
                     "WHEN v.decision = 'added' THEN 'confirmed' ELSE v.decision END",
-        "decided_by": "v.decided_by", "decided_at": "v.decided_at",
+        # Who decided: the annotator when a person did; else the layer the row comes
+        # from — the reference coding by its label (rule_id "reference-v1"), the
+        # tagger as "machine (<method>)".
+        "decided_by": ("coalesce(v.decided_by, " + (
+            "CASE WHEN t.method = 'reference' THEN coalesce(t.rule_id, 'reference') "
+            "ELSE 'machine (' || coalesce(t.method, 'tagger') || ')' END)"
+            if {"method", "rule_id"} <= have else "'machine (tagger)')")),
+        "decided_at": "v.decided_at",
         "annotation_id": "v.annotation_id", "note": "v.note",
         "disputed": "coalesce(v.disputed, 0)", "auto_role": t_role, "auto_modality": t_mod,
         "tag_id": 't."id"' if "id" in have else "NULL",
