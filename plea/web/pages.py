@@ -162,6 +162,13 @@ GAP_WORDS = {
 }
 
 
+def coding_label(rule_id: str | None) -> str:
+    """``reference-v1`` → "reference coding v1"."""
+    version = (rule_id or "").rsplit("-v", 1)
+    return (f"reference coding v{version[1]}" if len(version) == 2 and version[1]
+            else "reference coding")
+
+
 def decider(tag: dict) -> dict[str, str]:
     """Who decided a tag, for a badge: the reference coding (``reference-v1`` →
     "reference coding v1"), an annotator, or the machine ("machine (rule)")."""
@@ -169,10 +176,7 @@ def decider(tag: dict) -> dict[str, str]:
     if tag.get("decision") in HUMAN_DECISIONS or tag.get("method") == "human":
         return {"kind": "human", "label": f"{who} (annotator)" if who else "annotator"}
     if tag.get("method") == "reference" or who.startswith("reference"):
-        version = (who or tag.get("rule_id") or "").rsplit("-v", 1)
-        label = (f"reference coding v{version[1]}" if len(version) == 2 and version[1]
-                 else "reference coding")
-        return {"kind": "reference", "label": label}
+        return {"kind": "reference", "label": coding_label(who or tag.get("rule_id"))}
     return {"kind": "machine", "label": who or f"machine ({tag.get('method') or 'tagger'})"}
 
 
@@ -210,7 +214,8 @@ def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> d
         "columns": columns, "scholarship": scholarship, "dimensions": list(dims.values()),
         "has_tags": has_tags, "has_taxonomy": has_taxonomy,
         "tag_count": count, "core": core, "has_core": bool(reviewed),
-        "reviewed": [{"key": j, **reviewed[j]} for j in juris if j in reviewed],
+        "reviewed": [{"key": j, **reviewed[j], "label": coding_label(reviewed[j]["coding"])}
+                     for j in juris if j in reviewed],
         "switch": {"all": links.home(), "core": links._url("/", {"core": 1})},
         "export": ({"csv": links.table("comparison_matrix", ".csv", _size="max"),
                     "json": links.table("comparison_matrix", ".json", _shape="array"),
@@ -260,9 +265,8 @@ def _gap_reason(cell, col: str, review: dict | None, outside: int) -> dict:
     or no provision in the corpus."""
     reason = cell.gap_reason or NO_PROVISION
     if reason == REVIEWED_ABSENT and review:
-        label = review.get("coding") or "the reference coding"
         text = (f"none of the {review['units']} core provisions of {col} carries it "
-                f"({label}, coded by hand twice)")
+                f"({coding_label(review.get('coding'))}: read by hand twice)")
         if not outside:
             text += "; the tagger found it nowhere else"
     elif reason == SOURCE_MISSING:
