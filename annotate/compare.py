@@ -522,12 +522,14 @@ def matrix_sql(juris: list[str], shape: MatrixShape | None = None) -> str:
         f"    AND NOT EXISTS (SELECT 1 FROM sources o WHERE {_source_col(shape, 'o', 'work')} = {work}\n"
         f"                    AND coalesce({_source_col(shape, 'o', 'status')}, 'present') = 'present')\n"
         "  GROUP BY m.jurisdiction")
+    # Each provision once per role (modality): then counts are plain sums.
     counted = " UNION ALL ".join(f"""
-  SELECT code, col, '{kind}' AS kind, {field} AS value, count(DISTINCT provision_id) AS n,
-         count(DISTINCT CASE WHEN reviewed THEN provision_id END) AS reviewed,
-         count(DISTINCT CASE WHEN core THEN provision_id END) AS core,
-         count(DISTINCT CASE WHEN core AND reviewed THEN provision_id END) AS core_reviewed
-  FROM tagged WHERE {field} IS NOT NULL GROUP BY code, col, {field}"""
+  SELECT code, col, '{kind}' AS kind, value, count(*) AS n, sum(reviewed) AS reviewed,
+         sum(core) AS core, sum(core AND reviewed) AS core_reviewed
+  FROM (SELECT code, col, provision_id, {field} AS value, max(core) AS core,
+               max(reviewed) AS reviewed
+        FROM tagged WHERE {field} IS NOT NULL GROUP BY code, col, provision_id, {field})
+  GROUP BY code, col, value"""
                                  for kind, field in (("role", "role"), ("modality", "modality")))
     dims = " ".join(f"WHEN '{d}' THEN {i}" for i, d in enumerate(DIMENSIONS))
     cols, joins = [], []
@@ -555,6 +557,7 @@ def matrix_sql(juris: list[str], shape: MatrixShape | None = None) -> str:
         f"WITH core AS MATERIALIZED (\n  {core}\n"
         "), tagged AS MATERIALIZED (\n"
         "  SELECT g.code, g.provision_id, g.role, g.modality, p.jurisdiction, p.position,\n"
+        "         p.citation,\n"
         f"         s.rowid AS source_rank, coalesce({_source_col(shape, 's', 'short_title')}, s.id)"
         " AS source,\n"
         f"         CASE WHEN p.source_kind = '{SCHOLARSHIP}' THEN '{SCHOLARSHIP}' "
@@ -567,41 +570,37 @@ def matrix_sql(juris: list[str], shape: MatrixShape | None = None) -> str:
         "), units AS MATERIALIZED (\n"
         "  SELECT code, col, provision_id, max(core) AS core, max(reviewed) AS reviewed,\n"
         "         min(source_rank) AS source_rank, min(position) AS position,\n"
+        "         max(citation) AS citation, min(rv) AS pick,\n"
         "         group_concat(DISTINCT coalesce(role, modality)) AS vals\n"
-        "  FROM tagged GROUP BY code, col, provision_id\n"
-        # The first provision (core first) giving each role — each modality for codes
-        # without roles — so the provisions named in a cell show what differs in it.
-        "), firsts AS MATERIALIZED (\n"
-        "  SELECT code, col, provision_id, min(rv) AS pick FROM (\n"
-        "    SELECT code, col, provision_id, row_number() OVER (\n"
-        "           PARTITION BY code, col, coalesce(role, modality, '')\n"
-        "           ORDER BY core DESC, reviewed DESC, source_rank, position, provision_id) AS rv\n"
-        "    FROM tagged)\n"
+        # rv = 1 on the first provision (core first) giving each role — each modality
+        # for codes without roles — so the provisions named in a cell show what
+        # differs in it.
+        "  FROM (SELECT *, row_number() OVER (\n"
+        "          PARTITION BY code, col, coalesce(role, modality, '')\n"
+        "          ORDER BY core DESC, reviewed DESC, source_rank, position, provision_id) AS rv\n"
+        "        FROM tagged)\n"
         "  GROUP BY code, col, provision_id\n"
         "), counts AS MATERIALIZED (\n"
         "  SELECT code, col, kind, json_group_array(json_object('value', value, 'n', n,\n"
         "         'reviewed', reviewed, 'core', core, 'core_reviewed', core_reviewed)) AS items\n"
         f"  FROM ({counted}\n  ORDER BY n DESC, core DESC, value) GROUP BY code, col, kind\n"
         "), ranked AS (\n"
-        "  SELECT u.*, p.citation, row_number() OVER (PARTITION BY u.code, u.col\n"
-        "         ORDER BY u.core DESC, f.pick = 1 DESC, u.reviewed DESC, u.source_rank,\n"
-        "                  u.position) AS rank\n"
-        "  FROM units u JOIN provisions p ON p.id = u.provision_id\n"
-        "  JOIN firsts f ON f.code = u.code AND f.col = u.col AND f.provision_id = u.provision_id\n"
+        "  SELECT *, row_number() OVER (PARTITION BY code, col\n"
+        "         ORDER BY core DESC, pick = 1 DESC, reviewed DESC, source_rank, position) AS rank\n"
+        "  FROM units\n"
         "), shown AS MATERIALIZED (\n"
         "  SELECT code, col, json_group_array(json_object('id', provision_id, 'citation', citation,\n"
         "         'core', core, 'reviewed', reviewed, 'values', vals, 'rank', rank)) AS items\n"
         f"  FROM (SELECT * FROM ranked WHERE rank <= {CELL_SHOWN} ORDER BY rank)\n"
         "  GROUP BY code, col\n"
         "), cells AS MATERIALIZED (\n"
-        "  SELECT u.code, u.col, count(*) AS n, sum(u.core) AS n_core,\n"
-        "         sum(u.reviewed) AS n_reviewed, r.items AS roles, m.items AS modalities,\n"
-        "         h.items AS shown\n"
-        "  FROM units u\n"
+        "  SELECT u.code, u.col, u.n, u.n_core, u.n_reviewed, r.items AS roles,\n"
+        "         m.items AS modalities, h.items AS shown\n"
+        "  FROM (SELECT code, col, count(*) AS n, sum(core) AS n_core,\n"
+        "               sum(reviewed) AS n_reviewed FROM units GROUP BY code, col) u\n"
         "  LEFT JOIN counts r ON r.code = u.code AND r.col = u.col AND r.kind = 'role'\n"
         "  LEFT JOIN counts m ON m.code = u.code AND m.col = u.col AND m.kind = 'modality'\n"
         "  LEFT JOIN shown h ON h.code = u.code AND h.col = u.col\n"
-        "  GROUP BY u.code, u.col\n"
         "), proposals_on AS MATERIALIZED (\n"
         "  SELECT code, jurisdiction, group_concat(DISTINCT source) AS sources\n"
         f"  FROM tagged WHERE col = '{SCHOLARSHIP}' GROUP BY code, jurisdiction\n"

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
@@ -155,6 +156,9 @@ def _as_span(row: dict) -> dict:
 
 # -- the matrix ------------------------------------------------------------------
 CELL_PROVISIONS = 3      # provisions named in a matrix cell; the rest behind "more"
+# The language of a system's citations (《刑事诉讼法》…, 刑事訴訟法第…條, § … StPO), so the
+# browser picks the right glyphs.
+CITATION_LANGS = {"CN": "zh-Hans", "TW": "zh-Hant", "DE": "de"}
 GAP_WORDS = {
     REVIEWED_ABSENT: "reviewed and absent",
     SOURCE_MISSING: "a source is missing",
@@ -180,6 +184,26 @@ def decider(tag: dict) -> dict[str, str]:
     return {"kind": "machine", "label": who or f"machine ({tag.get('method') or 'tagger'})"}
 
 
+_MATRIX_CACHE: dict[tuple, list] = {}
+
+
+def _served_matrix(conn: sqlite3.Connection, juris: list[str]) -> list:
+    """annotate.compare.matrix, computed once per database file: the site serves its
+    database immutable, and the statement reads every tag (tens of milliseconds)
+    while the page is asked for again and again. The key holds the file's size, mtime
+    and schema version, so a rebuilt or changed file is read afresh."""
+    path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if not path:
+        return compare_matrix(conn, juris)
+    stat = Path(path).stat()
+    key = (path, stat.st_size, stat.st_mtime_ns,
+           conn.execute("PRAGMA schema_version").fetchone()[0], tuple(juris))
+    if key not in _MATRIX_CACHE:
+        _MATRIX_CACHE.clear()          # one served database: keep only the latest
+        _MATRIX_CACHE[key] = compare_matrix(conn, juris)
+    return _MATRIX_CACHE[key]
+
+
 def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> dict:
     """The comparison matrix; ``core``: read on the reference coding's core provisions
     only (the cells count, name and explain core provisions alone)."""
@@ -194,7 +218,7 @@ def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> d
     reviewed = reviewed_systems(conn)
     dims: OrderedDict[str, dict] = OrderedDict()
     if has_tags and has_taxonomy:
-        for r in compare_matrix(conn, juris):
+        for r in _served_matrix(conn, juris):
             dim = dims.setdefault(r.dimension, {**dimension_label(r.dimension), "codes": []})
             dim["codes"].append({
                 "code": r.code, "label_en": r.label_en, "label_zh": r.label_zh,
@@ -233,8 +257,7 @@ def _counted(counts, order: tuple[str, ...]) -> list[dict]:
         state = ("reviewed" if c.reviewed and c.reviewed == c.n
                  else "partly" if c.reviewed else "machine")
         out.append({"value": c.value, "n": c.n, "reviewed": c.reviewed, "state": state,
-                    "title": (f"{c.value}: {c.n} provision{'s' if c.n != 1 else ''}, "
-                              f"{c.reviewed} reviewed (reference coding or annotator)")})
+                    "title": f"{c.n} provision{'s' if c.n != 1 else ''}, {c.reviewed} reviewed"})
     return out
 
 
@@ -243,7 +266,8 @@ def _cell(cell, code: str, links: Links, core: bool, reviewed: dict[str, dict]) 
     outside = cell.provisions - cell.core
     if core:
         cell = cell.core_only()
-    shown = [{"id": s.id, "citation": s.citation or s.id, "core": s.core,
+    lang = CITATION_LANGS.get(col)
+    shown = [{"id": s.id, "citation": s.citation or s.id, "core": s.core, "lang": lang,
               "reviewed": s.reviewed, "values": s.values, "href": links.provision(s.id)}
              for s in cell.shown[:CELL_PROVISIONS]]
     out = {
