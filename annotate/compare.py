@@ -745,7 +745,9 @@ def matrix_rows(db: Db, juris: Iterable[str] | None = None) -> list[dict]:
     js = list(juris) if juris else every
     if not (table_exists(conn, "provisions") and table_exists(conn, "sources")):
         return []
-    if table_exists(conn, "comparison_matrix") and set(js) <= set(every):
+    # The view, unless a build of an earlier version made it (without these columns).
+    if (table_exists(conn, "comparison_matrix") and set(js) <= set(every)
+            and f"{SCHOLARSHIP}_shown" in columns(conn, "comparison_matrix")):
         return rows(conn, "SELECT * FROM comparison_matrix")
     return rows(conn, matrix_sql(js, matrix_shape(conn)))
 
