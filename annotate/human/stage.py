@@ -12,8 +12,10 @@ it), re-anchors every annotation against the provisions just built, and writes:
                           the reason and the closest candidate — never dropped
 - ``annotation_verdicts`` the standing human decision per (provision, code)
 - view ``tag_decisions``  every automatic and human tag with its ``decision``
-                          (auto, confirmed, corrected, added, rejected): what the
-                          provision page shows, rejected tags included
+                          (auto, confirmed, corrected, added, rejected) and who
+                          decided it (``decided_by``: the annotator, else the
+                          reference coding's ``rule_id``, else ``machine (<method>)``):
+                          what the provision page shows, rejected tags included
 - view ``effective_tags`` the same without rejected tags: what the comparison
                           and the brief read, human decisions over machine ones
 - view ``annotation_links`` links between provisions (both ends attached)
