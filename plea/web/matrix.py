@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from annotate.compare import matrix_jurisdictions, order_jurisdictions  # noqa: F401
+# The comparison's own order (any other jurisdiction follows alphabetically) lives with
+# the comparison code; re-exported for the metadata.
+from annotate.compare import (JURISDICTION_ORDER, matrix_jurisdictions,  # noqa: F401
+                              order_jurisdictions)
 
-# The comparison's own order; any other jurisdiction follows alphabetically.
-JURISDICTION_ORDER = ("CN", "US", "DE", "TW")
 JURISDICTION_NAMES = {
     "CN": ("China", "中国"), "US": ("United States", ""), "DE": ("Germany", "Deutschland"),
     "TW": ("Taiwan", "臺灣"), "INT": ("International", ""),
@@ -37,9 +38,3 @@ def jurisdictions(conn: sqlite3.Connection) -> list[str]:
     """Jurisdictions with at least one non-scholarly source in the database."""
     return matrix_jurisdictions(conn)
 
-
-def split_list(value: str | None, order: tuple[str, ...] = ()) -> list[str]:
-    """A group_concat value as a list, in the codebook's order where it has one."""
-    items = {v for v in (value or "").split(",") if v}
-    known = [v for v in order if v in items]
-    return known + sorted(items - set(known))
