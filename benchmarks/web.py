@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PAGES = [
     ("matrix (home page)", "/"),
+    ("matrix, core provisions only", "/?core=1"),
+    ("code page subjects.court, core only", "/code/subjects.court?core=1"),
+    ("agreement (reference coding)", "/-/plea/agreement"),
     ("code page subjects.defense_counsel", "/code/subjects.defense_counsel"),
     ("code page, CN column only", "/code/subjects.defense_counsel?jurisdiction=CN"),
     ("provision Fed. R. Crim. P. 11(c)(1)", "/provision/us-frcrp:rule_11__subsec_c__para_1"),

@@ -12,8 +12,10 @@ it), re-anchors every annotation against the provisions just built, and writes:
                           the reason and the closest candidate — never dropped
 - ``annotation_verdicts`` the standing human decision per (provision, code)
 - view ``tag_decisions``  every automatic and human tag with its ``decision``
-                          (auto, confirmed, corrected, added, rejected): what the
-                          provision page shows, rejected tags included
+                          (auto, confirmed, corrected, added, rejected) and who
+                          decided it (``decided_by``: the annotator, else the
+                          reference coding's ``rule_id``, else ``machine (<method>)``):
+                          what the provision page shows, rejected tags included
 - view ``effective_tags`` the same without rejected tags: what the comparison
                           and the brief read, human decisions over machine ones
 - view ``annotation_links`` links between provisions (both ends attached)
@@ -253,10 +255,13 @@ def _create_views(db: sqlite_utils.Database) -> None:
                     f"ELSE {t_mod} END",
         "decision": "CASE WHEN v.decision IS NULL THEN 'auto' "
                     "WHEN v.decision = 'added' THEN 'confirmed' ELSE v.decision END",
-        # who decided: a human's verdict, else the reference coding, else the machine
-        "decided_by": "coalesce(v.decided_by, CASE WHEN t.method = 'reference' THEN t.rule_id "
-                      "ELSE 'machine (' || t.method || ')' END)" if "method" in have
-                      else "v.decided_by",
+        # Who decided: the annotator when a person did; else the layer the row comes
+        # from — the reference coding by its label (rule_id "reference-v1"), the
+        # tagger as "machine (<method>)".
+        "decided_by": ("coalesce(v.decided_by, " + (
+            "CASE WHEN t.method = 'reference' THEN coalesce(t.rule_id, 'reference') "
+            "ELSE 'machine (' || coalesce(t.method, 'tagger') || ')' END)"
+            if {"method", "rule_id"} <= have else "'machine (tagger)')")),
         "decided_at": "v.decided_at",
         "annotation_id": "v.annotation_id", "note": "v.note",
         "disputed": "coalesce(v.disputed, 0)", "auto_role": t_role, "auto_modality": t_mod,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Iterable, Sequence
 
-from .matrix import SCHOLARSHIP, matrix_sql
+from .matrix import SCHOLARSHIP
 
 Row = dict[str, Any]
 PROVISION_FIELDS = ("p.id, p.source_id, p.jurisdiction, p.source_kind, p.level, p.kind, "
@@ -48,6 +48,26 @@ def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
+def decided_by(conn: sqlite3.Connection, relation: str, alias: str = "") -> str:
+    """SQL for who decided a tag: the annotator (tag_decisions.decided_by), else the
+    reference coding's label for its rows (rule_id ``reference-v1``), else
+    ``machine (<method>)`` — so a database built before tag_decisions said so reads
+    the same."""
+    a = f"{alias}." if alias else ""
+    have = {r[1] for r in conn.execute(f"PRAGMA table_info([{relation}])")}
+    rule = f"{a}rule_id" if "rule_id" in have else "NULL"
+    layer = (f"CASE WHEN {a}method = 'reference' THEN coalesce({rule}, 'reference') "
+             f"ELSE 'machine (' || coalesce({a}method, 'tagger') || ')' END")
+    return f"coalesce({a}decided_by, {layer})" if "decided_by" in have else layer
+
+
+def core_ids_sql(conn: sqlite3.Connection) -> str:
+    """A subquery of the reference coding's core provisions (none without it)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_units'").fetchone()
+    return ("SELECT provision_id FROM reference_units WHERE core = 1 AND provision_id IS NOT NULL"
+            if found else "SELECT NULL WHERE 0")
+
+
 # -- codebook and matrix -------------------------------------------------------
 def taxonomy(conn: sqlite3.Connection) -> list[Row]:
     return rows(conn, "SELECT code, dimension, label_en, label_zh, definition FROM taxonomy "
@@ -64,23 +84,23 @@ def jurisdiction_sizes(conn: sqlite3.Connection) -> dict[str, int]:
     return {r["col"]: r["n"] for r in found}
 
 
-def matrix_rows(conn: sqlite3.Connection, juris: list[str], *, use_view: bool) -> list[Row]:
-    if use_view:   # the build's own copy of the same statement
-        return rows(conn, "SELECT * FROM comparison_matrix")
-    return rows(conn, matrix_sql(juris, tag_table(conn)))
-
-
 def tag_count(conn: sqlite3.Connection) -> int:
     return conn.execute(f"SELECT count(*) FROM {tag_table(conn)}").fetchone()[0]
 
 
 # -- code page -------------------------------------------------------------------
 def code_tags(conn: sqlite3.Connection, code: str, *, jurisdiction: str | None = None,
-              source: str | None = None, modality: str | None = None) -> list[Row]:
+              source: str | None = None, modality: str | None = None,
+              core: bool = False) -> list[Row]:
     """Every tag with ``code`` on an original text (not a translation), with its
-    provision; filters narrow the provisions."""
+    provision, whether that is a core provision of the reference coding, and who
+    decided the tag; filters narrow the provisions (``core``: core provisions only).
+    Core provisions come first, then the sources' and texts' order."""
     tags = tag_table(conn)
+    core_ids = core_ids_sql(conn)
     where, params = ["g.code = ?", "s.translation_of IS NULL"], [code]
+    if core:
+        where.append(f"g.provision_id IN ({core_ids})")
     if jurisdiction == SCHOLARSHIP:
         where.append(f"p.source_kind = '{SCHOLARSHIP}'")
     elif jurisdiction:
@@ -95,11 +115,13 @@ def code_tags(conn: sqlite3.Connection, code: str, *, jurisdiction: str | None =
         params += [code, modality]
     return rows(conn, f"""
         SELECT {PROVISION_FIELDS}, g.start AS tag_start, g."end" AS tag_end, g.role, g.modality,
-               g.method, g.evidence, g.confidence, g.code, g.dimension
+               g.method, g.evidence, g.confidence, g.code, g.dimension,
+               {decided_by(conn, tags, "g")} AS decided_by,
+               g.provision_id IN ({core_ids}) AS core
         FROM {tags} g JOIN provisions p ON p.id = g.provision_id
         JOIN sources s ON s.id = p.source_id
         WHERE {' AND '.join(where)}
-        ORDER BY s.rowid, p.position, g.start""", params)
+        ORDER BY core DESC, s.rowid, p.position, g.start""", params)
 
 
 def code_facets(conn: sqlite3.Connection, code: str,
@@ -179,11 +201,15 @@ def tags_of(conn: sqlite3.Connection, ids: Sequence[str], *, decisions: bool = F
     if not ids:
         return []
     source = tag_table(conn)
-    extra = ", NULL AS decision, NULL AS decided_by, NULL AS note"
+    have = {r[1] for r in conn.execute(f"PRAGMA table_info([{source}])")}
+    extra = (", decision" if "decision" in have else ", NULL AS decision") + (
+        f", {decided_by(conn, source)} AS decided_by, "
+        + ("note" if "note" in have else "NULL AS note"))
     if decisions and conn.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'tag_decisions'").fetchone():
         have = {r[1] for r in conn.execute("PRAGMA table_info(tag_decisions)")}
-        source, extra = "tag_decisions", ", decision, decided_by, note" + (
+        source, extra = "tag_decisions", (f", decision, {decided_by(conn, 'tag_decisions')} "
+                                          "AS decided_by, note") + (
             ", disputed" if "disputed" in have else "")
     return rows(conn, f"""
         SELECT provision_id, code, dimension, start, "end", evidence, role, modality, method,

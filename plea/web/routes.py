@@ -71,17 +71,26 @@ def _filters(request, names: tuple[str, ...]) -> dict[str, str]:
     return {k: v for k in names if (v := (request.args.get(k) or "").strip())}
 
 
+def _core(request) -> bool:
+    """The "core provisions only" switch (``?core=1``)."""
+    return (request.args.get("core") or "").strip() not in ("", "0")
+
+
 async def matrix(datasette, request):
-    return await _page(datasette, request, "plea_matrix.html", pages.matrix_page,
-                       title="Comparison matrix")
+    core = _core(request)
+    return await _page(datasette, request, "plea_matrix.html",
+                       lambda conn, links: pages.matrix_page(conn, links, core=core),
+                       title="Comparison matrix" + (" (core provisions)" if core else ""))
 
 
 async def code(datasette, request):
     name = unquote(request.url_vars["code"])
     filters = _filters(request, FILTERS["code"])
     show_all = bool(request.args.get("all"))
+    core = _core(request)
     return await _page(datasette, request, "plea_code.html",
-                       lambda conn, links: pages.code_page(conn, name, filters, links, show_all),
+                       lambda conn, links: pages.code_page(conn, name, filters, links, show_all,
+                                                           core=core),
                        title=name)
 
 
@@ -116,7 +125,7 @@ async def agreement(datasette, request):
     store = annotations_path(datasette)
     return await _page(datasette, request, "plea_agreement.html",
                        lambda conn, links: agreement_page(conn, store, pages.code_labels(conn)),
-                       title="Agreement between annotators")
+                       title="Agreement")
 
 
 async def versions(datasette, request):

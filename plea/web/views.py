@@ -7,7 +7,7 @@ there, so it is safe on a database built without those stages.
 """
 from __future__ import annotations
 
-from .matrix import jurisdictions, matrix_sql
+from annotate.compare import matrix_jurisdictions, matrix_shape, matrix_sql
 
 MATRIX_VIEW = "comparison_matrix"
 
@@ -49,10 +49,12 @@ def install(db) -> list[str]:
                        f"({', '.join(f'[{c}]' for c in cols)})")
             made.append(name)
     if {"tags", "taxonomy", "provisions", "sources"} <= tables:
-        # Re-created each build: its columns follow the jurisdictions present.
+        # Re-created each build: its columns follow the jurisdictions present, and the
+        # statement is the comparison's own (annotate.compare.matrix_sql).
         db.execute(f"DROP VIEW IF EXISTS [{MATRIX_VIEW}]")
-        tags = "effective_tags" if "effective_tags" in tables else "tags"
-        db.execute(f"CREATE VIEW [{MATRIX_VIEW}] AS\n{matrix_sql(jurisdictions(db), tags)}")
+        conn = getattr(db, "conn", db)
+        db.execute(f"CREATE VIEW [{MATRIX_VIEW}] AS\n"
+                   f"{matrix_sql(matrix_jurisdictions(conn), matrix_shape(conn))}")
         made.append(MATRIX_VIEW)
     return made
 
