@@ -109,14 +109,3 @@ def encoding_variants(data: bytes, *, gb18030: bool = False) -> dict[str, bytes]
     if gb18030:
         variants["gb18030"] = data.decode("utf-8").encode("gb18030")
     return variants
-
-
-@pytest.fixture(scope="session")
-def built_db(corpus_dir, tmp_path_factory) -> Path:
-    """The whole pipeline on the real corpus, once per test session: parse, tag (the
-    default tagger), reference coding, annotations (none), references, scholarship, views."""
-    from plea.pipeline import run_build
-    path = tmp_path_factory.mktemp("built") / "plea.db"
-    store = tmp_path_factory.mktemp("store") / "annotations.db"   # absent: nothing to merge
-    run_build(sources_dir=corpus_dir, db_path=path, annotations=store)
-    return path
