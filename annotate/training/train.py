@@ -78,13 +78,18 @@ def featurize(units: Sequence[TrainingUnit], lang: str) -> tuple[Featurizer, sp.
 
 
 # -- role and modality heads -------------------------------------------------------------
+HEAD_FEATURES = 1000           # window n-grams a head reads (the most frequent in its examples)
+
+
 @dataclass
 class HeadData:
     attr: str
     owners: list[int]            # index of the unit each example comes from
     codes: list[str]             # the code of each example
     labels: list[str]
-    x: sp.csr_matrix             # window features + code one-hots
+    x: sp.csr_matrix             # selected window features + code one-hots
+    columns: np.ndarray          # the featurizer's columns kept
+    width: int                   # the featurizer's full width
 
     @property
     def classes(self) -> list[str]:
@@ -115,10 +120,22 @@ def head_data(featurizer: Featurizer, units: Sequence[TrainingUnit], lang: str,
         return None
     code_list = sorted(set(codes))
     xw = featurizer.transform(windows, [""] * len(windows))
+    df = np.asarray((xw > 0).sum(axis=0)).ravel()
+    columns = np.sort(np.argsort(-df, kind="stable")[:HEAD_FEATURES])
     onehot = sp.csr_matrix((np.ones(len(codes), np.float32),
                             (np.arange(len(codes)), [code_list.index(c) for c in codes])),
                            shape=(len(codes), len(code_list)))
-    return HeadData(attr, owners, codes, labels, sp.hstack([xw, onehot], format="csr"))
+    x = sp.hstack([xw[:, columns], onehot], format="csr")
+    return HeadData(attr, owners, codes, labels, x, columns, xw.shape[1])
+
+
+def _primal_solve(gram: np.ndarray, xty: np.ndarray, lam: float) -> np.ndarray:
+    """Primal ridge with an unpenalised-ish intercept column last: (XᵀX + λI)⁻¹ XᵀY."""
+    return np.linalg.solve(gram + lam * np.eye(gram.shape[0]), xty)
+
+
+def _with_bias(x: sp.csr_matrix) -> sp.csr_matrix:
+    return sp.hstack([x, np.ones((x.shape[0], 1), np.float32)], format="csr")
 
 
 def fit_head(data: HeadData | None, rows: np.ndarray | None = None) -> Head | None:
@@ -129,10 +146,15 @@ def fit_head(data: HeadData | None, rows: np.ndarray | None = None) -> Head | No
     if len(classes) == 1 or len(rows) == 0:
         return Head(classes, data.code_list,
                     np.zeros((1, data.x.shape[1]), np.float32), np.zeros(1, np.float32))
-    x = data.x[rows]
+    x = _with_bias(data.x[rows])
     y = np.array([[data.labels[r] == c for c in classes] for r in rows], dtype=np.float64)
-    weights, bias = primal(x, solve(kernel(x), y, RIDGE_HEADS))
-    return Head(classes, data.code_list, weights, bias)
+    coef = _primal_solve(np.asarray((x.T @ x).todense()), np.asarray(x.T @ y), RIDGE_HEADS)
+    # back to the featurizer's full width (zeros for the columns the head does not read)
+    n_sel = len(data.columns)
+    full = np.zeros((len(classes), data.width + len(data.code_list)), np.float32)
+    full[:, data.columns] = coef[:n_sel].T
+    full[:, data.width:] = coef[n_sel:-1].T
+    return Head(classes, data.code_list, full, coef[-1].astype(np.float32))
 
 
 # -- one language -------------------------------------------------------------------------
@@ -174,7 +196,13 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
     groups = np.array([group(u) for u in units])
     probs = np.zeros((len(units), len(codes)), dtype=np.float32)
     heads_data = {a: head_data(featurizer, units, lang, a) for a in ("role", "modality")}
-    head_kernels = {a: kernel(d.x) if d is not None else None for a, d in heads_data.items()}
+    head_x = {a: _with_bias(d.x) if d is not None else None for a, d in heads_data.items()}
+    head_y = {a: np.array([[l == c for c in d.classes] for l in d.labels], np.float64)
+              if d is not None else None for a, d in heads_data.items()}
+    head_gram = {a: np.asarray((x.T @ x).todense()) if x is not None else None
+                 for a, x in head_x.items()}
+    head_xty = {a: np.asarray(x.T @ head_y[a]) if x is not None else None
+                for a, x in head_x.items()}
     head_out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for g in sorted(set(groups)):
         test = np.flatnonzero(groups == g)
@@ -194,10 +222,11 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
                 for r in te:
                     head_out[(units[owners[r]].id, data.codes[r])][attr] = classes[0]
                 continue
-            kk = head_kernels[attr]
-            yy = np.array([[data.labels[r] == c for c in classes] for r in tr], np.float64)
-            a = solve(kk[np.ix_(tr, tr)], yy, RIDGE_HEADS)
-            pred = kk[np.ix_(te, tr)] @ a
+            # the fold's examples taken out of the sufficient statistics: one small solve
+            xte = head_x[attr][te]
+            gram = head_gram[attr] - np.asarray((xte.T @ xte).todense())
+            xty = head_xty[attr] - np.asarray(xte.T @ head_y[attr][te])
+            pred = np.asarray(xte @ _primal_solve(gram, xty, RIDGE_HEADS))
             for r, row in zip(te, pred):
                 head_out[(units[owners[r]].id, data.codes[r])][attr] = classes[int(row.argmax())]
         if progress:
