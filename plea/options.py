@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from corpus.errors import ConfigError, SourceError
+from corpus.errors import BuildFailed, ConfigError, SourceError
 
 DEFAULT_DB = Path("data") / "plea.db"
 
@@ -40,7 +40,7 @@ def user_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (SourceError, ConfigError) as exc:
+        except (SourceError, ConfigError, BuildFailed) as exc:
             raise click.ClickException(str(exc)) from None
     return wrapper
 

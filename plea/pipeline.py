@@ -37,6 +37,7 @@ def stages(annotations: Path | None = None, *, tag: bool = True,
 
 def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = False,
               keep_going: bool = False, annotations: Path | None = None, tag: bool = True,
+              max_source_bytes: int | None = None,
               echo: Callable[[str], None] | None = None) -> BuildReport:
     """Build ``db_path`` from the sources; ``echo`` gets a progress bar and a summary."""
     sources = load_sources(manifest)
@@ -44,13 +45,21 @@ def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = F
     steps = stages(annotations, tag=tag, echo=echo)
     if echo is None:
         return build(db_path, sources, directory, stages=steps, force=force,
-                     keep_going=keep_going)
+                     keep_going=keep_going, max_source_bytes=max_source_bytes)
     echo(f"Building {db_path} from {directory}")
+
     with click.progressbar(length=len(sources), label="Parsing sources", show_pos=True,
                            item_show_func=lambda s: s or "") as bar:
+        def progress(source, action: str) -> None:
+            # Name the source before parsing it, so a long one shows what is running.
+            if action == "parsing":
+                bar.update(0, f"{source.id}…")
+            else:
+                bar.update(1, source.id)
+
         report = build(db_path, sources, directory, stages=steps, force=force,
-                       keep_going=keep_going,
-                       progress=lambda source, action: (bar.update(1, source.id)))
+                       keep_going=keep_going, max_source_bytes=max_source_bytes,
+                       progress=progress)
     echo(summary(report))
     return report
 
