@@ -11,6 +11,7 @@ input line, in order, with a per-line ``error`` for a bad line.
 from __future__ import annotations
 
 import json
+import re
 from itertools import islice
 from typing import Iterable, Iterator
 
@@ -26,20 +27,44 @@ __all__ = ["BaseTagger", "Tag", "TaggingError", "Tagger", "Unit", "format_tags",
            "get_tagger", "tag_jsonl"]
 
 
-def _parse_line(line: str) -> tuple[object, Unit] | dict:
+# A JSON escape can name half of a UTF-16 pair ("\\ud800"); such a string cannot
+# be tagged or written back as UTF-8, so its line gets an error instead.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def write_jsonl(obj: dict, out) -> None:
+    """One output line; ``ensure_ascii`` if the object still holds what UTF-8 cannot carry."""
+    try:
+        line = json.dumps(obj, ensure_ascii=False)
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(obj)
+    out.write(line + "\n")
+
+
+def _parse_line(line: str | bytes) -> tuple[object, Unit] | dict:
     """The line's id and :class:`Unit`, or the error object for the line."""
     try:
         obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:   # JSONDecodeError, UnicodeDecodeError (bytes that are not UTF-8)
         return {"id": None, "error": f"invalid JSON: {exc}"}
+    except RecursionError:
+        return {"id": None, "error": "invalid JSON: nested too deeply"}
     if not isinstance(obj, dict):
         return {"id": None, "error": "a line must be a JSON object"}
     uid = obj.get("id")
+    if not isinstance(uid, (str, int, float, bool, type(None))):
+        return {"id": None, "error": '"id" must be a string or a number'}
+    if isinstance(uid, str) and _SURROGATE.search(uid):
+        return {"id": None, "error": '"id" holds a lone surrogate (not Unicode text)'}
     text = obj.get("text")
     if "text" not in obj or text is None:
         return {"id": uid, "error": 'missing "text"'}
     if not isinstance(text, str):
         return {"id": uid, "error": '"text" must be a string'}
+    if (bad := _SURROGATE.search(text)):
+        return {"id": uid, "error": f'"text" holds a lone surrogate U+{ord(bad.group()):04X} '
+                                    f"at {bad.start()} (not Unicode text)"}
     if not text.strip():
         return {"id": uid, "error": '"text" is empty'}
     lang = obj.get("lang")
@@ -77,7 +102,7 @@ def tag_jsonl(lines: Iterable[str], tagger: BaseTagger | None = None) -> Iterato
                 continue
             jobs.append((i, unit, lang, uid))
         if jobs:
-            tagged = tagger.tag_resolved([j[1] for j in jobs], [j[2] for j in jobs])
+            tagged = tagger.tag_units([j[1] for j in jobs], [j[2] for j in jobs])
             for (i, _, lang, uid), tags in zip(jobs, tagged):
                 out[i] = {"id": uid, "lang": lang, "tags": [t.to_dict() for t in tags]}
         yield from out  # type: ignore[misc]

@@ -49,8 +49,8 @@ def text_input(fn):
     """TEXT argument, --file, --jsonl and --lang: how `plea tag` and `plea refs` read text."""
     for decorator in reversed([
         click.argument("text", required=False),
-        click.option("--file", "file_", type=click.File("r", encoding="utf-8-sig"),
-                     help="Read the text from a file ('-' for standard input)."),
+        click.option("--file", "file_", type=click.File("rb"),
+                     help="Read the text (UTF-8) from a file ('-' for standard input)."),
         click.option("--jsonl", is_flag=True,
                      help="Read JSON Lines on standard input and write JSON Lines "
                           "(shared/spec/interfaces.md)."),
@@ -59,3 +59,18 @@ def text_input(fn):
     ]):
         fn = decorator(fn)
     return fn
+
+
+def read_text_file(file_) -> str:
+    """The text of a ``--file`` (opened in binary): UTF-8, a BOM allowed; anything
+    else (a PDF, an image) is one line naming the file and the byte, not a traceback."""
+    data = file_.read()
+    name = getattr(file_, "name", "<stdin>")
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "give a text file") from None

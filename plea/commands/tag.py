@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, text_input, user_errors
+from ..options import db_option, default_db, read_text_file, text_input, user_errors
 
 SHARED_GOLD = Path("..") / "shared" / "gold"
 
@@ -18,18 +18,20 @@ SHARED_GOLD = Path("..") / "shared" / "gold"
 def tag(text, file_, jsonl, lang):
     """Tag TEXT (or --file, or --jsonl on stdin) with the codes of the codebook:
     evidence span, role of each subject and modality."""
-    from annotate.tagger import Tagger, TaggingError, format_tags, tag_jsonl
+    from annotate.tagger import Tagger, TaggingError, format_tags, tag_jsonl, write_jsonl
 
     tagger = Tagger()
     if jsonl:
         status = 0
-        for obj in tag_jsonl(sys.stdin, tagger):
+        # Bytes, not text: a line that is not UTF-8 gets its own error line
+        # instead of ending the whole stream with a decoding error.
+        for obj in tag_jsonl(sys.stdin.buffer, tagger):
             status = status or int("error" in obj)
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            write_jsonl(obj, sys.stdout)
         sys.stdout.flush()
         sys.exit(status)
     if file_ is not None:
-        text = file_.read()
+        text = read_text_file(file_)
     if not text or not text.strip():
         raise click.UsageError("give a TEXT, --file PATH or --jsonl (the text is empty)")
     try:
