@@ -135,8 +135,11 @@ def build(sources_dir, db_path, manifest, force, keep_going, max_source_mb, anno
 @click.option("--annotators", type=click.Path(dir_okay=False, exists=True),
               help="Annotator accounts (see `plea annotators`; default: $PLEA_ANNOTATORS). "
                    "Without accounts the site is read-only.")
+@click.option("--sql", is_flag=True,
+              help="Let visitors run their own SQL (off by default: a slow query from one "
+                   "visitor holds a SQL thread for all; the stored queries always work).")
 @user_errors
-def serve(db_path, sources_dir, manifest, host, port, annotations, annotators):
+def serve(db_path, sources_dir, manifest, host, port, annotations, annotators, sql):
     """Serve the database with Datasette (read-only), building it first if absent."""
     from plea.pipeline import run_build
     from plea.web.serve import datasette_command
@@ -151,7 +154,7 @@ def serve(db_path, sources_dir, manifest, host, port, annotations, annotators):
         os.environ["PLEA_ANNOTATIONS"] = str(Path(annotations).resolve())
     if annotators:
         os.environ["PLEA_ANNOTATORS"] = str(Path(annotators).resolve())
-    cmd = datasette_command(db, host=host, port=port)
+    cmd = datasette_command(db, host=host, port=port, sql=sql)
     click.echo(f"Serving {db} at http://{host}:{port}/")
     sys.stdout.flush()
     # Become Datasette, so stopping `plea serve` stops the server with it.
