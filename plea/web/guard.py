@@ -95,11 +95,12 @@ class RateLimiter:
 
     def wait(self, client: str, kind: str, now: float | None = None) -> float:
         key = (client, kind)
-        bucket = self.buckets.pop(key, None) or Bucket(*self.limits[kind])
+        now = time.monotonic() if now is None else now
+        bucket = self.buckets.pop(key, None) or Bucket(*self.limits[kind], stamp=now)
         self.buckets[key] = bucket
         while len(self.buckets) > self.size:
             self.buckets.popitem(last=False)
-        return bucket.take(time.monotonic() if now is None else now)
+        return bucket.take(now)
 
 
 def client_address(scope) -> str:
