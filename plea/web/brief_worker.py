@@ -9,8 +9,9 @@ requests keep the processor), with:
 
 * a cap on briefs in flight (``MAX_IN_FLIGHT``): one more is refused with 503
   and ``Retry-After`` instead of queueing without end;
-* a time limit (``TIME_LIMIT_S``): past it the worker is killed and replaced,
-  and the visitor gets 503 — a pathological selection cannot hold a process.
+* a time limit (``TIME_LIMIT_S``) per brief once it runs: past it the worker
+  is killed and replaced, and the visitor gets 503 — a pathological selection
+  cannot hold a process.
 
 The worker opens the served database itself, read-only and immutable, with
 SQLite's own interrupt as a second bound on its queries.
@@ -91,6 +92,7 @@ class BriefPool:
         if self.in_flight >= self.max_in_flight:
             raise BriefBusy(f"{self.in_flight} briefs are being made; try again in a minute.",
                             retry_after=30)
+        ahead = self.in_flight
         self.in_flight += 1
         try:
             pool = await asyncio.to_thread(self._get_pool)
@@ -105,10 +107,11 @@ class BriefPool:
 
             pool.apply_async(make_brief, (db_path, params, self.time_limit_s),
                              callback=ok, error_callback=failed)
-            # The limit counts from submission: a brief waiting behind another
-            # shares the visitor's patience with it.
+            # Each brief has the limit once it runs (the worker's own SQL deadline);
+            # waiting here also covers the briefs queued ahead of it.
+            patience = self.time_limit_s * (ahead // self.workers + 1) + 5
             try:
-                return await asyncio.wait_for(done, self.time_limit_s + 5)
+                return await asyncio.wait_for(done, max(patience, 0))
             except asyncio.TimeoutError:
                 self._discard(pool)
                 raise BriefBusy("the brief took too long and was stopped; choose fewer codes "
