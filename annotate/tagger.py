@@ -10,11 +10,10 @@ input line, in order, with a per-line ``error`` for a bad line.
 """
 from __future__ import annotations
 
-import json
-import re
 from itertools import islice
 from typing import Iterable, Iterator
 
+from .jsonl_io import BadLine, load_line, surrogate_error, write_line as write_jsonl
 from .taggers import BaseTagger, Tag, TaggingError, Unit, get_tagger
 from .taggers.base import BATCH
 from .taggers.rule import RuleTagger
@@ -27,44 +26,26 @@ __all__ = ["BaseTagger", "Tag", "TaggingError", "Tagger", "Unit", "format_tags",
            "get_tagger", "tag_jsonl"]
 
 
-# A JSON escape can name half of a UTF-16 pair ("\\ud800"); such a string cannot
-# be tagged or written back as UTF-8, so its line gets an error instead.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def write_jsonl(obj: dict, out) -> None:
-    """One output line; ``ensure_ascii`` if the object still holds what UTF-8 cannot carry."""
-    try:
-        line = json.dumps(obj, ensure_ascii=False)
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        line = json.dumps(obj)
-    out.write(line + "\n")
-
-
 def _parse_line(line: str | bytes) -> tuple[object, Unit] | dict:
     """The line's id and :class:`Unit`, or the error object for the line."""
     try:
-        obj = json.loads(line)
-    except ValueError as exc:   # JSONDecodeError, UnicodeDecodeError (bytes that are not UTF-8)
-        return {"id": None, "error": f"invalid JSON: {exc}"}
-    except RecursionError:
-        return {"id": None, "error": "invalid JSON: nested too deeply"}
+        obj = load_line(line)
+    except BadLine as exc:
+        return {"id": None, "error": str(exc)}
     if not isinstance(obj, dict):
         return {"id": None, "error": "a line must be a JSON object"}
     uid = obj.get("id")
     if not isinstance(uid, (str, int, float, bool, type(None))):
         return {"id": None, "error": '"id" must be a string or a number'}
-    if isinstance(uid, str) and _SURROGATE.search(uid):
-        return {"id": None, "error": '"id" holds a lone surrogate (not Unicode text)'}
+    if surrogate_error(uid, "id"):
+        return {"id": None, "error": surrogate_error(uid, "id")}
     text = obj.get("text")
     if "text" not in obj or text is None:
         return {"id": uid, "error": 'missing "text"'}
     if not isinstance(text, str):
         return {"id": uid, "error": '"text" must be a string'}
-    if (bad := _SURROGATE.search(text)):
-        return {"id": uid, "error": f'"text" holds a lone surrogate U+{ord(bad.group()):04X} '
-                                    f"at {bad.start()} (not Unicode text)"}
+    if (why := surrogate_error(text, "text")):
+        return {"id": uid, "error": why}
     if not text.strip():
         return {"id": uid, "error": '"text" is empty'}
     lang = obj.get("lang")

@@ -38,10 +38,11 @@ def test_every_hostile_line_gets_its_own_output_line():
         json.dumps(obj).encode("utf-8")      # writable as a line of UTF-8 JSON
 
 
-def test_cli_jsonl_writes_one_line_per_input_line_and_no_traceback(tmp_path):
+@pytest.mark.parametrize("command", ["tag", "refs"])
+def test_cli_jsonl_writes_one_line_per_input_line_and_no_traceback(command):
     data = b"\n".join(line if isinstance(line, bytes) else line.encode("utf-8", "surrogatepass")
                       for line, _ in HOSTILE) + b"\n"
-    done = subprocess.run([sys.executable, "-m", "plea.cli", "tag", "--jsonl"], input=data,
+    done = subprocess.run([sys.executable, "-m", "plea.cli", command, "--jsonl"], input=data,
                           capture_output=True, timeout=600)
     lines = done.stdout.decode("utf-8").splitlines()
     assert len(lines) == len(HOSTILE), done.stderr.decode()[-2000:]
