@@ -228,3 +228,32 @@ def test_stale_temp_files_of_dead_builds_are_removed(tmp_path, sources):
     build(db, read_manifest(_manifest(tmp_path)), sources)
     assert not stale.exists() and running.exists()
     assert remove_stale_temp_files(db) == []
+
+
+def test_a_build_killed_with_sigkill_leaves_a_temp_file_the_next_build_removes(tmp_path,
+                                                                                sources):
+    import signal
+    import time
+
+    db = tmp_path / "out.db"
+    build(db, read_manifest(_manifest(tmp_path)), sources)
+    before = _sha(db)
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from corpus.build import build\n"
+        "from corpus.sources import read_manifest\n"
+        f"build(Path({str(db)!r}), read_manifest(Path({str(_manifest(tmp_path))!r})),\n"
+        f"      Path({str(sources)!r}),\n"
+        "      stages=[('slow', lambda db: time.sleep(120))], force=True)\n")
+    proc = subprocess.Popen([sys.executable, "-c", script])
+    tmp = tmp_path / f".out.db.{proc.pid}.tmp"
+    deadline = time.monotonic() + 60
+    while not tmp.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert tmp.exists() and _sha(db) == before          # the previous database is intact
+    build(db, read_manifest(_manifest(tmp_path)), sources)
+    assert not tmp.exists()
