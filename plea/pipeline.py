@@ -48,6 +48,15 @@ def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = F
                      keep_going=keep_going, max_source_bytes=max_source_bytes)
     echo(f"Building {db_path} from {directory}")
 
+    def announced(name: str, stage):
+        # A stage can take minutes on a large corpus: say which one runs.
+        def run(db):
+            echo(f"\nstage {name}…")
+            return stage(db)
+        return run
+
+    steps = [(name, announced(name, stage)) for name, stage in steps]
+
     with click.progressbar(length=len(sources), label="Parsing sources", show_pos=True,
                            item_show_func=lambda s: s or "") as bar:
         def progress(source, action: str) -> None:

@@ -257,3 +257,15 @@ def test_a_build_killed_with_sigkill_leaves_a_temp_file_the_next_build_removes(t
     assert tmp.exists() and _sha(db) == before          # the previous database is intact
     build(db, read_manifest(_manifest(tmp_path)), sources)
     assert not tmp.exists()
+
+
+def test_plea_add_refuses_a_file_outside_the_sources_directory(tmp_path, sources):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(MINI, encoding="utf-8")
+    manifest = tmp_path / "mine.toml"
+    result = CliRunner().invoke(cli, ["add", str(outside), "--work", "xx-new", "--format",
+                                      "cn-markdown", "--jurisdiction", "CN", "--language",
+                                      "zh-Hans", "--sources", str(sources),
+                                      "--manifest", str(manifest)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "not inside the sources directory" in result.output and not manifest.exists()
