@@ -102,7 +102,7 @@ def add(file, work, parser, source_id, title, title_en, short_title, jurisdictio
                    "or parser errors, irregular numbering, control characters, residue): "
                    "record them, build the rest and say what was accepted.")
 @click.option("--max-source-mb", type=click.FloatRange(min=0.001), default=None,
-              help="Refuse a source file larger than this (default: $PLEA_MAX_SOURCE_MB, else 64).")
+              help="Refuse a source file larger than this (default: $PLEA_MAX_SOURCE_MB, else 16).")
 @click.option("--annotations", type=click.Path(dir_okay=False),
               help="Annotation store to merge (default: $PLEA_ANNOTATIONS, else data/annotations.db).")
 @user_errors
