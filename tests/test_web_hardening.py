@@ -167,7 +167,7 @@ def test_next_keeps_a_real_path(site):
     assert resp.headers["location"] == "/provision/xx-mini:art_2?x=1"
 
 
-def test_logout_revokes_the_session_on_the_server(site):
+def test_logout_revokes_the_session_on_the_server(site, db, monkeypatch):
     v = Visitor(site)
     v.login("alice")
     stolen = v.cookies[COOKIE]
@@ -175,6 +175,12 @@ def test_logout_revokes_the_session_on_the_server(site):
     thief = Visitor(site)
     thief.cookies[COOKIE] = stolen
     assert thief.actor() is None
+    # after a restart with the same secret (a new server process: nothing in memory)
+    from plea.web import login
+    monkeypatch.setattr(login, "REVOKED", login.Revoked())
+    restarted = Visitor(datasette_for(db))
+    restarted.cookies[COOKIE] = stolen
+    assert restarted.actor() is None
 
 
 def test_errors_are_logged_plainly(site, caplog):

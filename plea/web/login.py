@@ -31,10 +31,13 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
+import os
 import re
 import secrets
 import threading
 import time
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from datasette.utils.asgi import Forbidden, Response
@@ -67,7 +70,7 @@ def actor_from_cookie(datasette, request) -> dict | None:
     if not isinstance(issued, int) or not 0 <= time.time() - issued <= SESSION_SECONDS:
         return None
     session = data.get("s")
-    if not isinstance(session, str) or REVOKED.revoked(session):
+    if not isinstance(session, str) or REVOKED.revoked(session, annotators_path(datasette)):
         return None
     try:
         stored = accounts.load(annotators_path(datasette)).get(name) if name else None
@@ -160,21 +163,64 @@ class Throttle:
 
 
 class Revoked:
-    """Session ids ended by logging out, until they would have expired anyway."""
+    """Session ids ended by logging out, until they would have expired anyway.
+
+    Kept in memory and, beside the accounts file, in ``<accounts>.revoked``
+    (JSON, ``{session id: expiry}``), so a logout outlives a restart with the
+    same ``$DATASETTE_SECRET`` and holds for every server sharing the accounts.
+    """
 
     def __init__(self):
         self.ids: dict[str, float] = {}
+        self._seen: dict[Path, tuple[int, int]] = {}
         self._lock = threading.Lock()
 
-    def revoke(self, session: str, expires: float) -> None:
+    @staticmethod
+    def file_for(accounts_file: Path | None) -> Path | None:
+        return accounts_file.with_name(accounts_file.name + ".revoked") if accounts_file else None
+
+    def _read(self, path: Path | None) -> None:
+        """Merge the file's ids into memory when it changed (lock held)."""
+        if path is None:
+            return
+        try:
+            info = path.stat()
+        except OSError:
+            return
+        key = (info.st_mtime_ns, info.st_size)
+        if self._seen.get(path) == key:
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return   # a damaged file must not end every login; memory still holds
+        if isinstance(data, dict):
+            self.ids.update({k: float(v) for k, v in data.items()
+                             if isinstance(k, str) and isinstance(v, (int, float))})
+        self._seen[path] = key
+
+    def revoke(self, session: str, expires: float, accounts_file: Path | None = None) -> None:
+        path = self.file_for(accounts_file)
         with self._lock:
+            self._read(path)
             now = time.time()
             for old in [k for k, t in self.ids.items() if t < now]:
                 del self.ids[old]
             self.ids[session] = expires
+            if path is not None:
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                try:
+                    tmp.write_text(json.dumps(self.ids), encoding="utf-8")
+                    os.chmod(tmp, 0o600)
+                    os.replace(tmp, path)
+                except OSError:
+                    tmp.unlink(missing_ok=True)   # read-only: the logout holds in memory
 
-    def revoked(self, session: str) -> bool:
+    def revoked(self, session: str, accounts_file: Path | None = None) -> bool:
         with self._lock:
+            if session in self.ids:
+                return True
+            self._read(self.file_for(accounts_file))
             return session in self.ids
 
 
@@ -256,7 +302,8 @@ async def logout(datasette, request):
     except BadSignature:
         data = None
     if isinstance(data, dict) and isinstance(data.get("s"), str):
-        REVOKED.revoke(data["s"], float(data.get("t") or 0) + SESSION_SECONDS)
+        REVOKED.revoke(data["s"], float(data.get("t") or 0) + SESSION_SECONDS,
+                       annotators_path(datasette))
     response = Response.redirect(datasette.urls.path("/"), status=303)
     response.set_cookie(COOKIE, "", max_age=0, expires=0, httponly=True, samesite="lax")
     datasette.add_message(request, "Logged out.")
