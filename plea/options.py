@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 from pathlib import Path
 
 import click
@@ -35,13 +36,24 @@ def manifest_option(fn):
 
 
 def user_errors(fn):
-    """Turn the library's user-facing errors into one clear line and exit 1."""
+    """Turn the library's user-facing errors into one clear line and exit 1.
+
+    Also the two a wrong path causes anywhere: ``--db`` naming a file that is
+    not SQLite, and an input file that is not UTF-8 text.
+    """
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except (SourceError, ConfigError, BuildFailed) as exc:
             raise click.ClickException(str(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            db = kwargs.get("db_path") or default_db()
+            raise click.ClickException(f"{db}: {exc} (is it a plea database? see --db)") from None
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(f"an input file is not UTF-8 text (byte "
+                                       f"0x{exc.object[exc.start]:02x} at offset {exc.start})"
+                                       ) from None
     return wrapper
 
 

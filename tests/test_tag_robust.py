@@ -89,3 +89,20 @@ def test_long_unit_tags_carry_offsets_into_the_whole_text(monkeypatch):
     expected = sorted((t.code, t.start + 26 * k) for k in range(8) for t in whole)
     assert sorted((t.code, t.start) for t in tags) == expected
     assert all(text[t.start:t.end] == t.text for t in tags)
+
+
+@pytest.mark.parametrize("args,line", [
+    (["eval", "--gold", "{pdf}"], "paper.pdf: not UTF-8 text (byte 9): not a gold file"),
+    (["sources", "--manifest", "{pdf}"], "paper.pdf: not UTF-8 text (byte 9): not a manifest"),
+    (["brief", "--codes", "subjects.court", "--db", "{pdf}"], "paper.pdf: file is not a database"),
+    (["cite", "x:art_1", "--db", "{pdf}"], "paper.pdf: file is not a database"),
+])
+def test_other_file_inputs_are_one_line(tmp_path, args, line):
+    from click.testing import CliRunner
+
+    from plea.cli import cli
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n\xe2\xe3\xcf\xd3\n" * 300)
+    result = CliRunner().invoke(cli, [a.replace("{pdf}", str(pdf)) for a in args])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert line in result.output and "Traceback" not in result.output

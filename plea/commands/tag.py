@@ -42,6 +42,14 @@ def tag(text, file_, jsonl, lang):
 
 
 def _gold_kind(path: Path) -> str:
+    try:
+        return _read_gold_kind(path)
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text (byte {exc.start}): not a gold "
+                                   "file") from None
+
+
+def _read_gold_kind(path: Path) -> str:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
