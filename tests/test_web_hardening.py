@@ -188,3 +188,28 @@ def test_errors_are_logged_plainly(site, caplog):
         Visitor(site).get("/plea/provisions?_timelimit=x")
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "ValueError" in text and "locals" not in text
+
+
+def test_plea_serve_sql_turns_arbitrary_sql_on(tmp_path, db):
+    from plea.web.serve import datasette_command
+
+    def setting(cmd):
+        i = cmd.index("default_allow_sql")
+        return cmd[i + 1]
+
+    assert setting(datasette_command(db, host="127.0.0.1", port=1)) == "0"
+    assert setting(datasette_command(db, host="127.0.0.1", port=1, sql=True)) == "1"
+
+
+def test_throttle_waits_double_after_the_free_failures():
+    from plea.web.login import Throttle
+
+    throttle = Throttle(free=2)
+    # (failures so far, seconds since the last one) → the wait before the next try
+    for failures, since, wait in [(1, 0, 0), (2, 0, 1), (3, 0, 2), (4, 0, 4), (4, 3, 1),
+                                  (4, 4, 0), (5, 0, 8)]:
+        while throttle.failures.get("k", (0, 0))[0] < failures:
+            throttle.fail("k", now=1000.0)
+        assert throttle.wait("k", now=1000.0 + since) == wait, (failures, since)
+    throttle.clear("k")
+    assert throttle.wait("k", now=1000.0) == 0
