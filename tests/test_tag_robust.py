@@ -106,3 +106,27 @@ def test_other_file_inputs_are_one_line(tmp_path, args, line):
     result = CliRunner().invoke(cli, [a.replace("{pdf}", str(pdf)) for a in args])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert line in result.output and "Traceback" not in result.output
+
+
+def test_build_tags_a_unit_over_a_million_characters(tmp_path):
+    """spaCy refuses texts over 1,000,000 characters (E088); the build's tag stage
+    goes through the tagger base, which tags such a unit in pieces."""
+    from corpus.build import build
+    from corpus.sources import Source, SourceFile
+    from annotate.stage import tag_database
+
+    sentence = "人民检察院提出量刑建议前，应当听取犯罪嫌疑人的意见。"
+    quiet = "本法所称期间以时日月年计算。"
+    body = quiet * (1_050_000 // len(quiet)) + sentence
+    (tmp_path / "long.md").write_text("# 长条文\n\n<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 "
+                                      + body + "\n", encoding="utf-8")
+    source = Source(id="xx-long", work="xx-long", title="长", jurisdiction="CN",
+                    kind="statute", language="zh-Hans", parser="cn-markdown",
+                    files=[SourceFile("long.md")])
+    db = tmp_path / "long.db"
+    build(db, [source], tmp_path, stages=[("tags", tag_database)])
+    import sqlite3
+    rows = sqlite3.connect(db).execute("SELECT start, evidence FROM tags").fetchall()
+    expected = {t.code for t in Tagger().tag(sentence, "zh")}
+    assert expected and len(rows) == len(expected)
+    assert all(start >= len(body) - len(sentence) for start, _ in rows)
