@@ -40,21 +40,38 @@ def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | N
 
 def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = False,
               keep_going: bool = False, annotations: Path | None = None, tag: bool = True,
-              tagger: str | None = None, echo: Callable[[str], None] | None = None
-              ) -> BuildReport:
+              tagger: str | None = None, max_source_bytes: int | None = None,
+              echo: Callable[[str], None] | None = None) -> BuildReport:
     """Build ``db_path`` from the sources; ``echo`` gets a progress bar and a summary."""
     sources = load_sources(manifest)
     directory = resolve_sources_dir(sources_dir)
     steps = stages(annotations, tag=tag, tagger=tagger, echo=echo)
     if echo is None:
         return build(db_path, sources, directory, stages=steps, force=force,
-                     keep_going=keep_going)
+                     keep_going=keep_going, max_source_bytes=max_source_bytes)
     echo(f"Building {db_path} from {directory}")
+
+    def announced(name: str, stage):
+        # A stage can take minutes on a large corpus: say which one runs.
+        def run(db):
+            echo(f"\nstage {name}…")
+            return stage(db)
+        return run
+
+    steps = [(name, announced(name, stage)) for name, stage in steps]
+
     with click.progressbar(length=len(sources), label="Parsing sources", show_pos=True,
                            item_show_func=lambda s: s or "") as bar:
+        def progress(source, action: str) -> None:
+            # Name the source before parsing it, so a long one shows what is running.
+            if action == "parsing":
+                bar.update(0, f"{source.id}…")
+            else:
+                bar.update(1, source.id)
+
         report = build(db_path, sources, directory, stages=steps, force=force,
-                       keep_going=keep_going,
-                       progress=lambda source, action: (bar.update(1, source.id)))
+                       keep_going=keep_going, max_source_bytes=max_source_bytes,
+                       progress=progress)
     echo(summary(report))
     return report
 

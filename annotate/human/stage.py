@@ -78,6 +78,9 @@ class MergeReport:
             what = " ".join(p for p in (o["kind"], o["code"]) if p)
             out.append(f"  orphaned {o['id'][:8]} ({o['annotator']}, {what}) on "
                        f"{o['provision_id']}: «{_short(o['exact'])}» — {o['reason']}")
+            if o.get("candidates"):
+                out.append(f"    candidates for a person to decide: "
+                           f"{', '.join(json.loads(o['candidates']))}")
         return out
 
 
@@ -188,7 +191,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         "id": str, "part": str, "annotator": str, "created": str, "kind": str, "code": str,
         "note": str, "relation": str, "provision_id": str, "citation": str, "exact": str,
         "prefix": str, "suffix": str, "reason": str, "candidate": str,
-        "candidate_score": float,
+        "candidate_score": float, "candidates": str,
     }, pk=("id", "part"))
     db["annotation_verdicts"].create({
         "provision_id": str, "code": str, "dimension": str, "decision": str, "role": str,
@@ -221,7 +224,8 @@ def _orphan(a: Annotation, anchor, at: Attachment, part: str) -> dict:
             "provision_id": anchor.provision_id, "citation": anchor.citation,
             "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix,
             "reason": at.reason, "candidate": at.candidate,
-            "candidate_score": at.candidate_score}
+            "candidate_score": at.candidate_score,
+            "candidates": json.dumps(at.candidates, ensure_ascii=False) if at.candidates else None}
 
 
 def _verdict_row(v, at: Attachment) -> dict:

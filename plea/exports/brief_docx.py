@@ -107,12 +107,17 @@ def _claim(doc, c: Claim) -> None:
     _citation_line(doc, c.citation, c.note, extra)
 
 
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rsplit(", ", 1)[0] + "…"
+
+
 def render_docx(brief: Brief) -> bytes:
     doc = Document()
     _set_defaults(doc)
-    doc.core_properties.title = brief.title
+    doc.core_properties.title = _clip(brief.title, 255)
     doc.core_properties.subject = "Reform brief on plea negotiation"
-    doc.core_properties.keywords = ", ".join(s.info.code for s in brief.sections)
+    # python-docx refuses core properties over 255 characters (about 12 codes).
+    doc.core_properties.keywords = _clip(", ".join(s.info.code for s in brief.sections), 255)
     title = doc.add_heading(level=0)
     _run(title, brief.title)
     _run(doc.add_paragraph(),
