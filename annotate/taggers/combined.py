@@ -47,7 +47,7 @@ class CombinedTagger(BaseTagger):
             if not index:
                 continue
             units = [chunk[i] for i in index]
-            x, probs = model.scores(units)
+            x, probs = model.scores(units, [{t.code for t in ruled[i]} for i in index])
             known = set(model.codes)
             for row, i in enumerate(index):
                 results[i] = self._merge(model, units[row], x[row], probs[row], ruled[i], known)

@@ -66,10 +66,16 @@ class LanguageModel:
     role: Head | None
     modality: Head | None
 
-    def scores(self, units: list[Unit]) -> tuple[sp.csr_matrix, np.ndarray]:
-        """Features and per-code scores (about 0 for absent, 1 for present)."""
+    @property
+    def needs_rules(self) -> bool:
+        return bool(self.featurizer.rule_codes)
+
+    def scores(self, units: list[Unit], rules: list[set[str]] | None = None
+               ) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Features and per-code scores (about 0 for absent, 1 for present); ``rules``:
+        the rule tagger's codes for each unit, when the model reads them."""
         x = self.featurizer.transform([u.text for u in units],
-                                      [lead_text(u.context, u.heading) for u in units])
+                                      [lead_text(u.context, u.heading) for u in units], rules)
         return x, np.asarray(x @ self.weights.T) + self.bias
 
     def evidence(self, unit: Unit, x_row: sp.csr_matrix, k: int) -> tuple[int, int]:
@@ -183,7 +189,12 @@ class LearnedTagger(BaseTagger):
             if model is None or not index:
                 continue
             units = [chunk[i] for i in index]
-            x, probs = model.scores(units)
+            rules = None
+            if model.needs_rules:
+                from .rule import RuleTagger
+                rules = [{t.code for t in tags}
+                         for tags in RuleTagger.shared().tag_resolved(units, [lang] * len(units))]
+            x, probs = model.scores(units, rules)
             for row, i in enumerate(index):
                 results[i] = self._tags(model, units[row], x[row], probs[row])
         return results

@@ -14,6 +14,12 @@ class RuleTagger(BaseTagger):
 
     name = "rule"
 
+    @classmethod
+    def shared(cls) -> "RuleTagger":
+        """One instance per process (its pipelines are cached anyway)."""
+        from . import get_tagger
+        return get_tagger("rule")  # type: ignore[return-value]
+
     def tag_resolved(self, chunk: list[Unit], langs: list[str]) -> list[list[Tag]]:
         results: list[list[Tag]] = [[] for _ in chunk]
         for lang in sorted(set(langs)):

@@ -49,6 +49,7 @@ class CVResult:
     role_source: dict[str, dict[str, str]] = field(default_factory=dict)
     modality_source: dict[str, dict[str, str]] = field(default_factory=dict)
     oofs: dict = field(default_factory=dict, repr=False)     # language -> OutOfFold
+    rules: dict = field(default_factory=dict, repr=False)    # unit id -> rule codes
 
     def as_dict(self) -> dict:
         return {"by": self.by, "units": self.units, "folds": self.folds,
@@ -78,6 +79,7 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
     for name in ("keyword", "rule"):
         static[name] = list(get_tagger(name).tag_many(as_unit(u) for u in units))
     rule_by_id = {u.id: tags for u, tags in zip(units, static["rule"])}
+    rule_sets = {uid: {t.code for t in tags} for uid, tags in rule_by_id.items()}
     learned: dict[str, set[str]] = {}
     combined: dict[str, set[str]] = {}
     roles: dict[str, AttrScore] = defaultdict(AttrScore)
@@ -91,7 +93,7 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
         mine = [u for u in units if u.lang == lang]
         if not mine:
             continue
-        oof = out_of_fold(mine, lang, group=group, progress=progress)
+        oof = out_of_fold(mine, lang, group=group, progress=progress, rules=rule_sets)
         oofs[lang] = oof
         folds |= set(oof.folds)
         predicted = oof_codes(oof)
@@ -128,7 +130,7 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
             table[f"{src}/{lang}"].right += s.right
             table[f"{src}/{lang}"].total += s.total
     return CVResult(by, len(units), len(folds), reports, dict(roles), dict(modality),
-                    role_source, modality_source, oofs)
+                    role_source, modality_source, oofs, rule_sets)
 
 
 def _sources(votes: dict[tuple[str, str, str], AttrScore]) -> dict[str, dict[str, str]]:

@@ -84,6 +84,15 @@ def _fold_of(doc: str) -> str:
     return name
 
 
+_PREFIX_JURISDICTION = {"cn": "CN", "tw": "TW", "de": "DE", "at": "AT", "ca": "CA", "us": "US",
+                        "intl": "INT"}
+
+
+def _jurisdiction_of(doc: str) -> str:
+    """From a training file's name (``de/at-smg-…`` → AT)."""
+    return _PREFIX_JURISDICTION.get(Path(doc).name.split("-", 1)[0], "")
+
+
 def _labels(raw: list[dict], text: str, where: str) -> list[Label]:
     out = []
     for item in raw:
@@ -146,7 +155,8 @@ def text_label_units(root: Path | None = None, directory: Path = LABELS_DIR) -> 
             units.append(TrainingUnit(
                 id=f"{obj['doc']}#{loc}[{obj['start']}:{obj['end']}]", doc=obj["doc"],
                 fold=_fold_of(obj["doc"]), lang=obj["lang"],
-                jurisdiction=obj.get("jurisdiction", ""), text=text, context=context,
+                jurisdiction=obj.get("jurisdiction") or _jurisdiction_of(obj["doc"]),
+                text=text, context=context,
                 heading=heading, kind=obj.get("kind"),
                 labels=_labels(obj.get("codes", []), text, where), origin="texts"))
     return units

@@ -70,11 +70,27 @@ def _targets(units: Sequence[TrainingUnit], codes: list[str]) -> np.ndarray:
     return np.array([[code in u.codes for code in codes] for u in units], dtype=np.float64)
 
 
-def featurize(units: Sequence[TrainingUnit], lang: str) -> tuple[Featurizer, sp.csr_matrix]:
+Rules = dict[str, set[str]]     # unit id -> the rule tagger's codes (features)
+
+
+def rule_codes(units: Sequence[TrainingUnit]) -> Rules:
+    """The rule tagger's codes for every unit: fixed features, computed once."""
+    from ..taggers import get_tagger
+    tagged = get_tagger("rule").tag_many(as_unit(u) for u in units)
+    return {u.id: {t.code for t in tags} for u, tags in zip(units, tagged)}
+
+
+def featurize(units: Sequence[TrainingUnit], lang: str, rules: Rules | None = None
+              ) -> tuple[Featurizer, sp.csr_matrix]:
     bodies = [u.text for u in units]
     leads = [lead_text(u.context, u.heading) for u in units]
-    featurizer = Featurizer.fit(lang, bodies, leads)
-    return featurizer, featurizer.transform(bodies, leads)
+    codebook = None
+    if rules is not None:
+        from ..taxonomy import load_taxonomy
+        codebook = list(load_taxonomy().code_ids)
+    featurizer = Featurizer.fit(lang, bodies, leads, rule_codes=codebook)
+    hits = [rules.get(u.id, set()) for u in units] if rules is not None else None
+    return featurizer, featurizer.transform(bodies, leads, hits)
 
 
 # -- role and modality heads -------------------------------------------------------------
@@ -159,11 +175,13 @@ def fit_head(data: HeadData | None, rows: np.ndarray | None = None) -> Head | No
 
 # -- one language -------------------------------------------------------------------------
 def fit_language(units: Sequence[TrainingUnit], lang: str, codes: list[str] | None = None,
-                 thresholds: dict[str, float] | None = None) -> LanguageModel:
-    """One language's classifiers, fitted on ``units`` (all of that language)."""
+                 thresholds: dict[str, float] | None = None, rules: Rules | None = None
+                 ) -> LanguageModel:
+    """One language's classifiers, fitted on ``units`` (all of that language); with
+    ``rules`` the rule tagger's codes are features too."""
     units = sorted(units, key=lambda u: u.id)
     codes = codes if codes is not None else codes_for(units)
-    featurizer, x = featurize(units, lang)
+    featurizer, x = featurize(units, lang, rules)
     weights, bias = primal(x, solve(kernel(x), _targets(units, codes), RIDGE))
     t = thresholds or {}
     thr = np.array([t.get(c, DEFAULT_THRESHOLD) for c in codes], dtype=np.float32)
@@ -187,10 +205,11 @@ class OutOfFold:
 
 def out_of_fold(units: Sequence[TrainingUnit], lang: str,
                 group: Callable[[TrainingUnit], str] = lambda u: u.fold,
-                progress: Callable[[str], None] | None = None) -> OutOfFold:
+                progress: Callable[[str], None] | None = None,
+                rules: Rules | None = None) -> OutOfFold:
     units = sorted(units, key=lambda u: u.id)
     codes = codes_for(units)
-    featurizer, x = featurize(units, lang)
+    featurizer, x = featurize(units, lang, rules)
     k_all = kernel(x)
     y = _targets(units, codes)
     groups = np.array([group(u) for u in units])
@@ -273,16 +292,19 @@ def by_language(units: Sequence[TrainingUnit]) -> dict[str, list[TrainingUnit]]:
 
 
 def train(units: Sequence[TrainingUnit], oofs: dict[str, OutOfFold] | None = None,
-          progress: Callable[[str], None] | None = None) -> tuple[dict[str, LanguageModel], dict]:
+          progress: Callable[[str], None] | None = None, rules: Rules | None = None
+          ) -> tuple[dict[str, LanguageModel], dict]:
     """Models for every language with data, thresholds chosen on the out-of-fold scores
-    of leave-one-document-out (computed here unless given)."""
+    of leave-one-document-out (computed here unless given); the rule tagger's codes are
+    features (computed here unless given)."""
+    rules = rules if rules is not None else rule_codes(units)
     models, meta = {}, {"data_hash": data_hash(), "ridge": RIDGE, "languages": {}}
     for lang, mine in sorted(by_language(units).items()):
         if lang not in LANGS:
             continue
-        oof = (oofs or {}).get(lang) or out_of_fold(mine, lang, progress=progress)
+        oof = (oofs or {}).get(lang) or out_of_fold(mine, lang, progress=progress, rules=rules)
         thresholds = best_thresholds(oof)
-        models[lang] = fit_language(mine, lang, oof.codes, thresholds)
+        models[lang] = fit_language(mine, lang, oof.codes, thresholds, rules)
         meta["languages"][lang] = {
             "units": len(mine), "documents": len({u.doc for u in mine}),
             "positives": dict(sorted(Counter(c for u in mine for c in u.codes).items())),
