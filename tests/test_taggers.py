@@ -67,3 +67,8 @@ def test_a_tagger_without_model_files_falls_back_to_rules(tmp_path):
     tags = tagger.tag("被告人认罪认罚的，可以依法从宽处理。", "zh")
     assert {t.method for t in tags} == {"combined"}
     assert {t.code for t in tags} == get_tagger("rule").codes("被告人认罪认罚的，可以依法从宽处理。", "zh")
+
+
+def test_the_cli_offers_every_registered_tagger():
+    from plea.options import TAGGER_NAMES
+    assert set(TAGGER_NAMES) == set(REGISTRY)

@@ -21,7 +21,12 @@ class RuleTagger(BaseTagger):
         return get_tagger("rule")  # type: ignore[return-value]
 
     def tag_resolved(self, chunk: list[Unit], langs: list[str]) -> list[list[Tag]]:
-        results: list[list[Tag]] = [[] for _ in chunk]
+        return [tags for tags, _ in self.analyse(chunk, langs)]
+
+    def analyse(self, chunk: list[Unit], langs: list[str]) -> list[tuple[list[Tag], set[str]]]:
+        """Tags and the plea-context kinds found (``plea``, ``procedure``, ``duty``: in the
+        unit, its lead-in or its headings) for each unit."""
+        results: list[tuple[list[Tag], set[str]]] = [([], set()) for _ in chunk]
         for lang in sorted(set(langs)):
             nlp = get_pipeline(lang)
             index = [i for i, l in enumerate(langs) if l == lang and chunk[i].text.strip()]
@@ -32,7 +37,7 @@ class RuleTagger(BaseTagger):
                                     "heading": chunk[i].heading}
                 docs.append(doc)
             for i, doc in zip(index, nlp.pipe(docs)):
-                results[i] = self._tags(doc)
+                results[i] = (self._tags(doc), set(doc._.plea.unit_kinds))
         return results
 
     def _tags(self, doc) -> list[Tag]:

@@ -19,6 +19,7 @@ from ..evaluate import GoldUnit, Report, score
 from ..taggers import get_tagger
 from ..taggers.base import Tag
 from .data import TrainingUnit
+from ..taggers.combined import MARGIN
 from .train import LANGS, as_unit, oof_codes, out_of_fold
 
 TAGGERS = ("keyword", "rule", "learned", "combined")
@@ -76,8 +77,14 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
     group = _group(by)
     gold = _gold(units)
     static: dict[str, list[list[Tag]]] = {}
-    for name in ("keyword", "rule"):
-        static[name] = list(get_tagger(name).tag_many(as_unit(u) for u in units))
+    static["keyword"] = list(get_tagger("keyword").tag_many(as_unit(u) for u in units))
+    rule = get_tagger("rule")
+    analysed = []
+    for i in range(0, len(units), 256):
+        chunk = [as_unit(u) for u in units[i:i + 256]]
+        analysed += rule.analyse(chunk, [rule.resolve_lang(u.text, u.lang) for u in chunk])
+    static["rule"] = [tags for tags, _ in analysed]
+    context_of = {u.id: kinds for u, (_, kinds) in zip(units, analysed)}
     rule_by_id = {u.id: tags for u, tags in zip(units, static["rule"])}
     rule_sets = {uid: {t.code for t in tags} for uid, tags in rule_by_id.items()}
     learned: dict[str, set[str]] = {}
@@ -97,11 +104,14 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
         oofs[lang] = oof
         folds |= set(oof.folds)
         predicted = oof_codes(oof)
+        strong = oof_codes(oof, margin=MARGIN)
         known = set(oof.codes)
         for u in oof.units:
             learned[u.id] = predicted[u.id]
             rules = rule_by_id[u.id]
-            combined[u.id] = predicted[u.id] | {t.code for t in rules if t.code not in known}
+            # the combined tagger's gate: without plea context a code must clear a margin
+            kept = predicted[u.id] if context_of[u.id] else strong[u.id]
+            combined[u.id] = kept | {t.code for t in rules if t.code not in known}
             hits = {}
             for t in rules:
                 hits.setdefault(t.code, t)

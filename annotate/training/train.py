@@ -273,13 +273,14 @@ def best_thresholds(oof: OutOfFold, exclude: str | None = None) -> dict[str, flo
     return out
 
 
-def oof_codes(oof: OutOfFold) -> dict[str, set[str]]:
-    """Predicted codes per unit id, each fold thresholded by the other folds' choice."""
+def oof_codes(oof: OutOfFold, margin: float = 0.0) -> dict[str, set[str]]:
+    """Predicted codes per unit id, each fold thresholded by the other folds' choice
+    (plus ``margin``)."""
     out: dict[str, set[str]] = {}
     cache: dict[str, dict[str, float]] = {}
     for i, u in enumerate(oof.units):
         t = cache.setdefault(oof.folds[i], best_thresholds(oof, exclude=oof.folds[i]))
-        out[u.id] = {c for k, c in enumerate(oof.codes) if oof.probs[i, k] >= t[c]}
+        out[u.id] = {c for k, c in enumerate(oof.codes) if oof.probs[i, k] >= t[c] + margin}
     return out
 
 
