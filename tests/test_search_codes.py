@@ -8,7 +8,7 @@ import yaml
 from plea.web.search_page import matching_codes, search_terms
 from tests.conftest import ROOT
 
-LABELS = {c["id"]: {"code": c["id"], "label_en": c.get("label_en"), "label_zh": c.get("label_zh")}
+LABELS = {c["id"]: {"code": c["id"], "label_en": c["label"]["en"], "label_zh": c["label"]["zh"]}
           for c in yaml.safe_load((ROOT / "schemas" / "taxonomy.yaml").read_text("utf-8"))["codes"]}
 
 # (query, the code offered first)
@@ -23,6 +23,8 @@ CASES = [
     ("协商", "behavior.consultation"),
     ("具结书", "behavior.written_agreement"),
     ("Staatsanwaltschaft", "subjects.prosecutor"),
+    ("Presence of counsel", "behavior.counsel_presence"),   # the codebook's own label
+    ("律师在场", "behavior.counsel_presence"),
 ]
 
 

@@ -85,8 +85,8 @@ def source_item(row: dict) -> dict:
         item["language"] = row["language"]
     if row.get("jurisdiction"):
         item["jurisdiction"] = row["jurisdiction"]
-    if row.get("url"):
-        item["URL"] = row["url"]
+    if row.get("url") and row["url"] != "https://doi.org/" + (meta.get("doi") or ""):
+        item["URL"] = row["url"]     # a DOI link is the DOI, given as such below
     if row.get("version"):
         item["version"] = row["version"]
     notes = []
@@ -110,6 +110,12 @@ def source_item(row: dict) -> dict:
             notes.append(f"No author named; from {meta.get('affiliation') or row['issuer']}")
         if meta.get("keywords"):
             item["keyword"] = ", ".join(meta["keywords"])
+        if item["title"].endswith("(untitled)"):
+            # A title the corpus gave a text that has none: an unpublished manuscript.
+            item["title"] = item["title"][: -len("(untitled)")].strip()
+            item["type"] = "manuscript"
+            item["genre"] = "untitled manuscript"
+            item.pop("version", None)
     elif kind == "case-law":
         item["type"] = "legal_case"
         item["authority"] = row.get("issuer")
@@ -351,6 +357,14 @@ def note(item: dict, style: str = "chicago-notes", locator: str | None = None,
 def _clean(text: str, style: str) -> str:
     # citeproc-py leaves the doubled spaces and " ." of empty variables.
     text = re.sub(r"\s+([.,])", r"\1", re.sub(r"\s{2,}", " ", text)).strip()
+    # With no author, the title stands in its place, and CSL then suppresses it where
+    # it would come again; citeproc-py repeats it ("“T.” 2025. “T.” …", "‘T’, ‘T’ (2025)"):
+    # drop the repeat and the punctuation before it.
+    first = re.match(r"^(“[^”]+”|‘[^’]+’)", text)
+    if first and text.count(first[1]) > 1:
+        at = text.index(first[1], len(first[1]))
+        head = re.sub(r"[,.]?\s*$", "", text[:at]) if text[at - 2:at] == ", " else text[:at]
+        text = (head.rstrip() + " " + text[at + len(first[1]):].lstrip(" .")).strip()
     if style in _PUNCTUATION_IN_QUOTE:
         text = re.sub(r"”([.,])", r"\1”", text)
     if style.startswith("gb7714"):
