@@ -13,14 +13,7 @@ import pytest
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-# (query, how many first results to look at, a result among them must start with this id)
-RANKING = [
-    ("plea agreement", 3, "us-frcrp:rule_11__subsec_c__para_1"),
-    ("协商", 5, "tw-cpc-zh:art_455-2"),
-    ("Verstaendigung", 1, "de-stpo:sec_257c"),
-    ("verständigen", 1, "de-stpo:sec_257c"),
-    ("Verständigung", 1, "de-stpo:sec_257c"),
-]
+from tests.test_search_ranking import RANKING  # noqa: E402
 
 
 @pytest.mark.parametrize("query,top,prefix", RANKING)
