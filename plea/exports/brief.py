@@ -680,6 +680,7 @@ p.cite { margin: .2rem 0 .6rem; font-size: .92em; }
 code { font-size: .9em; } .meta { color: #555; font-size: .92em; }
 ol.notes li, ul.bib li { font-size: .92em; margin-bottom: .3rem; }
 .warning { border: 1px solid #c90; padding: .5rem 1rem; background: #fff8e6; }
+div.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 table.summary { border-collapse: collapse; font-size: .9em; }
 table.summary th, table.summary td { border: 1px solid #bbb; padding: .3rem .5rem; vertical-align: top; }
 """
@@ -733,11 +734,14 @@ def render_html(brief: Brief) -> str:
                     out.append(f'<p class="again">{_e(q.citation)}{_e(_attrs(q))}, quoted above.'
                                f'<sup><a href="#note-{q.note}" id="ref-{q.note}">{q.note}</a></sup></p>')
                     continue
-                out += _html_quote(q.text, q.lang, q.citation, q.note, _attrs(q))
-                if q.translation:
+                if q.translation:     # the English beside the original
                     t = q.translation
-                    out.append(f"<p>English translation ({_e(t.citation)}):</p>")
-                    out += _html_quote(t.text, t.lang, t.citation, t.note)
+                    out.append('<div class="pair">')
+                    out += _html_quote(q.text, q.lang, q.citation, q.note, _attrs(q))
+                    out += _html_quote(t.text, t.lang, t.citation, t.note, cls="law translation")
+                    out.append("</div>")
+                    continue
+                out += _html_quote(q.text, q.lang, q.citation, q.note, _attrs(q))
         if section.contrasts:
             out.append("<h3>Contrast</h3>")
             for c in section.contrasts:

@@ -15,18 +15,15 @@ from urllib.parse import quote, urlencode
 
 from datasette.utils import tilde_encode
 
-from corpus.search import fold, fts_query
-
 from . import queries as q
 from .contrast import code_contrast
-from .highlight import query_terms, segments, snippet
+from .highlight import segments
 from .langs import lang_tag
 from .matrix import (DIMENSIONS, JURISDICTION_NAMES, MODALITY_ORDER, ROLE_ORDER, SCHOLARSHIP,
                      jurisdictions, split_list)
 
 # Decisions a person made (tag_decisions.decision); "auto" is the tagger's alone.
 HUMAN_DECISIONS = ("confirmed", "corrected", "added", "rejected")
-SEARCH_PAGE_SIZE = 30
 CODE_COLUMN_LIMIT = 60   # provisions per jurisdiction column before "show all"
 MAX_BACKLINKS = 60       # citing units listed on a provision page; the rest via what_cites
 
