@@ -18,18 +18,16 @@ from datasette.utils import tilde_encode
 
 from annotate.compare import NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING, reviewed_systems
 from annotate.compare import matrix as compare_matrix
-from corpus.search import fold, fts_query
 
 from . import queries as q
 from .contrast import code_contrast
-from .highlight import query_terms, segments, snippet
+from .highlight import segments
 from .langs import lang_tag
 from .matrix import (DIMENSIONS, JURISDICTION_NAMES, MODALITY_ORDER, ROLE_ORDER, SCHOLARSHIP,
                      jurisdictions)
 
 # Decisions a person made (tag_decisions.decision); "auto" is the tagger's alone.
 HUMAN_DECISIONS = ("confirmed", "corrected", "added", "rejected")
-SEARCH_PAGE_SIZE = 30
 CODE_COLUMN_LIMIT = 60   # provisions per jurisdiction column before "show all"
 MAX_BACKLINKS = 60       # citing units listed on a provision page; the rest via what_cites
 
@@ -577,45 +575,11 @@ FACETS = ("jurisdiction", "source", "dimension", "code")
 
 def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], page: int,
                 links: Links) -> dict:
-    have = q.tables(conn)
-    labels = _labels(conn, have)
-    base = {"query": query, "filters": filters, "results": [], "total": 0, "facets": [],
-            "codes": _matching_codes(labels, query, links), "error": None, "pages": None,
-            "commentary": None, "offset": 0}
-    match = fts_query(query) if query.strip() else ""
-    if not match:
-        return base
-    offset = (page - 1) * SEARCH_PAGE_SIZE
-    try:
-        found = q.search(conn, match, filters, have_tags="tags" in have,
-                         limit=SEARCH_PAGE_SIZE, offset=offset)
-        n_notes = q.commentary_matches(conn, match) if "commentary_fts" in have else 0
-    except sqlite3.OperationalError as exc:   # e.g. a query FTS5 cannot parse
-        return {**base, "error": str(exc)}
-    terms = query_terms(query)
-    carried = (q.tags_for_results(conn, [r["id"] for r in found["results"]])
-               if "tags" in have else {})
-    results = []
-    for r in found["results"]:
-        body = r["text"] or r["wrapup"] or ""
-        results.append({
-            "id": r["id"], "citation": _label(r), "href": links.provision(r["id"]),
-            "heading": snippet(r["heading"], terms, 400) if r["heading"] else [],
-            "snippet": snippet(body, terms), "lang": _lang(r), "source": r["source"],
-            "container": r["container"],
-            "col": SCHOLARSHIP if r["source_kind"] == SCHOLARSHIP else r["jurisdiction"],
-            "codes": [{"code": c, "href": links.code(c)} for c in carried.get(r["id"], [])],
-        })
-    pages = -(-found["total"] // SEARCH_PAGE_SIZE)
-    return {
-        **base, "results": results, "total": found["total"], "offset": offset,
-        "facets": _facets(found["facets"], labels, query, filters, links),
-        "pages": {"page": page, "count": pages,
-                  "previous": links.search(q=query, **filters, page=page - 1) if page > 1 else None,
-                  "next": links.search(q=query, **filters, page=page + 1) if page < pages else None},
-        "commentary": ({"n": n_notes, "href": links.table("commentary", _search=query)}
-                       if n_notes else None),
-    }
+    """The search page (search_page.py): hits grouped by source, codes the query names."""
+    from . import search_page as sp
+    return sp.search_page(conn, query, filters, page, links,
+                          labels=_labels(conn, q.tables(conn)), label=_label, lang=_lang,
+                          facets=_facets)
 
 
 def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[str, str],
@@ -644,17 +608,3 @@ def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[
                           "href": links.search(q=query, **params)})
         out.append({"name": name, "options": items})
     return out
-
-
-def _matching_codes(labels: dict[str, dict], query: str, links: Links) -> list[dict]:
-    """Codes whose label or id contains the query, across languages: searching
-    "counsel" or 辩护人 offers the comparison for subjects.defense_counsel."""
-    needle = fold(query.strip().strip('"')).lower()
-    if len(needle) < 2 and not any("\u4e00" <= c <= "\u9fff" for c in needle):
-        return []
-    found = []
-    for code, r in labels.items():
-        hay = " ".join(x or "" for x in (code, r.get("label_en"), r.get("label_zh"))).lower()
-        if needle and needle in hay:
-            found.append({**r, "href": links.code(code)})
-    return found[:8]

@@ -297,6 +297,23 @@ def provisions_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, 
 _COL = f"CASE WHEN p.source_kind = '{SCHOLARSHIP}' THEN '{SCHOLARSHIP}' ELSE p.jurisdiction END"
 
 
+# Ranking: FTS5's BM25 with weights per column (heading, text, wrapup, citation) —
+# the words of a provision count more than a heading that merely names a chapter —
+# then multiplied by boosts (BM25 is negative in SQLite, lower is better, so a
+# factor above 1 moves a row up). A unit the tagger or the reference coding gave
+# codes is more likely the rule a scholar looks for; the reviewed core plea
+# provisions (reference_units.core, and their aligned translations) more still.
+# Containers and rows with no text of their own (a heading only) go down; an
+# unquoted query of several words found as a phrase goes up.
+BM25_WEIGHTS = (0.3, 4.0, 2.0, 0.5)
+BOOST_CODED = 0.6
+BOOST_CORE = 1.0
+BOOST_PER_CODE = 0.25   # per code the reviewed coding gave a core unit, up to 8
+BOOST_PHRASE = 1.0
+HEADING_ONLY = 0.2
+RANKED = 400   # hits ranked and grouped; the count and facets cover them all
+
+
 def _hits_cte(filters: dict[str, str], tags: str | None) -> tuple[str, list]:
     where, params = ["provisions_fts MATCH ?"], []
     if filters.get("jurisdiction"):
@@ -309,23 +326,56 @@ def _hits_cte(filters: dict[str, str], tags: str | None) -> tuple[str, list]:
         if filters.get(key) and tags:
             where.append(f"p.id IN (SELECT provision_id FROM {tags} WHERE {key} = ?)")
             params.append(filters[key])
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     return (f"""WITH hits AS (
-        SELECT p.rowid AS rid, p.id, p.source_id, {_COL} AS col, f.rank AS rank
+        SELECT p.rowid AS rid, p.id, p.source_id, {_COL} AS col,
+               bm25(provisions_fts, {weights}) AS rank
         FROM provisions_fts f JOIN provisions p ON p.rowid = f.rowid
         WHERE {' AND '.join(where)})""", params)
 
 
+def _boosts(have: set[str], phrase: bool) -> str:
+    """The factor a hit's BM25 score is multiplied by (see the constants above)."""
+    factor = ["1.0"]
+    if "tags" in have:
+        factor.append(f"{BOOST_CODED} * EXISTS (SELECT 1 FROM tags t WHERE t.provision_id = p.id)")
+    if "reference_units" in have:
+        core = ("SELECT provision_id FROM reference_units "
+                "WHERE core = 1 AND provision_id IS NOT NULL")
+        aligned = ""
+        if "alignments" in have:
+            aligned = (f" OR p.id IN (SELECT target_id FROM alignments WHERE provision_id IN ({core}))"
+                       f" OR p.id IN (SELECT provision_id FROM alignments WHERE target_id IN ({core}))")
+        # Core *provisions*: the reference coding's scholarly passages are coded
+        # too, but law and scholarship are grouped apart and not ranked as rules.
+        law = f"(p.source_kind != '{SCHOLARSHIP}')"
+        factor.append(f"{BOOST_CORE} * {law} * coalesce(p.id IN ({core}){aligned}, 0)")
+        # The reviewed coding's breadth: Rule 11(c)(1), which sets up the whole
+        # agreement, carries seven codes; a rule on disclosing it, three.
+        factor.append(f"{BOOST_PER_CODE} * {law} * coalesce((SELECT min(max(r.codes), 8) "
+                      "FROM reference_units r WHERE r.provision_id = p.id AND r.core = 1), 0)")
+    if phrase:
+        factor.append(f"{BOOST_PHRASE} * (h.rid IN (SELECT rowid FROM provisions_fts "
+                      "WHERE provisions_fts MATCH ?))")
+    heading_only = (f"CASE WHEN p.kind = 'container' OR (coalesce(p.text, '') = '' "
+                    f"AND coalesce(p.wrapup, '') = '') THEN {HEADING_ONLY} ELSE 1.0 END")
+    return f"({' + '.join(factor)}) * {heading_only}"
+
+
 def search(conn: sqlite3.Connection, match: str, filters: dict[str, str], *, have_tags: bool,
-           limit: int, offset: int) -> dict[str, Any]:
-    """Provisions (scholarship included) matching an FTS5 expression, with facets."""
+           limit: int = RANKED, offset: int = 0, phrase: str | None = None) -> dict[str, Any]:
+    """Provisions (scholarship included) matching an FTS5 expression, best first,
+    with facets. ``phrase``: an FTS5 phrase whose hits rank higher."""
+    have = tables(conn)
     tags = tag_table(conn) if have_tags else None
     cte, params = _hits_cte(filters, tags)
     args = [match, *params]
     total = conn.execute(f"{cte} SELECT count(*) FROM hits", args).fetchone()[0]
     results = rows(conn, f"""{cte}
-        SELECT {PROVISION_FIELDS} FROM hits h JOIN provisions p ON p.rowid = h.rid
-        JOIN sources s ON s.id = p.source_id ORDER BY h.rank LIMIT ? OFFSET ?""",
-                   [*args, limit, offset])
+        SELECT {PROVISION_FIELDS}, h.rank * {_boosts(have, bool(phrase))} AS score
+        FROM hits h JOIN provisions p ON p.rowid = h.rid
+        JOIN sources s ON s.id = p.source_id ORDER BY score, p.rowid LIMIT ? OFFSET ?""",
+                   [*args, *([phrase] if phrase else []), limit, offset])
     facets = {
         "jurisdiction": rows(conn, f"{cte} SELECT col AS value, count(*) AS n FROM hits "
                                    "GROUP BY 1 ORDER BY 2 DESC", args),
@@ -355,3 +405,34 @@ def tags_for_results(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, 
         if r["code"] not in codes:
             codes.append(r["code"])
     return found
+
+
+def code_provisions(conn: sqlite3.Connection, code: str, *,
+                    per_column: int) -> dict[str, dict[str, Any]]:
+    """Per column of the matrix: how many units carry ``code`` and the first
+    ``per_column`` of them — units the reviewed coding marks core for the code
+    first, then the broadest in that coding, then in the order of the law."""
+    tags = tag_table(conn)
+    have = tables(conn)
+    if "reference_units" in have:
+        core = ("coalesce((SELECT max(r.core * (instr(' ' || r.code_list || ' ', ' ' || ? || ' ') > 0))"
+                " FROM reference_units r WHERE r.provision_id = p.id), 0)")
+        breadth = "coalesce((SELECT max(r.codes) FROM reference_units r WHERE r.provision_id = p.id), 0)"
+        params: list = [code]
+    else:
+        core, breadth, params = "0", "0", []
+    found = rows(conn, f"""
+        WITH carrying AS (SELECT DISTINCT provision_id FROM {tags} WHERE code = ?)
+        SELECT {PROVISION_FIELDS}, {_COL} AS col, {core} AS core, {breadth} AS breadth
+        FROM carrying c JOIN provisions p ON p.id = c.provision_id
+        JOIN sources s ON s.id = p.source_id
+        ORDER BY col, core DESC,
+                 CASE WHEN s.kind IN ('statute', 'court-rule') THEN 0 ELSE 1 END,
+                 breadth DESC, p.source_id, p.position""", [code, *params])
+    out: dict[str, dict[str, Any]] = {}
+    for r in found:
+        entry = out.setdefault(r["col"], {"rows": [], "n": 0})
+        entry["n"] += 1
+        if len(entry["rows"]) < per_column:
+            entry["rows"].append(r)
+    return out
