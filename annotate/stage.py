@@ -102,7 +102,7 @@ def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
     Returns the number of tags written. Units in a language without a pipeline are
     skipped (the corpus has zh, en and de only).
     """
-    tagger = tagger or get_tagger(tagger_name)
+    tagger = tagger or get_tagger(tagger_name).for_corpus()
     taxonomy = tagger.taxonomy
     version = str(taxonomy.version)
     write_taxonomy(db, taxonomy)

@@ -124,7 +124,7 @@ def test_build_tags_a_unit_over_a_million_characters(tmp_path):
                     kind="statute", language="zh-Hans", parser="cn-markdown",
                     files=[SourceFile("long.md")])
     db = tmp_path / "long.db"
-    build(db, [source], tmp_path, stages=[("tags", tag_database)])
+    build(db, [source], tmp_path, stages=[("tags", lambda d: tag_database(d, Tagger()))])
     import sqlite3
     rows = sqlite3.connect(db).execute("SELECT start, evidence FROM tags").fetchall()
     expected = {t.code for t in Tagger().tag(sentence, "zh")}

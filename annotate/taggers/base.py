@@ -73,6 +73,11 @@ class BaseTagger:
     def __init__(self, taxonomy: Taxonomy | None = None):
         self.taxonomy = taxonomy or load_taxonomy()
 
+    def for_corpus(self) -> "BaseTagger":
+        """The form of this tagger for tagging whole codes (the build), where most units
+        carry nothing; the same tagger unless it says otherwise."""
+        return self
+
     def resolve_lang(self, text: str, lang: str | None) -> str:
         if lang is None:
             found = detect_language(text)

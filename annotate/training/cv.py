@@ -22,7 +22,7 @@ from .data import TrainingUnit
 from ..taggers.combined import MARGIN
 from .train import LANGS, as_unit, oof_codes, out_of_fold
 
-TAGGERS = ("keyword", "rule", "learned", "combined")
+TAGGERS = ("keyword", "rule", "learned", "combined", "combined-build")
 
 
 @dataclass
@@ -89,6 +89,7 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
     rule_sets = {uid: {t.code for t in tags} for uid, tags in rule_by_id.items()}
     learned: dict[str, set[str]] = {}
     combined: dict[str, set[str]] = {}
+    combined_build: dict[str, set[str]] = {}
     roles: dict[str, AttrScore] = defaultdict(AttrScore)
     modality: dict[str, AttrScore] = defaultdict(AttrScore)
     # per language and code: how often the rule's / the learned head's value is right
@@ -109,9 +110,11 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
         for u in oof.units:
             learned[u.id] = predicted[u.id]
             rules = rule_by_id[u.id]
-            # the combined tagger's gate: without plea context a code must clear a margin
+            ruled_only = {t.code for t in rules if t.code not in known}
+            combined[u.id] = predicted[u.id] | ruled_only
+            # the build's form: without plea context a code must clear a margin
             kept = predicted[u.id] if context_of[u.id] else strong[u.id]
-            combined[u.id] = kept | {t.code for t in rules if t.code not in known}
+            combined_build[u.id] = kept | ruled_only
             hits = {}
             for t in rules:
                 hits.setdefault(t.code, t)
@@ -132,7 +135,8 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
                "rule": score(gold, {u.id: {t.code for t in tags}
                                     for u, tags in zip(units, static["rule"])}),
                "learned": score(gold, learned),
-               "combined": score(gold, combined)}
+               "combined": score(gold, combined),
+               "combined-build": score(gold, combined_build)}
     role_source = _sources(votes["role"])
     modality_source = _sources(votes["modality"])
     for attr, table in (("role", roles), ("modality", modality)):
