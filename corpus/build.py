@@ -10,7 +10,6 @@ about them.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -22,7 +21,7 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from . import fidelity, store
+from . import fidelity, reuse, store
 from .checks import MAX_PER_KIND, Problem, document_problems
 from .errors import BuildFailed, ConfigError, SourceError
 from .model import Document, Node, ParseContext
@@ -76,15 +75,11 @@ class BuildReport:
 
 
 def parser_version(name: str) -> str:
-    """Changes whenever the parser's code or the shared model code changes."""
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    module = PARSERS[name].rsplit(".", 1)[-1]
-    for path in (here / "parsers" / f"{module}.py", here / "model.py", here / "store.py",
-                 here / "numbering.py", here / "search.py"):
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    """Changes whenever any code the parser runs changes: the import closure of its
+    module (shared helpers such as ``markdown_common``, ``safe_xml``, the readers) and
+    of the modules that turn its tree into rows and check it."""
+    return reuse.code_key([PARSERS[name], "corpus.store", "corpus.fidelity", "corpus.model",
+                           "corpus.checks"])
 
 
 def parse_source(source: Source, sources_dir: Path, *, max_bytes: int | None = None
