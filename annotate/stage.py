@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from .taggers import BaseTagger, Unit, get_tagger
+from .taggers import REGISTRY, BaseTagger, Unit, get_tagger
 from .taxonomy import Taxonomy
 
-MACHINE_METHODS = ("rule", "learned", "combined", "keyword")
+MACHINE_METHODS = tuple(REGISTRY)        # rows a tagger wrote; other methods have stages of their own
 LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
 
 VIEW_SQL = """

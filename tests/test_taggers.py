@@ -69,6 +69,15 @@ def test_a_tagger_without_model_files_falls_back_to_rules(tmp_path):
     assert {t.code for t in tags} == get_tagger("rule").codes("被告人认罪认罚的，可以依法从宽处理。", "zh")
 
 
-def test_the_cli_offers_every_registered_tagger():
+def test_the_cli_names_are_the_registry():
     from plea.options import TAGGER_NAMES
     assert set(TAGGER_NAMES) == set(REGISTRY)
+
+
+@pytest.mark.parametrize("command", ["tag", "eval", "build"])
+def test_the_cli_offers_every_registered_tagger(command):
+    from click.testing import CliRunner
+    from plea.cli import cli
+    help_text = CliRunner().invoke(cli, [command, "--help"], terminal_width=200).output
+    assert "--tagger" in help_text
+    assert all(name in help_text for name in REGISTRY), help_text

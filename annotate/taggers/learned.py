@@ -21,7 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from .base import BaseTagger, Tag, TaggingError, Unit
-from .features import Featurizer, lead_text, normalise
+from ..text import to_simplified
+from .features import Featurizer, lead_text
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WINDOW = {"zh": 16, "en": 60, "de": 60}
@@ -86,14 +87,13 @@ class LanguageModel:
         cols, vals = x_row.indices, x_row.data
         contrib = vals * self.weights[k, cols]
         order = np.argsort(-contrib)
-        folded = normalise(text, self.lang) if self.lang != "zh" else None
         for j in order[:5]:
             col = int(cols[j])
             if col >= n_body or contrib[j] <= 0:
                 continue
             _, term = self.featurizer.feature_name(col)
             term = term.strip()
-            at = _find(text, term, self.lang, folded)
+            at = _find(text, term, self.lang)
             if at is not None:
                 return _clause(text, at, at + len(term))
         return 0, len(text)
@@ -131,18 +131,13 @@ class LanguageModel:
             np.savez_compressed(fh, **arrays)
 
 
-def _find(text: str, term: str, lang: str, folded: str | None) -> int | None:
-    if not term:
-        return None
-    if lang == "zh":
-        from ..text import to_simplified
-        simple = to_simplified(text)
-        if len(simple) == len(text):
-            at = simple.find(term)
-            return at if at >= 0 else None
-        at = text.find(term)
-        return at if at >= 0 else None
-    at = text.lower().find(term)
+def _find(text: str, term: str, lang: str) -> int | None:
+    """Where a feature's term (lower case; Chinese in Simplified script) occurs in
+    ``text``; the text is folded the same way when folding keeps its offsets."""
+    folded = to_simplified(text) if lang == "zh" else text.lower()
+    if len(folded) != len(text):
+        folded = text
+    at = folded.find(term) if term else -1
     return at if at >= 0 else None
 
 

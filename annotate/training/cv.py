@@ -22,9 +22,6 @@ from .data import TrainingUnit
 from ..taggers.combined import MARGIN
 from .train import LANGS, as_unit, oof_codes, out_of_fold
 
-TAGGERS = ("keyword", "rule", "learned", "combined", "combined-build")
-
-
 @dataclass
 class AttrScore:
     right: int = 0

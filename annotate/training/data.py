@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..text import digest
 from .textref import TextRefError, unit_text
 
 HERE = Path(__file__).resolve().parent
@@ -189,10 +190,6 @@ def reference_units(db, path: Path = REFERENCE_FILE) -> list[TrainingUnit]:
             labels=_labels(obj.get("codes", []), su.text, f"{path.name}:{n}"),
             origin="reference"))
     return units
-
-
-def digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def presumed_negatives(db, path: Path = PRESUMED_FILE) -> list[TrainingUnit]:

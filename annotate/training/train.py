@@ -201,6 +201,7 @@ class OutOfFold:
     folds: list[str]
     # (unit id, code) -> (role, modality) the fold's heads read at the gold evidence
     heads: dict[tuple[str, str], tuple[str | None, str]]
+    targets: np.ndarray           # (units, codes) gold, 0/1
 
 
 def out_of_fold(units: Sequence[TrainingUnit], lang: str,
@@ -251,14 +252,14 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
         if progress:
             progress(f"{lang}: fold {g} ({len(test)} units)")
     heads = {key: (v.get("role"), v.get("modality", "none")) for key, v in head_out.items()}
-    return OutOfFold(lang, units, codes, probs, [str(g) for g in groups], heads)
+    return OutOfFold(lang, units, codes, probs, [str(g) for g in groups], heads, y)
 
 
 def best_thresholds(oof: OutOfFold, exclude: str | None = None) -> dict[str, float]:
     """Per code, the threshold that maximises F1 on the out-of-fold scores (of every
     fold but ``exclude``, so the fold being scored does not choose its own threshold)."""
     keep = np.array([f != exclude for f in oof.folds])
-    y_all = _targets(oof.units, oof.codes).astype(bool)
+    y_all = oof.targets.astype(bool)
     out = {}
     for k, code in enumerate(oof.codes):
         y = y_all[keep, k]
