@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import jsonschema
 
 from .errors import ConfigError
-from .parsers import PARSERS
+from .parsers import parser_info, parser_names
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_MANIFEST = PACKAGE_DIR / "sources.toml"
@@ -27,12 +27,6 @@ USER_MANIFEST_NAME = "plea-sources.toml"
 DEFAULT_SOURCES = Path("..") / "shared" / "corpus"
 DEFAULT_MAX_SOURCE_MB = 16
 
-# The generic file format a parser reads, for `plea add` and the manifest check.
-PARSER_FORMATS = {
-    "cn-markdown": "markdown", "de-markdown": "markdown", "usc-markdown": "markdown",
-    "fre-markdown": "markdown", "uslm": "xml", "ussg-html": "html", "tw-json": "json",
-    "scholarship": "text", "cn-guiding": "text", "cn-translation": "text",
-}
 
 
 @dataclass(frozen=True)
@@ -121,9 +115,9 @@ def read_manifest(path: Path) -> list[Source]:
         for file in source.files:
             if (why := check_relative(file.path)):
                 raise ConfigError(f"{path}: source {source.id!r}: path {file.path!r} {why}")
-        if source.parser and source.parser not in PARSERS:
+        if source.parser and source.parser not in parser_names():
             raise ConfigError(f"{path}: source {source.id!r} names unknown parser "
-                              f"{source.parser!r}; known: {', '.join(sorted(PARSERS))}")
+                              f"{source.parser!r}; known: {', '.join(parser_names())}")
         sources.append(source)
     return sources
 
@@ -260,8 +254,8 @@ def add_source(file: Path, *, source_id: str, work: str, parser: str, title: str
                jurisdiction: str, kind: str, language: str, sources_dir: Path | None,
                manifest: Path, file_format: str | None = None, **extra) -> Source:
     """Append an entry for ``file`` to the user manifest and return it (validated)."""
-    if parser not in PARSERS:
-        raise ConfigError(f"unknown format {parser!r}; known: {', '.join(sorted(PARSERS))}")
+    if parser not in parser_names():
+        raise ConfigError(f"unknown format {parser!r}; known: {', '.join(parser_names())}")
     if not file.is_file():
         raise ConfigError(f"{file}: file not found")
     existing = {s.id for s in load_sources(manifest if manifest.is_file() else None)}
@@ -280,7 +274,7 @@ def add_source(file: Path, *, source_id: str, work: str, parser: str, title: str
                           "copy it there first (the build reads no file elsewhere)") from None
     entry = {"id": source_id, "work": work, "title": title, "jurisdiction": jurisdiction,
              "kind": kind, "language": language,
-             "format": file_format or PARSER_FORMATS.get(parser, "text"),
+             "format": file_format or parser_info(parser).file_format,
              "parser": parser, "path": path, "sha256": sha256_file(resolved),
              **{k: v for k, v in extra.items() if v not in (None, "", {})}}
     block = "\n[[source]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in entry.items())

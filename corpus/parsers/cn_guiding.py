@@ -36,7 +36,7 @@ from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..numbering import CN_DIGITS, cn_to_int, int_to_cn
 from ..readers import Paragraphs, read_paragraphs
-from . import cn_markdown
+from . import cn_markdown, register
 
 _D = f"[{CN_DIGITS}]+"
 # 关于印发《…》的通知, or with the issuers first: 最高人民法院…印发《…》的通知
@@ -544,3 +544,11 @@ def _summary(node: Node, width: int = 60) -> str:
     head = f"【{node.heading}】" if node.heading else ""
     body = text if len(text) <= width else text[:width] + "…"
     return f"{(node.num or '').strip()}{head}{body}"
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # The catch-all for what a scholar downloads: any text, page, Word file or PDF.
+    return file_format in ("text", "markdown", "html", "docx", "pdf")
+
+
+register("cn-guiding", parse, file_format="text", lang="zh", sniff=_sniff, sniff_order=90)

@@ -23,6 +23,7 @@ from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..numbering import CN_DIGITS, article_key, cn_to_int, int_to_cn
 from ..textio import decode
+from . import register
 
 INFO_END = "<!-- INFO END -->"
 
@@ -298,3 +299,12 @@ def _cite_down(node: Node, prefix: str) -> None:
     node.citation = f"{prefix}第{int_to_cn(int(node.num_norm or 0))}{unit}"
     for child in node.children:
         _cite_down(child, node.citation)
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # LawRefBook files mark the end of their front matter.
+    return (file_format in ("text", "markdown")
+            and "<!-- INFO END -->" in decode(data, path, lang="zh"))
+
+
+register("cn-markdown", parse, file_format="markdown", lang="zh", sniff=_sniff, sniff_order=10)

@@ -23,7 +23,8 @@ import re
 from ..errors import SourceError
 from ..model import CONTAINER, Document, Node, ParseContext
 from ..readers import read_paragraphs
-from . import cn_markdown
+from ..textio import decode
+from . import cn_markdown, register
 
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -166,3 +167,18 @@ def _cite(body: _EnglishBody, short_title: str) -> None:
 
         for child in node.children:
             down(child, node.citation)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_EN_ARTICLE = re.compile(r"^\s*(?:#+\s*)?Article\s+\d+", re.M)
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # English "Article N" lines and no Chinese near the top: a translation of a Chinese law.
+    if file_format not in ("text", "markdown"):
+        return False
+    text = decode(data, path, lang="zh")
+    return bool(_EN_ARTICLE.search(text)) and not _HAN.search(text[:2000])
+
+
+register("cn-translation", parse, file_format="text", lang="en", sniff=_sniff, sniff_order=20)

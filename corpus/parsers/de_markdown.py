@@ -75,6 +75,7 @@ from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..textio import decode
 from .markdown_common import (Block, append_text, append_wrapup, attach, split_blocks,
                               split_front_matter, tidy_space, unescape)
+from . import register
 
 HEADING_LINE = re.compile(r"^(?P<hashes>#{1,6})\s*(?P<text>.*?)\s*$")
 PLACEHOLDER = re.compile(r"^\(XXXX\)\s*")
@@ -574,3 +575,6 @@ def _body_text(lines: list[str], start: int, skip: set[int]) -> str:
             line = f.group("text")
         out.append(unescape(BULLET.sub("", line, count=1)))
     return "\n".join(out)
+
+
+register("de-markdown", parse, file_format="markdown", lang="de")

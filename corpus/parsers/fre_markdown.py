@@ -31,6 +31,7 @@ from ..model import Document, Node, ParseContext
 from ..textio import decode
 from .markdown_common import (UsOutline, append_text, append_wrapup, split_blocks,
                               split_front_matter, tidy_space, unescape)
+from . import register
 
 SHORT = "Fed. R. Evid."
 RULE_TITLE = re.compile(r"^(?P<num>Rule\s+(?P<n>\d+[A-Za-z.]*?))(?P<dot>\.)?\s+(?P<heading>\S.*)$")
@@ -102,3 +103,6 @@ def _key_line(lines: list[str], key: str, end: int) -> int:
 def _body_text(title: str, body: list[str]) -> str:
     """The rendered title, then the body lines without Markdown escapes (apart from the tree)."""
     return "\n".join([title.strip(), *(unescape(line) for line in body)])
+
+
+register("fre-markdown", parse, file_format="markdown", lang="en")

@@ -36,6 +36,7 @@ import cn2an
 from ..errors import SourceError
 from ..model import BIBLIOGRAPHY, CONTAINER, PROVISION, Document, Node, ParseContext
 from ..textio import decode
+from . import register
 
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*\S)\s*#*\s*$")
 # A list entry stands alone as a block. Its bullet is markup; a printed number
@@ -564,3 +565,6 @@ def _reference_attrs(raw: str) -> dict:
             if institution.strip():
                 attrs["institution"] = institution.strip()
     return attrs
+
+
+register("scholarship", parse, file_format="text", lang="zh")

@@ -28,6 +28,7 @@ import cn2an
 from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..textio import decode
+from . import register
 
 # Field names of the MOJ export.
 CONTENT_KEY = "法規內容"
@@ -356,3 +357,11 @@ def _history_entries(history: str, joiner: str) -> list[str]:
         else:
             entries[-1] += joiner + text
     return entries
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # The MOJ export's article list key.
+    return file_format == "json" and "法規內容".encode() in data[:200_000]
+
+
+register("tw-json", parse, file_format="json", lang="zh", sniff=_sniff)

@@ -36,6 +36,7 @@ from ..errors import SourceError
 from ..model import CONTAINER, Document, Node, ParseContext
 from ..textio import decode
 from .markdown_common import UsOutline, split_blocks, tidy_space
+from . import register
 
 HEADING_LINE = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 CONTAINER_HEADING = re.compile(
@@ -195,3 +196,6 @@ def _body_text(lines: list[str]) -> str:
         m = HEADING_LINE.match(raw.strip())
         out.append(m.group(2) if m else raw)
     return "\n".join(out)
+
+
+register("usc-markdown", parse, file_format="markdown", lang="en")

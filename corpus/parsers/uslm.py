@@ -43,6 +43,7 @@ from lxml import etree
 from ..errors import ConfigError, SourceError
 from ..model import COMMENTARY, CONTAINER, PROVISION, Document, Node, ParseContext
 from .safe_xml import parse_xml
+from . import register
 
 
 @dataclass(frozen=True)
@@ -448,3 +449,10 @@ def _enclosing_unit(el: etree._Element) -> str | None:
                 return _tidy("".join(num.itertext())).rstrip(".")
         node = node.getparent()
     return None
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    return file_format == "xml" and (b"uscDoc" in data[:4096] or b"uslm" in data[:4096])
+
+
+register("uslm", parse, file_format="xml", lang="en", sniff=_sniff)

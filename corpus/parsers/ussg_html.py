@@ -78,6 +78,7 @@ from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, PROVISION, Document, Node, ParseContext
 from ..textio import decode
 from .safe_xml import logged_errors
+from . import register
 
 DEFAULT_SHORT = "USSG"
 
@@ -862,3 +863,6 @@ def _flatten_one(el, out: list[Block], quoted: bool = False,
     if el.tail and el.tail.strip():
         out.append(Block("text", _clean(el.tail), el.sourceline, quoted=quoted))
     return implied
+
+
+register("ussg-html", parse, file_format="html", lang="en")
