@@ -65,8 +65,8 @@ class _EnglishBody(cn_markdown._BodyParser):
         if SUPPLEMENTARY.match(line):
             self.stack.clear()
             self.depths.clear()
-            node = Node(eid="supplementary", level="supplementary", kind=CONTAINER,
-                        heading=line, line=lineno)
+            node = self.eids.give(Node(eid="", level="supplementary", kind=CONTAINER,
+                                       heading=line, line=lineno), None, "supplementary")
             self.roots.append(node)
             self.stack.append(node)
             self.depths.append(0)
@@ -96,11 +96,10 @@ class _EnglishBody(cn_markdown._BodyParser):
         while self.stack and self.depths[-1] >= depth:
             self.stack.pop()
             self.depths.pop()
-        prefix = cn_markdown.EID_PREFIX[level] + f"_{key}"
-        eid = "__".join([self.stack[-1].eid, prefix]) if self.stack else prefix
-        node = Node(eid=eid, level=level, kind=CONTAINER,
-                    num=f"{m.group(1)} {m.group(2)}", num_norm=key,
-                    heading=m.group(3) or None, line=lineno)
+        node = self.eids.give(Node(eid="", level=level, kind=CONTAINER,
+                                   num=f"{m.group(1)} {m.group(2)}", num_norm=key,
+                                   heading=m.group(3) or None, line=lineno),
+                              self.stack[-1] if self.stack else None, level, key)
         self._attach(node)
         self.stack.append(node)
         self.depths.append(depth)
