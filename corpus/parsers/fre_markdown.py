@@ -32,6 +32,7 @@ from ..textio import decode
 from .markdown_common import (UsOutline, append_text, append_wrapup, split_blocks,
                               split_front_matter, tidy_space, unescape)
 from . import register
+from .eids import make_eid
 
 SHORT = "Fed. R. Evid."
 RULE_TITLE = re.compile(r"^(?P<num>Rule\s+(?P<n>\d+[A-Za-z.]*?))(?P<dot>\.)?\s+(?P<heading>\S.*)$")
@@ -57,7 +58,7 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
                           line=_key_line(lines, "title", start))
     short = ctx.short_title or SHORT
     n = m.group("n")
-    rule = Node(eid=f"rule_{n}", level="rule", num=m.group("num") + (m.group("dot") or ""),
+    rule = Node(eid=make_eid(None, "rule", n), level="rule", num=m.group("num") + (m.group("dot") or ""),
                 num_norm=n, heading=m.group("heading"), citation=f"{short} {n}",
                 line=_key_line(lines, "title", start))
     outline = UsOutline(rule, ctx.path, body_subsections=True)
