@@ -42,7 +42,7 @@ def make_eid(parent: str | Node | None, element: str, number: str | int | None =
     except KeyError:
         raise KeyError(f"no eId prefix for {element!r} in eids.toml") from None
     if number is not None and number != "":
-        own = f"{own}_{number}"
+        own = f"{own}_{number}" if own else str(number)
     parent_eid = parent.eid if isinstance(parent, Node) else parent
     return f"{parent_eid}{SEPARATOR}{own}" if parent_eid else own
 
