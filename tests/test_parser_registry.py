@@ -9,8 +9,10 @@ import pytest
 
 import corpus.parsers as parsers_pkg
 from corpus.errors import ConfigError
-from corpus.parsers import get_parser, parser_info, parser_names, parsers, register
+from corpus.parsers import get_parser, parser_info, parser_names, parsers, register, sniff
+from corpus.readers import detect_format
 from corpus.sources import BUILTIN_MANIFEST, SCHEMA_DIR, read_manifest
+from tests.golden import GOLDEN
 
 
 def test_every_module_with_a_parse_function_is_registered():
@@ -43,3 +45,20 @@ def test_a_name_taken_by_another_module_is_refused():
     with pytest.raises(ConfigError, match="registered twice"):
         register("cn-markdown", parse, file_format="markdown", lang="zh")
     assert parser_info("cn-markdown").module == "corpus.parsers.cn_markdown"
+
+
+@pytest.mark.parametrize("fixture, expected", [
+    ("cn-markdown.md", "cn-markdown"),        # LawRefBook's <!-- INFO END -->
+    ("cn-translation.txt", "cn-translation"),  # "Article N" lines, no Chinese
+    ("cn-guiding.txt", "cn-guiding"),          # any other text: the catch-all
+    ("uslm.xml", "uslm"),                      # <uscDoc>
+    ("tw-json.json", "tw-json"),               # 法規內容
+    ("ussg-html.html", "cn-guiding"),          # a saved page is read as a downloaded opinion
+])
+def test_sniffers_pick_the_parser(fixture, expected):
+    data = (GOLDEN / fixture).read_bytes()
+    assert sniff(data, detect_format(data, fixture), fixture) == expected
+
+
+def test_nothing_claims_a_json_file_of_another_shape():
+    assert sniff(b'{"rules": []}', "json", "x.json") is None
