@@ -78,8 +78,8 @@ def parser_version(name: str) -> str:
     """Changes whenever any code the parser runs changes: the import closure of its
     module (shared helpers such as ``markdown_common``, ``safe_xml``, the readers) and
     of the modules that turn its tree into rows and check it."""
-    return reuse.code_key([parser_info(name).module, "corpus.store", "corpus.fidelity", "corpus.model",
-                           "corpus.checks"])
+    return reuse.code_key([parser_info(name).module, "corpus.store", "corpus.fidelity",
+                           "corpus.model", "corpus.checks"])
 
 
 def parse_source(source: Source, sources_dir: Path, *, max_bytes: int | None = None

@@ -28,7 +28,6 @@ DEFAULT_SOURCES = Path("..") / "shared" / "corpus"
 DEFAULT_MAX_SOURCE_MB = 16
 
 
-
 @dataclass(frozen=True)
 class SourceFile:
     path: str

@@ -58,7 +58,8 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
                           line=_key_line(lines, "title", start))
     short = ctx.short_title or SHORT
     n = m.group("n")
-    rule = Node(eid=make_eid(None, "rule", n), level="rule", num=m.group("num") + (m.group("dot") or ""),
+    rule = Node(eid=make_eid(None, "rule", n), level="rule",
+                num=m.group("num") + (m.group("dot") or ""),
                 num_norm=n, heading=m.group("heading"), citation=f"{short} {n}",
                 line=_key_line(lines, "title", start))
     outline = UsOutline(rule, ctx.path, body_subsections=True)

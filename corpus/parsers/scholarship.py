@@ -423,7 +423,8 @@ class _TreeBuilder:
         slug = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "untitled"
         self.stack.clear()
         self.mode = "body"
-        node = Node(eid=make_eid(None, "section", slug), level="section", kind=CONTAINER, heading=title,
+        node = Node(eid=make_eid(None, "section", slug), level="section", kind=CONTAINER,
+                    heading=title,
                     line=block.line, citation=f"{self.short}, {title}")
         self._attach_container(node, [], [title], block.line)
 
@@ -497,7 +498,8 @@ class _TreeBuilder:
         else:
             # An unnumbered list is numbered by its printed order.
             number = str(len(self.refs.children) + 1)
-        node = Node(eid=make_eid(None, "reference", number), level="reference", kind=BIBLIOGRAPHY, num=num,
+        node = Node(eid=make_eid(None, "reference", number), level="reference",
+                    kind=BIBLIOGRAPHY, num=num,
                     num_norm=number, text=strip_markup(raw), line=block.line,
                     attrs=_reference_attrs(raw))
         self._register(node, block.line)

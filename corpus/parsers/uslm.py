@@ -167,7 +167,8 @@ class _Builder:
     def instrument(self, element: etree._Element) -> list[Node]:
         """The instrument's own heading, credit and notes form a ``preface``; then its units."""
         nodes: list[Node] = []
-        preface = Node(eid=self.eids.claim(make_eid(None, "preface")), level="preface", kind=CONTAINER, line=element.sourceline)
+        preface = Node(eid=self.eids.claim(make_eid(None, "preface")), level="preface",
+                       kind=CONTAINER, line=element.sourceline)
         nodes.append(preface)
         for child in _elements(element):
             name = _local(child)
