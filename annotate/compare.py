@@ -390,6 +390,8 @@ REVIEWED_ABSENT = "reviewed-absent"    # the reference coding read the system's 
 SOURCE_MISSING = "source-missing"      # the manifest lists texts of the system the corpus lacks
 NO_PROVISION = "no-provision"          # nothing in the corpus carries it
 GAP_REASONS = (REVIEWED_ABSENT, SOURCE_MISSING, NO_PROVISION)
+GAP_WORDS = {REVIEWED_ABSENT: "reviewed and absent", SOURCE_MISSING: "a source is missing",
+             NO_PROVISION: "no provision in the corpus"}
 CELL_SHOWN = 6       # provisions named per cell in the view (core first)
 REVIEWED_METHODS = ("reference", "human")
 HUMAN_DECISIONS = ("confirmed", "corrected", "added")

@@ -12,16 +12,19 @@ and carries no code.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 from annotate.compare import matrix, matrix_jurisdictions, matrix_shape, matrix_sql, rows
 from annotate.human.stage import merge_annotations
 from annotate.reference import stage as reference_stage
 from annotate.reference.coding import Coding, CodedTag, CodedUnit, digest
 from annotate.reference.coverage import Coverage, Selector, core_units
+from plea.cli import cli
 from plea.web.pages.agreement import reference_agreement
 from plea.web.pages.code import code_page
 from plea.web.pages.matrix import matrix_page
@@ -202,3 +205,37 @@ def test_the_view_is_the_comparison_statement(db):
     view = rows(db, "SELECT * FROM comparison_matrix")
     direct = rows(db, matrix_sql(matrix_jurisdictions(db), matrix_shape(db)))
     assert view == direct and len(view) == len(matrix(db))
+
+
+# -- the CLI reads the same matrix -------------------------------------------------
+@pytest.mark.parametrize("core", [False, True])
+def test_plea_compare_and_the_matrix_page_agree(db, core):
+    """`plea compare --json` and the home page read one matrix: every cell's count,
+    roles, modalities (with how many reviewed), the provisions it names and its gap."""
+    path = next(r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main")
+    args = ["compare", "--db", path, "--json"] + (["--core"] if core else [])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    printed = {r["code"]: r for r in json.loads(result.output)}
+    page = matrix_page(db, Links(), core=core)
+    shown_codes = _codes(page)
+    assert list(printed) == list(shown_codes)
+    checked = 0
+    for code, row in shown_codes.items():
+        for cell in [*row["cells"], row["scholarship"]]:
+            mine = (printed[code]["scholarship"] if cell["key"] == "scholarship"
+                    else printed[code]["cells"][cell["key"]])
+            assert mine["provisions"] == cell["count"], (code, cell["key"])
+            assert ({(r["value"], r["n"], r["reviewed"]) for r in mine["roles"]}
+                    == {(r["value"], r["n"], r["reviewed"]) for r in cell["roles"]})
+            assert ({(m["value"], m["n"], m["reviewed"]) for m in mine["modalities"]}
+                    == {(m["value"], m["n"], m["reviewed"]) for m in cell["modalities"]})
+            # the page names the first few of the provisions the CLI lists, in its order
+            assert [s["id"] for s in mine["shown"]][:len(cell["shown"])] == [
+                s["id"] for s in cell["shown"]]
+            if cell.get("reason"):
+                assert mine["gap"] == cell["reason"]["kind"]
+                assert mine["missing"] == cell["reason"]["missing"]
+            checked += bool(cell["count"])
+    # core: the coded rule's three subjects (US) and § 257c(1)'s court (DE) — CODED above
+    assert checked >= (4 if core else 8)

@@ -11,7 +11,8 @@ import sqlite3
 from collections import OrderedDict
 from pathlib import Path
 
-from annotate.compare import NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING, reviewed_systems
+from annotate.compare import (GAP_WORDS, NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING,
+                              reviewed_systems)
 from annotate.compare import matrix as compare_matrix
 
 from .. import queries as q
@@ -24,11 +25,6 @@ CELL_PROVISIONS = 3      # provisions named in a matrix cell; the rest behind "m
 # The language of a system's citations (《刑事诉讼法》…, 刑事訴訟法第…條, § … StPO), so the
 # browser picks the right glyphs.
 CITATION_LANGS = {"CN": "zh-Hans", "TW": "zh-Hant", "DE": "de"}
-GAP_WORDS = {
-    REVIEWED_ABSENT: "reviewed and absent",
-    SOURCE_MISSING: "a source is missing",
-    NO_PROVISION: "no provision in the corpus",
-}
 
 
 _MATRIX_CACHE: dict[tuple, list] = {}
