@@ -47,7 +47,8 @@ def compare(jurisdictions, dimension, codes, core, as_json, db_path):
     if dimension:
         dims = sorted({r.dimension for r in found})
         if dimension not in dims:
-            raise click.ClickException(f"unknown dimension {dimension!r} (known: {', '.join(dims)})")
+            raise click.ClickException(f"unknown dimension {dimension!r} "
+                                       f"(known: {', '.join(dims)})")
         found = [r for r in found if r.dimension == dimension]
     if codes:
         wanted = [c.strip() for c in codes.split(",") if c.strip()]

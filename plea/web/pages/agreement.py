@@ -105,5 +105,6 @@ def agreement_page(conn: sqlite3.Connection, store_path: Path, labels: dict[str,
 async def handle(datasette, request):
     store = annotations_path(datasette)
     return await page(datasette, request, "plea_agreement.html",
-                       lambda conn, links: agreement_page(conn, store, labels_in(conn, q.tables(conn))),
-                       title="Agreement")
+                      lambda conn, links: agreement_page(conn, store,
+                                                         labels_in(conn, q.tables(conn))),
+                      title="Agreement")

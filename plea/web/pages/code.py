@@ -120,6 +120,6 @@ async def handle(datasette, request):
     show_all = bool(request.args.get("all"))
     core = core_switch(request)
     return await page(datasette, request, "plea_code.html",
-                       lambda conn, links: code_page(conn, name, filters, links, show_all,
-                                                           core=core),
-                       title=name)
+                      lambda conn, links: code_page(conn, name, filters, links, show_all,
+                                                    core=core),
+                      title=name)

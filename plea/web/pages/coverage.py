@@ -26,4 +26,4 @@ def coverage_page(conn: sqlite3.Connection, links: Links) -> dict:
 
 async def handle(datasette, request):
     return await page(datasette, request, "plea_coverage.html", coverage_page,
-                       title="Coverage")
+                      title="Coverage")

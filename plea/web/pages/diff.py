@@ -79,5 +79,5 @@ async def handle(datasette, request):
     status = (request.args.get("status") or "").strip() or None
     plea = bool(request.args.get("plea"))
     return await page(datasette, request, "plea_diff.html",
-                       lambda conn, links: diff_page(conn, work, old, new, status, plea, links),
-                       title=f"Versions of {work}")
+                      lambda conn, links: diff_page(conn, work, old, new, status, plea, links),
+                      title=f"Versions of {work}")

@@ -150,5 +150,5 @@ def _gap_reason(cell, col: str, review: dict | None, outside: int) -> dict:
 async def handle(datasette, request):
     core = core_switch(request)
     return await page(datasette, request, "plea_matrix.html",
-                       lambda conn, links: matrix_page(conn, links, core=core),
-                       title="Comparison matrix" + (" (core provisions)" if core else ""))
+                      lambda conn, links: matrix_page(conn, links, core=core),
+                      title="Comparison matrix" + (" (core provisions)" if core else ""))

@@ -210,5 +210,5 @@ async def handle(datasette, request):
     except ValueError:
         page = 1
     return await render.page(datasette, request, "plea_search.html",
-                       lambda conn, links: search_page(conn, query, filters, page, links),
-                       title=f"Search: {query}" if query else "Search")
+                             lambda conn, links: search_page(conn, query, filters, page, links),
+                             title=f"Search: {query}" if query else "Search")
