@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import re
 
-from annotate.compare import Db, connect, rows
+from corpus.readonly import Db, connect_readonly, rows
 
 STYLES = ("default", "bluebook", "gb7714", "chicago-notes", "oscola")
 CSL_NOTE_STYLES = {"gb7714": "gb7714-note", "chicago-notes": "chicago-notes", "oscola": "oscola"}
@@ -168,7 +168,7 @@ def cite(db: Db, provision_id: str, style: str = "default") -> str:
     """The citation of one provision in ``style`` (see :data:`STYLES`)."""
     if style not in STYLES:
         raise CiteError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
-    provision, source = _provision(connect(db), provision_id)
+    provision, source = _provision(connect_readonly(db), provision_id)
     if style == "default":
         return provision.get("citation") or provision_id
     if source.get("kind") == "scholarship" and style in CSL_NOTE_STYLES:

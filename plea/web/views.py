@@ -8,6 +8,7 @@ there, so it is safe on a database built without those stages.
 from __future__ import annotations
 
 from annotate.compare import matrix_jurisdictions, matrix_shape, matrix_sql
+from corpus.readonly import tables as present_tables
 
 MATRIX_VIEW = "comparison_matrix"
 
@@ -34,8 +35,8 @@ def install(db) -> list[str]:
 
     ``db`` is a sqlite3 connection or a sqlite_utils Database (both ``execute``).
     """
-    tables = {r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    conn = getattr(db, "conn", db)
+    tables = present_tables(conn)
     made = []
     for table, indexes in INDEXES.items():
         if table not in tables:
@@ -52,7 +53,6 @@ def install(db) -> list[str]:
         # Re-created each build: its columns follow the jurisdictions present, and the
         # statement is the comparison's own (annotate.compare.matrix_sql).
         db.execute(f"DROP VIEW IF EXISTS [{MATRIX_VIEW}]")
-        conn = getattr(db, "conn", db)
         db.execute(f"CREATE VIEW [{MATRIX_VIEW}] AS\n"
                    f"{matrix_sql(matrix_jurisdictions(conn), matrix_shape(conn))}")
         made.append(MATRIX_VIEW)
