@@ -28,6 +28,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
+from corpus.errors import PleaError
+
 from .refs.resolve import connect
 
 MATCH = 60          # similarity for a pair found anywhere in the text
@@ -36,7 +38,7 @@ STATUSES = ("unchanged", "changed", "moved", "added", "removed")
 _WS = re.compile(r"\s+")
 
 
-class VersionError(ValueError):
+class VersionError(PleaError, ValueError):
     """A comparison that cannot be made (unknown work or version)."""
 
 

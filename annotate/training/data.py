@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from corpus.errors import PleaError
+
 from ..text import digest
 from .textref import TextRefError, unit_text
 
@@ -36,7 +38,7 @@ PRESUMED_FILE = HERE / "presumed-negatives.txt"
 TEXTS_NAME = Path("shared") / "training-texts"
 
 
-class TrainingDataError(ValueError):
+class TrainingDataError(PleaError, ValueError):
     """A label file is malformed or names text that is not there (file and line named)."""
 
 

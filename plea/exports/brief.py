@@ -26,6 +26,7 @@ import yaml
 
 from annotate import compare
 from annotate.compare import CodeInfo, Contrast, Db, connect, rows, table_exists
+from corpus.errors import PleaError
 
 from . import cite as cite_styles
 from .csl import (JOURNAL_IN_PROVENANCE as JOURNAL, bibliography, format_reference,
@@ -39,7 +40,7 @@ STANCE_TITLES = {"critique": "Critiques", "proposal": "Proposals"}
 BIBLIOGRAPHY_STYLE = "chicago-author-date"   # the scholarship's entries (CSL, citeproc-py)
 
 
-class BriefError(ValueError):
+class BriefError(PleaError, ValueError):
     """A request the brief cannot serve (unknown code, dimension, jurisdiction or format)."""
 
 

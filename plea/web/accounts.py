@@ -29,6 +29,7 @@ import threading
 from pathlib import Path
 
 from annotate.human.model import ANNOTATOR_RE
+from corpus.errors import PleaError
 
 SCHEME = "scrypt"
 # scrypt's interactive-login cost (RFC 7914 §2 suggests N=2^14 for interactive
@@ -38,7 +39,7 @@ MAXMEM = 64 * 1024 * 1024
 MIN_PASSWORD = 8
 
 
-class AccountError(ValueError):
+class AccountError(PleaError, ValueError):
     """A bad account file, user name or password (one line to show)."""
 
 
