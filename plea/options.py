@@ -2,37 +2,37 @@
 from __future__ import annotations
 
 import functools
-import os
 import sqlite3
 from pathlib import Path
 
 import click
 
+from corpus import paths
 from corpus.errors import BuildFailed, ConfigError, SourceError
 
-DEFAULT_DB = Path("data") / "plea.db"
+DEFAULT_DB = paths.DEFAULTS["db"][1]
 
 
 def default_db() -> Path:
-    return Path(os.environ.get("PLEA_DB") or DEFAULT_DB)
+    return paths.db_path()
 
 
 # -- shared options ------------------------------------------------------------
 def sources_option(fn):
     return click.option("--sources", "sources_dir", type=click.Path(file_okay=False),
-                        help="Directory of source texts (default: $PLEA_SOURCES, "
-                             "else ../shared/corpus).")(fn)
+                        help=f"Directory of source texts (default: ${paths.SOURCES_VARIABLE}, "
+                             f"else {(paths.SHARED / paths.SHARED_SOURCES).as_posix()}).")(fn)
 
 
 def db_option(fn):
     return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-                        help=f"SQLite database (default: $PLEA_DB, else {DEFAULT_DB}).")(fn)
+                        help=f"SQLite database (default: {paths.describe('db')}).")(fn)
 
 
 def manifest_option(fn):
     return click.option("--manifest", type=click.Path(dir_okay=False), default=None,
                         help="Your own source manifest, merged with the shipped one "
-                             "(default: $PLEA_MANIFEST, else ./plea-sources.toml).")(fn)
+                             f"(default: {paths.describe('manifest')}).")(fn)
 
 
 # The names of annotate.taggers.REGISTRY, spelled out so that starting any `plea`

@@ -149,6 +149,7 @@ def test_logout(site):
 
 def test_without_accounts_nobody_logs_in(db, tmp_path, monkeypatch):
     monkeypatch.delenv("PLEA_ANNOTATORS", raising=False)
+    monkeypatch.chdir(tmp_path)   # no data/annotators.json here, the default file
     site = datasette_for(db)
     v = Visitor(site)
     assert "No annotator accounts are configured" in v.get("/-/plea/login").text

@@ -1,23 +1,22 @@
 """`plea annotators`: the accounts annotators log in with in the web view."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from ..options import user_errors
+from corpus import paths
 
-DEFAULT_ACCOUNTS = Path("data") / "annotators.json"
+from ..options import user_errors
 
 
 def _accounts_file(option: str | None) -> Path:
-    return Path(option or os.environ.get("PLEA_ANNOTATORS") or DEFAULT_ACCOUNTS)
+    return paths.annotators_path(option)
 
 
 def _file_option(fn):
     return click.option("--file", "file_", type=click.Path(dir_okay=False),
-                        help=f"Accounts file (default: $PLEA_ANNOTATORS, else {DEFAULT_ACCOUNTS}).")(fn)
+                        help=f"Accounts file (default: {paths.describe('annotators')}).")(fn)
 
 
 @click.group()

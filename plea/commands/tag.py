@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
+from corpus import paths
+
 from ..options import (db_option, default_db, read_text_file, tagger_option, text_input,
                        user_errors)
-
-SHARED_GOLD = Path("..") / "shared" / "gold"
-
 
 @click.command()
 @text_input
@@ -69,12 +68,11 @@ def _read_gold_kind(path: Path) -> str:
 
 
 def _default_gold() -> list[str]:
-    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        gold = (base / SHARED_GOLD).resolve()
-        found = sorted(str(p) for p in gold.glob("*-tags.jsonl")) + \
-            sorted(str(p) for p in gold.glob("*-refs.jsonl"))
-        if found:
-            return found
+    gold = paths.shared_dir(paths.SHARED_GOLD)
+    found = (sorted(str(p) for p in gold.glob("*-tags.jsonl")) +
+             sorted(str(p) for p in gold.glob("*-refs.jsonl"))) if gold else []
+    if found:
+        return found
     raise click.UsageError("no --gold given and no ../shared/gold/*.jsonl found")
 
 

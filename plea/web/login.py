@@ -245,7 +245,7 @@ def _address(request) -> str:
 async def login(datasette, request):
     from .routes import render_page   # routes imports this module
 
-    configured = annotators_path(datasette) is not None
+    configured = annotators_path(datasette).is_file()
     if request.method in ("GET", "HEAD"):
         return await render_page(datasette, request, "plea_login.html", {
             "next": safe_next(datasette, request.args.get("next")),
