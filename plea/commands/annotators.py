@@ -27,13 +27,23 @@ def annotators():
 
 @annotators.command(name="add")
 @click.argument("username")
-@click.password_option(help="The password (asked twice when not given).")
+@click.option("--password", default=None,
+              help="The password (asked twice when neither this nor --password-stdin is "
+                   "given; on the command line it is seen by other users of the machine).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
 @_file_option
 @user_errors
-def add_account(username, password, file_):
+def add_account(username, password, password_stdin, file_):
     """Add USERNAME, or change its password."""
+    import sys
+
     from plea.web.accounts import AccountError, set_password
     path = _accounts_file(file_)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         set_password(path, username, password)
     except AccountError as exc:
