@@ -1,8 +1,9 @@
 """The ``plea`` command: a thin click layer over the library.
 
 Every command calls a library function; errors a user can cause (bad input,
-missing files, a bad manifest) become one line on stderr and exit status 1,
-never a traceback.
+missing files, a bad manifest: ``corpus.errors.PleaError``) become one line on
+stderr and exit status 1 in one place, ``plea.options.PleaGroup``, never a
+traceback.
 """
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ import click
 
 from corpus.errors import ConfigError
 
-from .options import (db_option, default_db, manifest_option, sources_option, tagger_option,
-                      user_errors)
+from .options import (PleaGroup, db_option, default_db, manifest_option, sources_option,
+                      tagger_option)
 
 
-@click.group()
+@click.group(cls=PleaGroup)
 @click.version_option(package_name="plea-corpus")
 def cli():
     """plea-corpus: plea negotiation law of China, the US, Germany and Taiwan,
@@ -32,7 +33,6 @@ def cli():
 @db_option
 @manifest_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@user_errors
 def sources(sources_dir, db_path, manifest, as_json):
     """Show coverage: which sources are present, missing or changed, and what
     each contributed to the last build."""
@@ -74,7 +74,6 @@ def sources(sources_dir, db_path, manifest, as_json):
 @click.option("--annotations", type=click.Path(dir_okay=False),
               help="Annotation store to merge (default: $PLEA_ANNOTATIONS, else data/annotations.db).")
 @tagger_option
-@user_errors
 def build(sources_dir, db_path, manifest, force, keep_going, max_source_mb, annotations,
           tagger):
     """Parse every source, tag it, link its references, merge human annotations,
@@ -109,7 +108,6 @@ def build(sources_dir, db_path, manifest, force, keep_going, max_source_mb, anno
 @click.option("--sql", is_flag=True,
               help="Let visitors run their own SQL (off by default: a slow query from one "
                    "visitor holds a SQL thread for all; the stored queries always work).")
-@user_errors
 def serve(db_path, sources_dir, manifest, host, port, annotations, annotators, sql):
     """Serve the database with Datasette (read-only), building it first if absent."""
     from plea.pipeline import run_build

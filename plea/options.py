@@ -1,14 +1,13 @@
-"""Options and error handling shared by every `plea` command."""
+"""Options shared by every `plea` command, and the one handler of user mistakes."""
 from __future__ import annotations
 
-import functools
 import sqlite3
 from pathlib import Path
 
 import click
 
 from corpus import paths
-from corpus.errors import BuildFailed, ConfigError, SourceError
+from corpus.errors import PleaError
 
 DEFAULT_DB = paths.DEFAULTS["db"][1]
 
@@ -24,8 +23,15 @@ def sources_option(fn):
                              f"else {(paths.SHARED / paths.SHARED_SOURCES).as_posix()}).")(fn)
 
 
+def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # ctx.meta is shared by the group's context: the error handler names this file.
+    ctx.meta["plea.db"] = value
+    return value
+
+
 def db_option(fn):
     return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
+                        callback=_remember_db,
                         help=f"SQLite database (default: {paths.describe('db')}).")(fn)
 
 
@@ -46,26 +52,44 @@ def tagger_option(fn):
                              "rules' evidence, roles and modality; keyword is a baseline).")(fn)
 
 
-def user_errors(fn):
-    """Turn the library's user-facing errors into one clear line and exit 1.
+# -- the one handler ----------------------------------------------------------------
+# What sqlite3 says when --db names a file that is not a plea database, or one
+# built by another version; any other sqlite3 error is a bug and keeps its traceback.
+NOT_A_PLEA_DATABASE = ("file is not a database", "database disk image is malformed",
+                       "no such table", "no such column", "unable to open database file")
 
-    Also the two a wrong path causes anywhere: ``--db`` naming a file that is
-    not SQLite, and an input file that is not UTF-8 text.
+
+class UserError(click.ClickException):
+    """A user mistake as click shows it: ``Error: <one line>`` on stderr, then exit."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class PleaGroup(click.Group):
+    """The `plea` group: turns every user mistake raised under it into one line
+    and an exit status, and lets everything else (a bug) show its traceback.
+
+    A user mistake is a :class:`corpus.errors.PleaError` (which names the file
+    and the place), or one of the two a wrong path causes anywhere: ``--db``
+    naming a file that is not a plea database, and an input file that is not
+    UTF-8 text.
     """
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+
+    def invoke(self, ctx: click.Context):
         try:
-            return fn(*args, **kwargs)
-        except (SourceError, ConfigError, BuildFailed) as exc:
-            raise click.ClickException(str(exc)) from None
+            return super().invoke(ctx)
+        except PleaError as exc:
+            raise UserError(str(exc), exc.exit_code) from None
         except sqlite3.DatabaseError as exc:
-            db = kwargs.get("db_path") or default_db()
-            raise click.ClickException(f"{db}: {exc} (is it a plea database? see --db)") from None
+            if not str(exc).startswith(NOT_A_PLEA_DATABASE):
+                raise
+            db = ctx.meta.get("plea.db") or default_db()
+            raise UserError(f"{db}: {exc} (is it a plea database? see --db)") from None
         except UnicodeDecodeError as exc:
-            raise click.ClickException(f"an input file is not UTF-8 text (byte "
-                                       f"0x{exc.object[exc.start]:02x} at offset {exc.start})"
-                                       ) from None
-    return wrapper
+            raise UserError(f"an input file is not UTF-8 text (byte "
+                            f"0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
 
 
 def text_input(fn):

@@ -7,8 +7,6 @@ import click
 
 from corpus import paths
 
-from ..options import user_errors
-
 
 def _accounts_file(option: str | None) -> Path:
     return paths.annotators_path(option)
@@ -33,21 +31,17 @@ def annotators():
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input (for scripts).")
 @_file_option
-@user_errors
 def add_account(username, password, password_stdin, file_):
     """Add USERNAME, or change its password."""
     import sys
 
-    from plea.web.accounts import AccountError, set_password
+    from plea.web.accounts import set_password
     path = _accounts_file(file_)
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     elif password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        set_password(path, username, password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    set_password(path, username, password)
     click.echo(f"{username} can log in (accounts in {path}).")
 
 
@@ -67,11 +61,8 @@ def remove_account(username, file_):
 @_file_option
 def list_accounts(file_):
     """List the annotators who can log in."""
-    from plea.web.accounts import AccountError, load
-    try:
-        names = sorted(load(_accounts_file(file_)))
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    from plea.web.accounts import load
+    names = sorted(load(_accounts_file(file_)))
     click.echo("\n".join(names) if names else "(no accounts)")
 
 
