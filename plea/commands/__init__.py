@@ -9,7 +9,7 @@ import importlib
 
 import click
 
-MODULES: list[str] = ["sources", "tag", "refs", "brief", "annotate", "annotators", "add", "diff"]
+MODULES: list[str] = ["sources", "serve", "tag", "refs", "brief", "annotate", "annotators", "add", "diff"]
 
 
 def register(group: click.Group) -> None:
