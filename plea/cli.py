@@ -1,23 +1,17 @@
-"""The ``plea`` command: a thin click layer over the library.
+"""The ``plea`` command: the group that registers the commands of plea/commands/.
 
-Every command calls a library function; errors a user can cause (bad input,
-missing files, a bad manifest: ``corpus.errors.PleaError``) become one line on
-stderr and exit status 1 in one place, ``plea.options.PleaGroup``, never a
-traceback.
+Every command lives in plea/commands/ (one module per command or group of
+commands) and calls a library function; adding one is a module there and its
+name in ``plea.commands.MODULES``. Errors a user can cause (bad input, missing
+files, a bad manifest: ``corpus.errors.PleaError``) become one line on stderr
+and an exit status in one place, ``plea.options.PleaGroup``, never a traceback.
 """
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
-
 import click
 
-from corpus.errors import ConfigError
-
-from .options import (PleaGroup, db_option, default_db, manifest_option, sources_option,
-                      tagger_option)
+from .commands import register
+from .options import PleaGroup
 
 
 @click.group(cls=PleaGroup)
@@ -27,49 +21,11 @@ def cli():
     parsed into citable provisions, searchable and served with Datasette."""
 
 
-# `plea add` lives in plea/commands/add.py (format and layout detection).
-
-
-# -- plea build ---------------------------------------------------------------
-@cli.command()
-@sources_option
-@db_option
-@manifest_option
-@click.option("--force", is_flag=True, help="Parse every source again, even unchanged ones.")
-@click.option("--keep-going", is_flag=True,
-              help="Accept failed checks (count or checksum mismatch, missing file, parse "
-                   "or parser errors, irregular numbering, control characters, residue): "
-                   "record them, build the rest and say what was accepted.")
-@click.option("--max-source-mb", type=click.FloatRange(min=0.001), default=None,
-              help="Refuse a source file larger than this (default: $PLEA_MAX_SOURCE_MB, else 16).")
-@click.option("--annotations", type=click.Path(dir_okay=False),
-              help="Annotation store to merge (default: $PLEA_ANNOTATIONS, else data/annotations.db).")
-@tagger_option
-def build(sources_dir, db_path, manifest, force, keep_going, max_source_mb, annotations,
-          tagger):
-    """Parse every source, tag it, link its references, merge human annotations,
-    and write the SQLite database (atomically: a failed build or check changes nothing)."""
-    from plea.pipeline import run_build
-
-    report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
-                       manifest=manifest, force=force, keep_going=keep_going,
-                       max_source_bytes=int(max_source_mb * 1048576) if max_source_mb else None,
-                       annotations=Path(annotations) if annotations else None, tagger=tagger,
-                       echo=click.echo)
-    if report.problems:
-        click.echo(f"\nAccepted with --keep-going: {', '.join(report.accepted)}", err=True)
-        for line in report.problems:
-            click.echo(f"  {line}", err=True)
+register(cli)
 
 
 def main() -> None:  # pragma: no cover - console entry point
     cli()
-
-
-# Feature commands live in plea/commands/, one module per feature.
-from .commands import register  # noqa: E402
-
-register(cli)
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m plea.cli`
