@@ -23,15 +23,20 @@ def sources_option(fn):
                              f"else {(paths.SHARED / paths.SHARED_SOURCES).as_posix()}).")(fn)
 
 
-def _remember_db(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    # ctx.meta is shared by the group's context: the error handler names this file.
-    ctx.meta["plea.db"] = value
-    return value
+def database_callback(name: str):
+    """A click callback that notes the SQLite file an option names (``name`` is a
+    key of ``corpus.paths.DEFAULTS``), so the handler can say which one is wrong."""
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        # ctx.meta is shared with the group's context, where the handler reads it.
+        ctx.meta.setdefault("plea.databases", []).append(
+            (param.opts[0], paths.default_path(name, value)))
+        return value
+    return remember
 
 
 def db_option(fn):
     return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-                        callback=_remember_db,
+                        callback=database_callback("db"),
                         help=f"SQLite database (default: {paths.describe('db')}).")(fn)
 
 
@@ -57,6 +62,20 @@ def tagger_option(fn):
 # built by another version; any other sqlite3 error is a bug and keeps its traceback.
 NOT_A_PLEA_DATABASE = ("file is not a database", "database disk image is malformed",
                        "no such table", "no such column", "unable to open database file")
+
+
+def _wrong_database(named: list[tuple[str, Path]], error: str) -> tuple[str, Path]:
+    """Which of the SQLite files the command was given is the wrong one: the first
+    that exists and is not SQLite at all, else (a table missing) the first named."""
+    if error.startswith(NOT_A_PLEA_DATABASE[:2]):
+        for option, path in named:
+            try:
+                with open(path, "rb") as fh:
+                    if fh.read(16) != b"SQLite format 3\x00":
+                        return option, path
+            except OSError:
+                continue
+    return named[0] if named else ("--db", default_db())
 
 
 class UserError(click.ClickException):
@@ -85,8 +104,8 @@ class PleaGroup(click.Group):
         except sqlite3.DatabaseError as exc:
             if not str(exc).startswith(NOT_A_PLEA_DATABASE):
                 raise
-            db = ctx.meta.get("plea.db") or default_db()
-            raise UserError(f"{db}: {exc} (is it a plea database? see --db)") from None
+            option, db = _wrong_database(ctx.meta.get("plea.databases", []), str(exc))
+            raise UserError(f"{db}: {exc} (is it a plea database? see {option})") from None
         except UnicodeDecodeError as exc:
             raise UserError(f"an input file is not UTF-8 text (byte "
                             f"0x{exc.object[exc.start]:02x} at offset {exc.start})") from None

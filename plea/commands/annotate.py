@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from plea.options import db_option, default_db
+from plea.options import database_callback, db_option, default_db
 
 STORE_HELP = ("Annotation store (default: $PLEA_ANNOTATIONS, else data/annotations.db); "
               "the built corpus is never written.")
@@ -23,7 +23,8 @@ STORE_HELP = ("Annotation store (default: $PLEA_ANNOTATIONS, else data/annotatio
 
 def store_option(fn):
     return click.option("--store", "store_path", type=click.Path(dir_okay=False),
-                        default=None, help=STORE_HELP)(fn)
+                        default=None, help=STORE_HELP,
+                        callback=database_callback("annotations"))(fn)
 
 
 def annotator_option(fn):

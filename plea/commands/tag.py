@@ -9,7 +9,8 @@ import click
 
 from corpus import paths
 
-from ..options import db_option, default_db, read_text_file, tagger_option, text_input
+from ..options import (database_callback, db_option, default_db, read_text_file, tagger_option,
+                       text_input)
 
 @click.command()
 @text_input
@@ -75,8 +76,8 @@ def _default_gold() -> list[str]:
 @click.option("--gold", "golds", multiple=True,
               help="Gold file (tags or refs format; repeatable), or 'annotations' for the "
                    "human annotation store. Default: ../shared/gold/*.jsonl.")
-@click.option("--store", type=click.Path(dir_okay=False),
-              help="Annotation store for --gold annotations (default: $PLEA_ANNOTATIONS).")
+@click.option("--store", type=click.Path(dir_okay=False), callback=database_callback("annotations"),
+              help=f"Annotation store for --gold annotations (default: {paths.describe('annotations')}).")
 @click.option("--errors/--no-errors", default=True, show_default=True,
               help="List false positives and misses with their texts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
