@@ -9,9 +9,6 @@ import click
 from corpus import paths
 from corpus.errors import PleaError
 
-DEFAULT_DB = paths.DEFAULTS["db"][1]
-
-
 def default_db() -> Path:
     return paths.db_path()
 
@@ -66,7 +63,8 @@ NOT_A_PLEA_DATABASE = ("file is not a database", "database disk image is malform
 
 def _wrong_database(named: list[tuple[str, Path]], error: str) -> tuple[str, Path]:
     """Which of the SQLite files the command was given is the wrong one: the first
-    that exists and is not SQLite at all, else (a table missing) the first named."""
+    that exists and is not SQLite at all, else (a table missing) the corpus database,
+    whose tables the build makes (the store makes its own)."""
     if error.startswith(NOT_A_PLEA_DATABASE[:2]):
         for option, path in named:
             try:
@@ -75,7 +73,7 @@ def _wrong_database(named: list[tuple[str, Path]], error: str) -> tuple[str, Pat
                         return option, path
             except OSError:
                 continue
-    return named[0] if named else ("--db", default_db())
+    return next((n for n in named if n[0] == "--db"), named[0] if named else ("--db", default_db()))
 
 
 class UserError(click.ClickException):
