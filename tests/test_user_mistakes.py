@@ -7,6 +7,7 @@ are read off these inputs, not off the program's output.
 from __future__ import annotations
 
 import importlib
+import pickle
 import shutil
 import sqlite3
 
@@ -14,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from corpus.build import build
-from corpus.errors import PleaError, SourceError
+from corpus.errors import BuildFailed, PleaError, SourceError
 from corpus.sources import read_manifest
 from plea.cli import cli
 from tests.conftest import FIXTURES
@@ -174,3 +175,14 @@ def test_every_error_class_is_a_plea_error(name):
 ])
 def test_the_line_names_file_and_place(error, line):
     assert str(error) == line
+
+
+@pytest.mark.parametrize("error", [
+    SourceError("law.md", "unclosed", line=3, where="第一条"),
+    PleaError("not valid JSON", path="a.jsonl", line=2),
+    BuildFailed(["xx-mini: count: article 6/7"]),
+])
+def test_an_error_crosses_a_process_boundary_unchanged(error):
+    # Parsing in worker processes sends errors back pickled.
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error) and str(again) == str(error)
