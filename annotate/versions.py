@@ -29,6 +29,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from corpus.readonly import tags_relation
+from corpus.errors import PleaError
 
 from .refs.resolve import connect
 
@@ -38,7 +39,7 @@ STATUSES = ("unchanged", "changed", "moved", "added", "removed")
 _WS = re.compile(r"\s+")
 
 
-class VersionError(ValueError):
+class VersionError(PleaError, ValueError):
     """A comparison that cannot be made (unknown work or version)."""
 
 

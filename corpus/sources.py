@@ -17,14 +17,15 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import jsonschema
 
+from . import paths
 from .errors import ConfigError
 from .parsers import parser_info, parser_names
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_MANIFEST = PACKAGE_DIR / "sources.toml"
 SCHEMA_DIR = PACKAGE_DIR.parent / "schemas"
-USER_MANIFEST_NAME = "plea-sources.toml"
-DEFAULT_SOURCES = Path("..") / "shared" / "corpus"
+USER_MANIFEST_NAME = paths.DEFAULTS["manifest"][1].name
+DEFAULT_SOURCES = paths.SHARED / paths.SHARED_SOURCES
 DEFAULT_MAX_SOURCE_MB = 16
 
 
@@ -122,11 +123,7 @@ def read_manifest(path: Path) -> list[Source]:
 
 
 def user_manifest_path(option: str | os.PathLike | None = None) -> Path:
-    if option:
-        return Path(option)
-    if os.environ.get("PLEA_MANIFEST"):
-        return Path(os.environ["PLEA_MANIFEST"])
-    return Path.cwd() / USER_MANIFEST_NAME
+    return paths.manifest_path(option)
 
 
 def load_sources(user_manifest: str | os.PathLike | None = None) -> list[Source]:
@@ -157,10 +154,9 @@ def resolve_sources_dir(option: str | os.PathLike | None = None) -> Path:
         if not path.is_dir():
             raise ConfigError(f"$PLEA_SOURCES={path} is not a directory")
         return path
-    for base in (Path.cwd(), PACKAGE_DIR.parent):
-        candidate = (base / DEFAULT_SOURCES).resolve()
-        if candidate.is_dir():
-            return candidate
+    found = paths.shared_dir(paths.SHARED_SOURCES)
+    if found:
+        return found
     raise ConfigError(
         "no sources directory: pass --sources DIR, set PLEA_SOURCES, "
         "or put the texts in ../shared/corpus (see README, 'Sources')")

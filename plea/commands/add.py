@@ -7,7 +7,7 @@ import click
 
 from corpus.errors import ConfigError
 
-from ..options import manifest_option, sources_option, user_errors
+from ..options import manifest_option, sources_option
 
 
 @click.command()
@@ -40,7 +40,6 @@ from ..options import manifest_option, sources_option, user_errors
 @click.option("--yes", "-y", is_flag=True, help="Do not ask: fail on anything not inferred.")
 @sources_option
 @manifest_option
-@user_errors
 def add(file, work, parser, source_id, title, title_en, short_title, short_title_en,
         jurisdiction, kind, language, version_, date, translation_of, url, provenance, yes,
         sources_dir, manifest):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, user_errors
+from ..options import db_option, default_db
 
 
 @click.command()
@@ -25,7 +25,6 @@ from ..options import db_option, default_db, user_errors
               help="Read the reference coding's core provisions only.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @db_option
-@user_errors
 def compare(jurisdictions, dimension, codes, core, as_json, db_path):
     """The comparison matrix: per code and system, how many provisions carry the code,
     the roles and modalities they give it (with how many a person or the reference coding

@@ -24,6 +24,7 @@ import json
 import re
 
 from corpus.readonly import Db, connect_readonly, rows
+from corpus.errors import PleaError
 
 STYLES = ("default", "bluebook", "gb7714", "chicago-notes", "oscola")
 CSL_NOTE_STYLES = {"gb7714": "gb7714-note", "chicago-notes": "chicago-notes", "oscola": "oscola"}
@@ -35,7 +36,7 @@ LEVEL_WORDS = {"art": "art.", "para": "para.", "item": "item", "sec": "§", "rul
                "subsec": "", "subpara": "", "clause": ""}
 
 
-class CiteError(ValueError):
+class CiteError(PleaError, ValueError):
     """A citation that cannot be made (unknown id or style)."""
 
 

@@ -25,6 +25,7 @@ import threading
 import time
 
 from corpus.readonly import connect_readonly
+from corpus.errors import PleaError
 
 WORKERS = 1              # the machine has few cores; pages need one
 MAX_IN_FLIGHT = 3        # running or waiting for the worker
@@ -32,7 +33,7 @@ TIME_LIMIT_S = 20.0
 NICE = 10
 
 
-class BriefBusy(Exception):
+class BriefBusy(PleaError):
     """Too many briefs in flight, or one ran out of time: try again later."""
 
     def __init__(self, message: str, retry_after: int):

@@ -13,6 +13,7 @@ from typing import Iterable
 import yaml
 
 from annotate.compare import CodeInfo, Contrast
+from corpus.errors import PleaError
 
 FORMATS = ("md", "html", "docx")
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
@@ -22,7 +23,7 @@ STANCE_TITLES = {"critique": "Critiques", "proposal": "Proposals"}
 BIBLIOGRAPHY_STYLE = "chicago-author-date"   # the scholarship's entries (CSL, citeproc-py)
 
 
-class BriefError(ValueError):
+class BriefError(PleaError, ValueError):
     """A request the brief cannot serve (unknown code, dimension, jurisdiction or format)."""
 
 

@@ -18,6 +18,7 @@ import sqlite3
 
 from datasette.utils.asgi import Response
 
+from corpus.errors import PleaError
 from plea.exports.brief import FORMATS, MEDIA_TYPES, BriefError, filename
 
 from ..brief_worker import BriefBusy, pool_for
@@ -28,7 +29,7 @@ ROUTE = r"^/-/plea/brief$"
 MAX_CODES, MAX_PROVISIONS, MAX_ITEM = 80, 100, 300
 
 
-class BadBrief(ValueError):
+class BadBrief(PleaError, ValueError):
     """Parameters the brief cannot be made from (shown on a 400 page)."""
 
 

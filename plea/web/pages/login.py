@@ -20,7 +20,7 @@ ROUTE = r"^/-/plea/login$"
 
 
 async def handle(datasette, request):
-    configured = annotators_path(datasette) is not None
+    configured = annotators_path(datasette).is_file()
     if request.method in ("GET", "HEAD"):
         return await render_page(datasette, request, "plea_login.html", {
             "next": safe_next(datasette, request.args.get("next")),
