@@ -19,13 +19,13 @@ from corpus.model import Document, ParseContext
 from corpus.parsers import PARSERS, get_parser
 from corpus.readers import detect_format
 from corpus.textio import decode
+from corpus.vocab import has_han, is_traditional
 
 LEVEL_NAMES = {  # how plea add names what it counted
     "part": "parts", "section": "sub-headings", "chapter": "chapters", "book": "books",
     "article": "articles", "paragraph": "款 (further paragraphs)", "item": "items",
     "subitem": "sub-items", "preamble": "preamble", "notice": "issuing notice",
 }
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _EN_ARTICLE = re.compile(r"^\s*(?:#+\s*)?Article\s+\d+", re.M)
 
 
@@ -85,7 +85,7 @@ def detect_parser(data: bytes, path: Path, fmt: str) -> str:
         text = decode(data, str(path), lang="zh")
         if "<!-- INFO END -->" in text:
             return "cn-markdown"
-        if _EN_ARTICLE.search(text) and not _CJK.search(text[:2000]):
+        if _EN_ARTICLE.search(text) and not has_han(text[:2000]):
             return "cn-translation"
         return "cn-guiding"
     elif fmt in ("html", "docx", "pdf"):
@@ -150,8 +150,6 @@ def _summary(node, width: int = 60) -> str:
 def _language(doc: Document, lang: str) -> str:
     if lang != "zh":
         return lang
-    from annotate.refs.works import is_traditional
-
     sample = "".join((n.text or "") for n, _ in doc.walk())[:3000]
     return "zh-Hant" if is_traditional(sample) else "zh-Hans"
 

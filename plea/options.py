@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from corpus.errors import BuildFailed, ConfigError, SourceError
+from corpus.vocab import LANGUAGES
 
 DEFAULT_DB = Path("data") / "plea.db"
 
@@ -77,7 +78,7 @@ def text_input(fn):
         click.option("--jsonl", is_flag=True,
                      help="Read JSON Lines on standard input and write JSON Lines "
                           "(shared/spec/interfaces.md)."),
-        click.option("--lang", type=click.Choice(["zh", "en", "de"]),
+        click.option("--lang", type=click.Choice(LANGUAGES),
                      help="Language of the text (detected when omitted)."),
     ]):
         fn = decorator(fn)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Iterable, Iterator, NamedTuple
 
-from ..lang import detect_language, normalise_lang
+from corpus.vocab import detect_language, normalise_lang
+
 from ..taxonomy import Taxonomy, load_taxonomy
 
 BATCH = 256

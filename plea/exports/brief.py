@@ -24,8 +24,11 @@ from typing import Iterable
 
 import yaml
 
+from corpus.vocab import bcp47, jurisdiction_name
+
 from annotate import compare
 from annotate.compare import CodeInfo, Contrast, Db, connect, rows, table_exists
+from annotate.taxonomy import stored_codebook
 
 from . import cite as cite_styles
 from .csl import (JOURNAL_IN_PROVENANCE as JOURNAL, bibliography, format_reference,
@@ -144,13 +147,9 @@ def _split(values: str | Iterable[str] | None) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
 
-def dimension_labels() -> dict[str, tuple[str, str]]:
-    for path in compare.CODEBOOK_FILES:
-        if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            return {d["id"]: (d.get("label", {}).get("en", d["id"]), d.get("label", {}).get("zh", ""))
-                    for d in data.get("dimensions", [])}
-    return {}
+def dimension_labels(conn) -> dict[str, tuple[str, str]]:
+    """Dimension id → (English, Chinese) label, from the database's codebook tables."""
+    return {d.id: (d.label_en, d.label_zh) for d in stored_codebook(conn).dimensions}
 
 
 def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: str | None = None,
@@ -211,7 +210,7 @@ def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: 
         said.update(c.id for c in critiques + proposals)
         sections.append(CodeSection(info, law, contrasts, critiques, proposals))
     extra = [_quote(r, pinned=True) for pid, r in pinned_rows.items() if pid not in placed]
-    brief = Brief(title or _title(book, wanted, dimension, juris), juris, sections, extra, [], [],
+    brief = Brief(title or _title(conn, book, wanted, dimension, juris), juris, sections, extra, [], [],
                   [], warnings, date.today().isoformat())
     if has_tags:
         brief.summary = _summary(conn, sections, juris)
@@ -219,9 +218,9 @@ def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: 
     return brief
 
 
-def _title(book: list[CodeInfo], wanted: list[str], dimension: str | None, juris: list[str]) -> str:
+def _title(conn, book: list[CodeInfo], wanted: list[str], dimension: str | None, juris: list[str]) -> str:
     if dimension:
-        en, zh = dimension_labels().get(dimension, (dimension, ""))
+        en, zh = dimension_labels(conn).get(dimension, (dimension, ""))
         what = f"{en} ({zh})" if zh else en
     else:
         labels = {c.code: c.label_en or c.code for c in book}
@@ -334,7 +333,7 @@ def _summary(conn, sections: list[CodeSection], juris: list[str]) -> list[Summar
     code, what they make each subject and with what force — in plain words."""
     words = brief_words()
     tables: dict[str, SummaryTable] = {}
-    dims = dimension_labels()
+    dims = dimension_labels(conn)
     translations = _Rank.translation_ids(conn)
     for section in sections:
         info = section.info
@@ -378,10 +377,7 @@ def brief_words() -> dict:
 
 def script_lang(lang: str | None, jurisdiction: str | None) -> str:
     """"zh" with its script: Traditional in Taiwan, Simplified elsewhere (for fonts, lang=)."""
-    lang = lang or ""
-    if lang == "zh":
-        return "zh-Hant" if jurisdiction == "TW" else "zh-Hans"
-    return lang
+    return bcp47(lang, None, jurisdiction) or ""
 
 
 def _quote(row: dict, *, pinned: bool = False) -> Quote:
@@ -597,7 +593,7 @@ def _md_quote(text: str) -> list[str]:
 
 def render_markdown(brief: Brief) -> str:
     out = [f"# {md_escape(brief.title)}", ""]
-    out.append(f"Jurisdictions: {', '.join(f'{compare.JURISDICTION_NAMES.get(j, j)} ({j})' for j in brief.jurisdictions)}. "
+    out.append(f"Jurisdictions: {', '.join(f'{jurisdiction_name(j)} ({j})' for j in brief.jurisdictions)}. "
                f"Generated {brief.generated} by plea-corpus. Quotations are the corpus text "
                "verbatim; the notes give each one's full citation and corpus id.")
     out.append("")
@@ -605,7 +601,7 @@ def render_markdown(brief: Brief) -> str:
         out += [f"> **Note:** {md_escape(w)}", ""]
     for table in brief.summary:
         out += [f"## Summary: {md_escape(table.title)}", ""]
-        out.append("| | " + " | ".join(compare.JURISDICTION_NAMES.get(j, j)
+        out.append("| | " + " | ".join(jurisdiction_name(j)
                                           for j in table.jurisdictions) + " |")
         out.append("|---" * (len(table.jurisdictions) + 1) + "|")
         for label, cells in table.rows:
@@ -619,7 +615,7 @@ def render_markdown(brief: Brief) -> str:
             out += [f"*{md_escape(info.definition)}*", ""]
         out += ["### The law", ""]
         for j, quotes in section.law.items():
-            out += [f"#### {compare.JURISDICTION_NAMES.get(j, j)} ({j})", ""]
+            out += [f"#### {jurisdiction_name(j)} ({j})", ""]
             if not quotes:
                 out += ["No provision in the corpus carries this code.", ""]
             for q in quotes:
@@ -670,7 +666,6 @@ def render_markdown(brief: Brief) -> str:
 
 # -- HTML ---------------------------------------------------------------------------------
 
-HTML_LANG = {"zh": "zh", "zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en", "de": "de"}
 CSS = """
 body { font-family: "Noto Serif", "Noto Serif CJK SC", "Source Han Serif SC", SimSun, serif;
        max-width: 46rem; margin: 2rem auto; line-height: 1.55; padding: 0 1rem; color: #222; }
@@ -692,7 +687,7 @@ def _e(text: str) -> str:
 
 def _html_quote(text: str, lang: str, citation: str, note: int, extra: str = "",
                 cls: str = "law") -> list[str]:
-    lang_attr = f' lang="{_e(HTML_LANG.get(lang, lang))}"' if lang else ""
+    lang_attr = f' lang="{_e(lang)}"' if lang else ""
     return [f'<blockquote class="{cls}"{lang_attr}>',
             f'<p class="quote">{_e(text)}</p>',
             f'<p class="cite">— <span class="citation">{_e(citation)}</span>{_e(extra)}'
@@ -710,7 +705,7 @@ def render_html(brief: Brief) -> str:
     out += [f'<p class="warning">{_e(w)}</p>' for w in brief.warnings]
     for table in brief.summary:
         out.append(f'<h2>Summary: {_e(table.title)}</h2><table class="summary"><thead><tr><th></th>'
-                   + "".join(f"<th>{_e(compare.JURISDICTION_NAMES.get(j, j))}</th>"
+                   + "".join(f"<th>{_e(jurisdiction_name(j))}</th>"
                              for j in table.jurisdictions) + "</tr></thead><tbody>")
         for label, cells in table.rows:
             out.append(f"<tr><th>{_e(label)}</th>" + "".join(f"<td>{_e(c)}</td>" for c in cells)
@@ -726,7 +721,7 @@ def render_html(brief: Brief) -> str:
             out.append(f"<p><em>{_e(info.definition)}</em></p>")
         out.append("<h3>The law</h3>")
         for j, quotes in section.law.items():
-            out.append(f"<h4>{_e(compare.JURISDICTION_NAMES.get(j, j))} ({_e(j)})</h4>")
+            out.append(f"<h4>{_e(jurisdiction_name(j))} ({_e(j)})</h4>")
             if not quotes:
                 out.append("<p>No provision in the corpus carries this code.</p>")
             for q in quotes:

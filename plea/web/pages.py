@@ -10,21 +10,24 @@ import json
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
 from datasette.utils import tilde_encode
 
+from corpus import vocab
+from corpus.vocab import bcp47
+
 from annotate.compare import NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING, reviewed_systems
 from annotate.compare import matrix as compare_matrix
+from annotate.taxonomy import Taxonomy
 
 from . import queries as q
 from .contrast import code_contrast
 from .highlight import segments
-from .langs import lang_tag
-from .matrix import (DIMENSIONS, JURISDICTION_NAMES, MODALITY_ORDER, ROLE_ORDER, SCHOLARSHIP,
-                     jurisdictions)
+from .matrix import SCHOLARSHIP, codebook, jurisdictions
 
 # Decisions a person made (tag_decisions.decision); "auto" is the tagger's alone.
 HUMAN_DECISIONS = ("confirmed", "corrected", "added", "rejected")
@@ -70,12 +73,15 @@ class Links:
 def column_label(key: str) -> dict[str, str]:
     if key == SCHOLARSHIP:
         return {"key": key, "name": "Scholarship", "name_zh": "学术文献"}
-    en, zh = JURISDICTION_NAMES.get(key, (key, ""))
-    return {"key": key, "name": en, "name_zh": zh}
+    found = vocab.jurisdiction(key)
+    # name_zh: the name in the system's own language (中国, Deutschland, 臺灣; none for the US)
+    return {"key": key, "name": found.name("en") if found else key,
+            "name_zh": found.native_name if found else ""}
 
 
-def dimension_label(dim: str) -> dict[str, str]:
-    en, zh = DIMENSIONS.get(dim, (dim, ""))
+def dimension_label(dim: str, book: Taxonomy) -> dict[str, str]:
+    found = book.dimension(dim)
+    en, zh = (found.label_en, found.label_zh) if found else (dim, "")
     return {"id": dim, "label_en": en, "label_zh": zh}
 
 
@@ -89,7 +95,7 @@ def code_labels(conn: sqlite3.Connection) -> dict[str, dict]:
 
 
 def _lang(row: dict) -> str | None:
-    return lang_tag(row.get("lang"), row.get("source_language"), row.get("jurisdiction"))
+    return bcp47(row.get("lang"), row.get("source_language"), row.get("jurisdiction"))
 
 
 # -- highlighted text ------------------------------------------------------------
@@ -160,9 +166,6 @@ def _as_span(row: dict) -> dict:
 
 # -- the matrix ------------------------------------------------------------------
 CELL_PROVISIONS = 3      # provisions named in a matrix cell; the rest behind "more"
-# The language of a system's citations (《刑事诉讼法》…, 刑事訴訟法第…條, § … StPO), so the
-# browser picks the right glyphs.
-CITATION_LANGS = {"CN": "zh-Hans", "TW": "zh-Hant", "DE": "de"}
 GAP_WORDS = {
     REVIEWED_ABSENT: "reviewed and absent",
     SOURCE_MISSING: "a source is missing",
@@ -212,6 +215,7 @@ def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> d
     """The comparison matrix; ``core``: read on the reference coding's core provisions
     only (the cells count, name and explain core provisions alone)."""
     have = q.tables(conn)
+    book = codebook(conn)
     juris = jurisdictions(conn)
     sizes = q.jurisdiction_sizes(conn)
     columns = [{**column_label(j), "provisions": sizes.get(j, 0)} for j in juris]
@@ -223,16 +227,17 @@ def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> d
     dims: OrderedDict[str, dict] = OrderedDict()
     if has_tags and has_taxonomy:
         for r in _served_matrix(conn, juris):
-            dim = dims.setdefault(r.dimension, {**dimension_label(r.dimension), "codes": []})
+            dim = dims.setdefault(r.dimension, {**dimension_label(r.dimension, book), "codes": []})
             dim["codes"].append({
                 "code": r.code, "label_en": r.label_en, "label_zh": r.label_zh,
                 "definition": r.definition, "href": links.code(r.code),
-                "cells": [_cell(r.cells[j], r.code, links, core, reviewed) for j in juris],
-                "scholarship": _cell(r.scholarship, r.code, links, core, reviewed),
+                "cells": [_cell(r.cells[j], r.code, links, core, reviewed, book) for j in juris],
+                "scholarship": _cell(r.scholarship, r.code, links, core, reviewed, book),
             })
     elif has_taxonomy:
         for r in q.taxonomy(conn):
-            dim = dims.setdefault(r["dimension"], {**dimension_label(r["dimension"]), "codes": []})
+            dim = dims.setdefault(r["dimension"], {**dimension_label(r["dimension"], book),
+                                                   "codes": []})
             dim["codes"].append({
                 "code": r["code"], "label_en": r.get("label_en"), "label_zh": r.get("label_zh"),
                 "definition": r.get("definition"), "href": links.code(r["code"]),
@@ -265,20 +270,28 @@ def _counted(counts, order: tuple[str, ...]) -> list[dict]:
     return out
 
 
-def _cell(cell, code: str, links: Links, core: bool, reviewed: dict[str, dict]) -> dict:
+def _citation_lang(jurisdiction: str) -> str | None:
+    """The language of a system's citations (《刑事诉讼法》…, 刑事訴訟法第…條, § … StPO), so
+    the browser picks the right glyphs; None for English, the page's own language."""
+    found = vocab.jurisdiction(jurisdiction)
+    return found.language if found and found.base_language != "en" else None
+
+
+def _cell(cell, code: str, links: Links, core: bool, reviewed: dict[str, dict],
+          book: Taxonomy) -> dict:
     col = cell.jurisdiction
     outside = cell.provisions - cell.core
     if core:
         cell = cell.core_only()
-    lang = CITATION_LANGS.get(col)
+    lang = _citation_lang(col)
     shown = [{"id": s.id, "citation": s.citation or s.id, "core": s.core, "lang": lang,
               "reviewed": s.reviewed, "values": s.values, "href": links.provision(s.id)}
              for s in cell.shown[:CELL_PROVISIONS]]
     out = {
         "key": col, "count": cell.provisions, "gap": cell.gap,
         "core_count": cell.core, "reviewed_count": cell.reviewed,
-        "roles": _counted(cell.role_counts, ROLE_ORDER),
-        "modalities": _counted(cell.modality_counts, MODALITY_ORDER),
+        "roles": _counted(cell.role_counts, book.roles),
+        "modalities": _counted(cell.modality_counts, book.modalities),
         "shown": shown, "more": max(cell.provisions - len(shown), 0),
         "proposed_by": cell.proposed_by,
         "href": links.code(code, jurisdiction=col, core=1 if core else None),
@@ -315,13 +328,14 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
     the reference coding first, each provision once with every tag it carries and who
     decided it; ``core``: core provisions only."""
     have = q.tables(conn)
+    book = codebook(conn)
     labels = _labels(conn, have)
     info = labels.get(code)
     if "tags" not in have:
         if info is None:
             return None
         return {"info": info, "code": code, "has_tags": False, "columns": [],
-                "scholarship": None, "filters": filters, "facets": {}, **_code_nav(info)}
+                "scholarship": None, "filters": filters, "facets": {}, **_code_nav(info, book)}
     found = q.code_tags(conn, code, **filters, core=core)
     facets = q.code_facets(conn, code, filters.get("jurisdiction"))
     if info is None and not facets["sources"] and not q.code_facets(conn, code)["sources"]:
@@ -377,7 +391,7 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
                                                 core=1 if core else None),
                         "selected": filters.get("modality") == f["value"]}
                        for f in sorted(facets["modalities"], key=lambda f: _rank(
-                           f["value"], MODALITY_ORDER))],
+                           f["value"], book.modalities))],
     }
     return {
         "info": info, "code": code, "has_tags": True, "columns": columns,
@@ -393,12 +407,13 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
         # Always across every system: a matrix cell leads here filtered to one.
         "contrast": code_contrast(conn, code, every, labels),
         "brief_columns": [column_label(j) for j in every],
-        **_code_nav(info),
+        **_code_nav(info, book),
     }
 
 
-def _code_nav(info: dict) -> dict:
-    return {"dimension": dimension_label(info.get("dimension") or info["code"].split(".")[0])}
+def _code_nav(info: dict, book: Taxonomy) -> dict:
+    return {"dimension": dimension_label(info.get("dimension") or info["code"].split(".")[0],
+                                         book)}
 
 
 def _rank(value: str, order: tuple[str, ...]) -> int:
@@ -415,6 +430,7 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
     if row is None:
         return None
     have = q.tables(conn)
+    book = codebook(conn)
     labels = _labels(conn, have)
     crumbs = q.ancestors(conn, pid)
     is_container = row["kind"] == "container"
@@ -475,7 +491,7 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
                   "label": labels.get(t["code"], {}), "href": links.code(t["code"]),
                   "decider": decider(t)}
                  for t in tags],
-        "legend": [dimension_label(d) for d in (dims_present or DIMENSIONS)],
+        "legend": [dimension_label(d, book) for d in (dims_present or book.dimension_ids)],
         "refs": [{**r, "title": ref_title(r),
                   "href": links.provision(r["to_id"]) if r["to_id"] else None} for r in refs],
         "backlinks": back[:MAX_BACKLINKS], "backlinks_total": len(back),
@@ -579,11 +595,11 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
     from . import search_page as sp
     return sp.search_page(conn, query, filters, page, links,
                           labels=_labels(conn, q.tables(conn)), label=_label, lang=_lang,
-                          facets=_facets)
+                          facets=partial(_facets, book=codebook(conn)))
 
 
 def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[str, str],
-            links: Links) -> list[dict]:
+            links: Links, *, book: Taxonomy) -> list[dict]:
     out = []
     for name in FACETS:
         values = raw.get(name)
@@ -597,7 +613,7 @@ def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[
             if name == "jurisdiction":
                 label = column_label(value)["name"]
             elif name == "dimension":
-                label = dimension_label(value)["label_en"]
+                label = dimension_label(value, book)["label_en"]
             elif name == "code":
                 label = labels.get(value, {}).get("label_en") or value
             else:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from corpus.search import fold, fts_query, phrase_query
+from corpus.search import fts_query, phrase_query
+from corpus.vocab import has_han, to_simplified
 
 from . import queries as q
 from .highlight import query_terms, snippet
@@ -42,7 +43,7 @@ def search_terms() -> dict[str, list[str]]:
 def _plain(text: str) -> str:
     """Lower case, Simplified script, German spelling folded (ä → ae, ß → ss), so
     Verstaendigung, Verständigung and 協商 compare with the data as typed."""
-    text = fold(text).lower().replace("ß", "ss")
+    text = to_simplified(text).lower().replace("ß", "ss")
     for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
         text = text.replace(a, b)
     return unicodedata.normalize("NFC", text)
@@ -53,7 +54,7 @@ def matching_codes(labels: dict[str, dict], query: str) -> list[str]:
     term, or a part of one (two characters of Chinese, three letters otherwise).
     Exact matches first."""
     needle = _plain(query.strip().strip('"'))
-    han = any("\u4e00" <= c <= "\u9fff" for c in needle)
+    han = has_han(needle)
     if not needle or len(needle) < (2 if han else 3):
         return []
     exact, partial = [], []
