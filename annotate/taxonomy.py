@@ -27,6 +27,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from corpus.errors import ConfigError
+
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 DEFAULT_PATH = SCHEMAS / "taxonomy.yaml"
 SCHEMA_PATH = SCHEMAS / "taxonomy.schema.json"
@@ -36,8 +38,8 @@ DEFAULT_ROLES = ("party", "consulted", "witness", "reviewer", "informed", "exclu
 DEFAULT_MODALITIES = ("obligation", "presumptive", "permission", "prohibition", "none")
 
 
-class TaxonomyError(ValueError):
-    """The codebook file is missing, unreadable or invalid."""
+class TaxonomyError(ConfigError, ValueError):
+    """The codebook file is missing, unreadable or invalid (one line: file, place, what)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,10 @@ def parse_taxonomy(text: str, where: str = "<codebook>") -> Taxonomy:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise TaxonomyError(f"{where}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        place = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark is not None else where
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TaxonomyError(f"{place}: not valid YAML: {problem}") from exc
     if not isinstance(data, dict):
         raise TaxonomyError(f"{where}: a codebook is a mapping with version, dimensions, codes")
     _check(data, where)

@@ -18,17 +18,22 @@ languages, a second Han range or a second detector elsewhere is a bug
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jsonschema
 import yaml
 
+from .errors import ConfigError
+
 DATA = Path(__file__).with_name("vocab.yaml")
+SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "vocab.schema.json"
 
 
-class VocabError(ValueError):
+class VocabError(ConfigError, ValueError):
     """vocab.yaml is missing or malformed."""
 
 
@@ -78,15 +83,22 @@ class Vocabulary:
     cues: dict[str, frozenset[str]]
 
 
-def _fail(where: str, message: str) -> VocabError:
-    return VocabError(f"{DATA}: {where}: {message}")
+def _fail(path: Path, where: str, message: str) -> VocabError:
+    return VocabError(f"{path}: {where}: {message}")
 
 
 def _load(path: Path = DATA) -> Vocabulary:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise VocabError(f"{path}: cannot read the vocabulary: {exc}") from exc
+        raise VocabError(f"{path}: cannot read the vocabulary: "
+                         f"{str(exc).splitlines()[0]}") from exc
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
+                    key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        place = "/".join(str(p) for p in errors[0].absolute_path) or "(top level)"
+        raise _fail(path, place, errors[0].message)
     try:
         jurisdictions = tuple(
             Jurisdiction(code=j["code"], names=dict(j["names"]), family=j["family"],
@@ -104,17 +116,17 @@ def _load(path: Path = DATA) -> Vocabulary:
                            int(det["umlaut_weight"]), int(det["han_weight"]),
                            float(data["traditional_share"]), cues)
     except (KeyError, TypeError, ValueError) as exc:
-        raise _fail("entry", f"missing or malformed field {exc}") from exc
+        raise _fail(path, "entry", f"missing or malformed field {exc}") from exc
     codes = [j.code for j in jurisdictions]
     for code in codes:
         if codes.count(code) > 1:
-            raise _fail(f"jurisdiction {code}", "listed twice")
+            raise _fail(path, f"jurisdiction {code}", "listed twice")
     known = {lang.code for lang in languages}
     for j in jurisdictions:
         if j.base_language not in known:
-            raise _fail(f"jurisdiction {j.code}", f"language {j.language!r} is not a listed language")
+            raise _fail(path, f"jurisdiction {j.code}", f"language {j.language!r} is not a listed language")
     if set(cues) - known:
-        raise _fail("detector", f"cues for unlisted languages {sorted(set(cues) - known)}")
+        raise _fail(path, "detector", f"cues for unlisted languages {sorted(set(cues) - known)}")
     return vocab
 
 

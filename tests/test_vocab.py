@@ -197,3 +197,21 @@ def test_one_fold() -> None:
     # Traditional → Simplified conversion is vocab.to_simplified
     folds = [path for path, _, line in SOURCES if re.match(r"\s*def fold\(", line)]
     assert folds == ["annotate/text.py"], folds
+
+
+@pytest.mark.parametrize("edit,message", [
+    (lambda d: d["jurisdictions"][1].pop("prefix"), "jurisdictions/1: 'prefix' is a required"),
+    (lambda d: d["jurisdictions"].append(dict(d["jurisdictions"][0])), "jurisdiction CN: listed twice"),
+    (lambda d: d["jurisdictions"][0].update(language="fr"), "jurisdiction CN: language 'fr'"),
+    (lambda d: d["jurisdictions"][2].update(family="roman"), "jurisdictions/2/family"),
+    (lambda d: d["detector"]["cues"].update(fr="le la"), "detector: cues for unlisted"),
+])
+def test_a_bad_vocabulary_names_the_place(tmp_path: Path, edit, message: str) -> None:
+    import yaml
+    data = yaml.safe_load(vocab.DATA.read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "vocab.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(vocab.VocabError) as caught:
+        vocab._load(path)
+    assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
