@@ -43,6 +43,11 @@ DETECTION = [
     ("Abs. 2 Satz 1", "de", "de", "tagger and refs: en"),
     ("Strafprozeßordnung", "de", "de", "web: None (only Chinese was told)"),
     ("Übereinkunft", "de", "de", ""),
+    ("die Unterbringung in einem psychiatrischen Krankenhaus,", "de", "de",
+     "tagger: en (\"in\" counted for English)"),
+    ("falsche uneidliche Aussage, Meineid und falsche Versicherung an Eides statt", "de", "de",
+     "tagger: en (\"an\" counted for English)"),
+    ("The defendant was in custody.", "en", "en", ""),
     # short strings
     ("plea", "en", "en", ""),
     ("Rule 11(c)(1)(C)", "en", "en", ""),
