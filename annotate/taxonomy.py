@@ -267,6 +267,7 @@ def stored_codebook(conn: sqlite3.Connection) -> Taxonomy:
                   for r in read("SELECT * FROM taxonomy ORDER BY rowid"))
     roles = read("SELECT * FROM roles ORDER BY position")
     modalities = read("SELECT * FROM modalities ORDER BY position")
+    # version 0: the tables do not repeat it; each tag row carries its codebook_version
     return Taxonomy(version=0, dimensions=dimensions, codes=codes,
                     roles=tuple(r["id"] for r in roles),
                     modalities=tuple(m["id"] for m in modalities),
