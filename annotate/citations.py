@@ -23,6 +23,8 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
+from corpus.vocab import is_han
+
 YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
 # A parenthesis (ASCII or full-width) that contains a year somewhere.
 GROUP = re.compile(r"[(（](?P<body>[^()（）]*?\b" + YEAR + r"[^()（）]*?)[)）]")
@@ -126,7 +128,7 @@ def _plausible_author(author: str) -> bool:
         return False
     first = author[0]
     # Latin names start with a capital; CJK names and institutions are accepted as they are.
-    return first.isupper() or "\u4e00" <= first <= "\u9fff"
+    return first.isupper() or is_han(first)
 
 
 def _narrative_author(raw: str) -> str | None:

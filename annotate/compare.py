@@ -27,26 +27,25 @@ import re
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 from typing import Iterable
 
-import yaml
+from corpus import vocab
 
 from corpus.readonly import Db, columns, rows, tags_relation  # noqa: F401
 from corpus.readonly import connect_readonly as connect
 from corpus.readonly import has_table as table_exists
 
-JURISDICTION_ORDER = ("CN", "US", "DE", "TW")
-JURISDICTION_NAMES = {"CN": "China", "US": "United States", "DE": "Germany", "TW": "Taiwan"}
-DIMENSIONS = ("subjects", "scope", "behavior", "consequences")
+from .taxonomy import load_taxonomy
+
+# The comparison's columns in order (CN, US, DE, TW), from corpus/vocab.yaml.
+JURISDICTION_ORDER = vocab.compared_jurisdictions()
+DIMENSIONS = load_taxonomy().dimension_ids      # subjects, scope, behavior, consequences
 REJECTED = ("reject", "rejected")
 # How strongly a modality binds, for ordering and for saying which side binds more.
 MODALITY_STRENGTH = {"obligation": 4, "prohibition": 4, "presumptive": 3, "permission": 2, "none": 1}
 
-ROOT = Path(__file__).resolve().parents[1]
-CODEBOOK_FILES = (ROOT / "schemas" / "taxonomy.yaml", ROOT.parent / "shared" / "spec" / "taxonomy.yaml")
 
 
 # -- reading the database (connect, rows, table_exists, columns, tags_relation: corpus.readonly)
@@ -87,15 +86,11 @@ def codebook(db: Db) -> list[CodeInfo]:
     return list(_codebook_file())
 
 
-@lru_cache(maxsize=1)
 def _codebook_file() -> tuple[CodeInfo, ...]:
-    for path in CODEBOOK_FILES:
-        if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            return tuple(CodeInfo(c["id"], c["id"].split(".")[0], c.get("label", {}).get("en", ""),
-                                  c.get("label", {}).get("zh", ""), c.get("definition", ""))
-                         for c in data.get("codes", []))
-    return ()
+    """The codebook as the one reader gives it (annotate.taxonomy: validated, the
+    project's own file), for a database built without the codebook tables."""
+    return tuple(CodeInfo(c.id, c.dimension, c.label_en, c.label_zh, c.definition)
+                 for c in load_taxonomy().codes)
 
 
 def code_info(db: Db, code: str) -> CodeInfo:
@@ -114,8 +109,7 @@ def jurisdictions(db: Db) -> list[str]:
     conn = connect(db)
     found = {r["jurisdiction"] for r in rows(
         conn, f"SELECT DISTINCT p.jurisdiction FROM provisions p WHERE {law_filter('p')}")}
-    return sorted(found, key=lambda j: (JURISDICTION_ORDER.index(j)
-                                        if j in JURISDICTION_ORDER else 99, j))
+    return order_jurisdictions(found)
 
 
 # -- tags of the law -----------------------------------------------------------------

@@ -18,11 +18,11 @@ import jsonschema
 import yaml
 
 from corpus.errors import PleaError
+from corpus.vocab import LANGUAGES
 
 from .text import fold
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
-LANGUAGES = ("zh", "en", "de")
 SUBJECT_MARK = "\ue000"          # private-use character that stands in for a subject group
 SCOPES = ("clause", "sentence", "unit", "before", "after", "near")
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from . import citations as cit
 from . import stance as st
 from .compare import Db, columns, connect, law_filter, rows, table_exists, tags_relation
+from .taxonomy import load_taxonomy
 
 STAGE_TABLES = ("citations", "stance", "proposals", "proposal_codes", "proposal_targets")
 # How many provisions a proposal names as targets when it only shares codes with them.
@@ -305,7 +306,7 @@ def _sentence_codes(sentence: st.Sentence, para_tags: list[dict], whole: int | b
 
 
 def _ordered(methods: dict[str, str]) -> list[str]:
-    order = {d: i for i, d in enumerate(("subjects", "scope", "behavior", "consequences"))}
+    order = {d: i for i, d in enumerate(load_taxonomy().dimension_ids)}
     return sorted(methods, key=lambda c: (order.get(c.split(".")[0], 9), c))
 
 

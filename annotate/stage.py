@@ -9,7 +9,8 @@ specify that …:" is read as part of a plea agreement.
     tag_database(db)   # -> number of tags written
 
 Tables written (an interface for SQL users):
-- ``taxonomy``: code, dimension, label_en, label_zh, definition, include, exclude;
+- the codebook tables (``dimensions``, ``taxonomy``, ``roles``, ``modalities``; see
+  annotate.taxonomy), from the tagger's codebook;
 - ``tags``: provision_id, code, dimension, start, end, evidence, role, modality,
   method, rule_id, confidence, codebook_version (offsets into ``provisions.text``);
 - view ``provision_codes``: every provision (articles, sections, chapters) with the
@@ -24,8 +25,10 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from corpus.vocab import LANGUAGES
+
 from .taggers import REGISTRY, BaseTagger, Unit, get_tagger
-from .taxonomy import Taxonomy
+from .taxonomy import write_codebook
 
 MACHINE_METHODS = tuple(REGISTRY)        # rows a tagger wrote; other methods have stages of their own
 LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
@@ -87,14 +90,6 @@ def read_units(db: sqlite_utils.Database) -> list[StageUnit]:
     return units
 
 
-def write_taxonomy(db: sqlite_utils.Database, taxonomy: Taxonomy) -> None:
-    db["taxonomy"].insert_all(
-        ({"code": c.id, "dimension": c.dimension, "label_en": c.label_en, "label_zh": c.label_zh,
-          "definition": c.definition, "include": c.include or None, "exclude": c.exclude or None}
-         for c in taxonomy.codes),
-        pk="code", replace=True)
-
-
 def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
                  tagger_name: str | None = None) -> int:
     """Tag every unit of ``provisions``; write ``taxonomy``, ``tags`` and the view.
@@ -105,9 +100,9 @@ def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
     tagger = tagger or get_tagger(tagger_name).for_corpus()
     taxonomy = tagger.taxonomy
     version = str(taxonomy.version)
-    write_taxonomy(db, taxonomy)
+    write_codebook(db, taxonomy)     # the tagger's codebook, which the tags follow
     _prepare_tags_table(db)
-    units = [u for u in read_units(db) if u.lang in ("zh", "en", "de")]
+    units = [u for u in read_units(db) if u.lang in LANGUAGES]
     rows = []
     for unit, tags in zip(units, tagger.tag_many(u.as_unit() for u in units)):
         for t in tags:

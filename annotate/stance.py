@@ -28,6 +28,8 @@ from pathlib import Path
 
 import yaml
 
+from corpus.vocab import is_han
+
 from .citations import GROUP, ONE
 
 PATTERNS_DIR = Path(__file__).resolve().parent / "stance_patterns"
@@ -91,7 +93,7 @@ def _en_ends(text: str) -> list[int]:
         rest = text[end:]
         nxt = rest.lstrip()
         if nxt and not (nxt[0].isupper() or nxt[0] in "“\"‘'(（[" or nxt[0].isdigit()
-                        or "\u4e00" <= nxt[0] <= "\u9fff"):
+                        or is_han(nxt[0])):
             continue
         # A citation right after the stop stays with this sentence.
         group = GROUP.match(nxt)

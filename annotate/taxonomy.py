@@ -1,13 +1,25 @@
-"""The codebook: load ``schemas/taxonomy.yaml``, validate it, and look codes up.
+"""The codebook: the one reader of ``schemas/taxonomy.yaml``, and the tables a build
+writes from it.
 
 The schema checks the shape; the cross-field rules a schema cannot express
 (every code sits under a declared dimension, ids are unique, default roles are
 declared roles) are checked here, so a bad codebook fails at start-up with a
-message that names the offending entry rather than at the first tag.
+message that names the file and the offending entry rather than at the first tag.
+There is no other codebook file: a missing ``schemas/taxonomy.yaml`` is an error.
+
+The build's ``codebook`` stage (:func:`codebook_stage`) writes the codebook into the
+database, and readers of a built database read it back with :func:`stored_codebook`
+instead of reading the file again:
+
+- ``dimensions``: id, position, label_en, label_zh, definition;
+- ``taxonomy`` (the codes): code, dimension, label_en, label_zh, definition, include,
+  exclude, default_role;
+- ``roles`` and ``modalities``: id, position, definition.
 """
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +27,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from corpus.errors import PleaError
+from corpus.errors import ConfigError
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 DEFAULT_PATH = SCHEMAS / "taxonomy.yaml"
@@ -26,8 +38,8 @@ DEFAULT_ROLES = ("party", "consulted", "witness", "reviewer", "informed", "exclu
 DEFAULT_MODALITIES = ("obligation", "presumptive", "permission", "prohibition", "none")
 
 
-class TaxonomyError(PleaError, ValueError):
-    """The codebook file is missing, unreadable or invalid."""
+class TaxonomyError(ConfigError, ValueError):
+    """The codebook file is missing, unreadable or invalid (one line: file, place, what)."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,8 @@ class Taxonomy:
     roles: tuple[str, ...] = DEFAULT_ROLES
     modalities: tuple[str, ...] = DEFAULT_MODALITIES
     path: str = ""
+    # role / modality id → its definition (empty for a codebook that omits the lists)
+    definitions: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _by_id: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +92,13 @@ class Taxonomy:
 
     def codes_in(self, dimension: str) -> tuple[Code, ...]:
         return tuple(c for c in self.codes if c.dimension == dimension)
+
+    @property
+    def dimension_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.dimensions)
+
+    def dimension(self, dimension_id: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.id == dimension_id), None)
 
 
 def _check(data: object, where: str) -> None:
@@ -113,7 +134,10 @@ def parse_taxonomy(text: str, where: str = "<codebook>") -> Taxonomy:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise TaxonomyError(f"{where}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        place = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark is not None else where
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise TaxonomyError(f"{place}: not valid YAML: {problem}") from exc
     if not isinstance(data, dict):
         raise TaxonomyError(f"{where}: a codebook is a mapping with version, dimensions, codes")
     _check(data, where)
@@ -126,8 +150,10 @@ def parse_taxonomy(text: str, where: str = "<codebook>") -> Taxonomy:
                   for c in data["codes"])
     roles = tuple(r["id"] for r in data.get("roles", [])) or DEFAULT_ROLES
     modalities = tuple(m["id"] for m in data.get("modalities", [])) or DEFAULT_MODALITIES
+    definitions = {v["id"]: v.get("definition", "")
+                   for v in [*data.get("roles", []), *data.get("modalities", [])]}
     return Taxonomy(version=data["version"], dimensions=dimensions, codes=codes,
-                    roles=roles, modalities=modalities, path=where)
+                    roles=roles, modalities=modalities, path=where, definitions=definitions)
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
@@ -148,3 +174,102 @@ def _load(path: Path) -> Taxonomy:
 @lru_cache(maxsize=1)
 def _default() -> Taxonomy:
     return _load(DEFAULT_PATH)
+
+
+# -- the codebook in a built database --------------------------------------------------
+
+# The tables, declared once with their columns' meaning (Datasette's metadata reads this).
+TABLES: dict[str, dict] = {
+    "dimensions": {
+        "title": "Codebook dimensions",
+        "description": "The four dimensions of the codebook (schemas/taxonomy.yaml), in order.",
+        "columns": {"id": "Dimension id, the first part of every code id",
+                    "position": "Order in the codebook (0 first)",
+                    "label_en": "English label", "label_zh": "Chinese label",
+                    "definition": "What the dimension covers"}},
+    "taxonomy": {
+        "title": "Codebook",
+        "description": "The codes the tags use, under the four dimensions (negotiation "
+                       "subjects, scope, behaviour, consequences), in codebook order.",
+        "columns": {"code": "Stable code id, <dimension>.<name>",
+                    "dimension": "The code's dimension (dimensions.id)",
+                    "label_en": "English label", "label_zh": "Chinese label",
+                    "definition": "What a unit must regulate, describe or propose to carry the code",
+                    "include": "What the code includes", "exclude": "What it does not",
+                    "default_role": "subjects codes: the role a subject gets when no word "
+                                    "around it says more"}},
+    "roles": {
+        "title": "Roles",
+        "description": "The roles a subject can have in a negotiation (tags.role).",
+        "columns": {"id": "Role id", "position": "Order in the codebook (0 first)",
+                    "definition": "What a subject in this role does"}},
+    "modalities": {
+        "title": "Modalities",
+        "description": "How a rule binds (tags.modality).",
+        "columns": {"id": "Modality id", "position": "Order in the codebook (0 first)",
+                    "definition": "What the modality means, with its typical words"}},
+}
+CODEBOOK_TABLES = tuple(TABLES)
+
+
+def write_codebook(db, taxonomy: Taxonomy | None = None) -> None:
+    """Write the codebook tables (``sqlite_utils.Database``), replacing what is there."""
+    taxonomy = taxonomy or load_taxonomy()
+    for name in CODEBOOK_TABLES:
+        if db[name].exists():
+            db.execute(f"DELETE FROM [{name}]")
+    db["dimensions"].insert_all(
+        ({"id": d.id, "position": i, "label_en": d.label_en, "label_zh": d.label_zh,
+          "definition": d.definition} for i, d in enumerate(taxonomy.dimensions)),
+        pk="id", replace=True)
+    db["taxonomy"].insert_all(
+        ({"code": c.id, "dimension": c.dimension, "label_en": c.label_en, "label_zh": c.label_zh,
+          "definition": c.definition, "include": c.include or None, "exclude": c.exclude or None,
+          "default_role": c.default_role}
+         for c in taxonomy.codes),
+        pk="code", replace=True, alter=True)
+    for name, values in (("roles", taxonomy.roles), ("modalities", taxonomy.modalities)):
+        db[name].insert_all(
+            ({"id": v, "position": i, "definition": taxonomy.definitions.get(v) or None}
+             for i, v in enumerate(values)),
+            pk="id", replace=True, columns={"definition": str})
+
+
+def codebook_stage(db) -> str:
+    """The build stage: the codebook tables, before any stage that writes codes."""
+    taxonomy = load_taxonomy()
+    write_codebook(db, taxonomy)
+    return (f"{len(taxonomy.dimensions)} dimensions, {len(taxonomy.codes)} codes, "
+            f"{len(taxonomy.roles)} roles, {len(taxonomy.modalities)} modalities")
+
+
+def stored_codebook(conn: sqlite3.Connection) -> Taxonomy:
+    """The codebook a database was built with, read from its tables; a database built
+    before the tables existed gets the project's codebook file (validated)."""
+    names = {r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+        "('dimensions', 'taxonomy', 'roles', 'modalities')")}
+    if names != set(CODEBOOK_TABLES):
+        return load_taxonomy()
+
+    def read(sql: str) -> list[dict]:
+        cur = conn.execute(sql)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    dimensions = tuple(Dimension(r["id"], r["label_en"] or "", r["label_zh"] or "",
+                                 r["definition"] or "")
+                       for r in read("SELECT * FROM dimensions ORDER BY position"))
+    codes = tuple(Code(id=r["code"], dimension=r["dimension"], label_en=r["label_en"] or "",
+                       label_zh=r["label_zh"] or "", definition=r["definition"] or "",
+                       include=r.get("include") or "", exclude=r.get("exclude") or "",
+                       default_role=r.get("default_role"))
+                  for r in read("SELECT * FROM taxonomy ORDER BY rowid"))
+    roles = read("SELECT * FROM roles ORDER BY position")
+    modalities = read("SELECT * FROM modalities ORDER BY position")
+    # version 0: the tables do not repeat it; each tag row carries its codebook_version
+    return Taxonomy(version=0, dimensions=dimensions, codes=codes,
+                    roles=tuple(r["id"] for r in roles),
+                    modalities=tuple(m["id"] for m in modalities),
+                    path="(database)",
+                    definitions={r["id"]: r["definition"] or "" for r in [*roles, *modalities]})

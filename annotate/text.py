@@ -7,37 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+
+from corpus.vocab import to_simplified, to_traditional  # noqa: F401  (the taggers read them here)
 
 # Typographic variants folded to ASCII so patterns need one spelling (same length).
 _PUNCT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                         "\u00a0": " ", "\u3000": " ", "\u2013": "-", "\u2014": "-"})
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc  # only Chinese needs it
-    return opencc.OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _s2t():
-    import opencc
-    return opencc.OpenCC("s2t")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → Simplified, guaranteed to keep the length (character by character
-    when a phrase conversion would change it)."""
-    out = _t2s().convert(text)
-    if len(out) == len(text):
-        return out
-    conv = _t2s().convert
-    return "".join(c if len(s := conv(c)) != 1 else s for c in text)
-
-
-def to_traditional(text: str) -> str:
-    return _s2t().convert(text)
 
 
 def fold(text: str, script_fold: str | None) -> str:

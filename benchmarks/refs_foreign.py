@@ -17,13 +17,21 @@ import tempfile
 import time
 from pathlib import Path
 
+from corpus import vocab
+
 from annotate.refs.audit import Audit, audit_database, audit_refs
 from annotate.refs.extract import extract
 
 TRAINING = Path(__file__).resolve().parents[2] / "shared" / "training-texts"
-LANG_OF_FOLDER = {"zh-Hans": "zh", "zh-Hant": "zh", "en": "en", "de": "de"}
-# The country of a training text, from its file name (SOURCES.md there): cn-…, tw-…, at-….
-HOME = {"cn": "CN", "tw": "TW", "de": "DE", "us": "US"}
+# The training texts sit in one folder per BCP 47 tag (zh-Hans, zh-Hant, en, de).
+LANG_OF_FOLDER = {tag: lang.code for lang in vocab.vocabulary().languages for tag in lang.tags}
+
+
+def home_of(name: str) -> str:
+    """The compared system a training text belongs to, from its file name (SOURCES.md
+    there: cn-…, tw-…); texts of other countries (at-…) are "other"."""
+    code = vocab.jurisdiction_of_prefix(name)
+    return code if code in vocab.compared_jurisdictions() else "other"
 
 
 def training_lines(root: Path):
@@ -48,7 +56,7 @@ def audit_training(root: Path) -> Audit:
     rows = []
     for name, n, lang, line in training_lines(root):
         for ref in extract(line, lang):
-            home = HOME.get(name.split("-")[0], "other")
+            home = home_of(name)
             rows.append((f"{name}:{n}", line, ref.start, ref.end, ref.work, lang, home))
     return audit_refs(rows)
 

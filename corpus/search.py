@@ -21,33 +21,22 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .vocab import HAN, has_han, to_simplified
+
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-_HAN_CHAR = re.compile(f"([{_HAN}])")
-_HAS_HAN = re.compile(f"[{_HAN}]")
+_HAN_CHAR = re.compile(f"([{HAN}])")
 _SPACES = re.compile(r"\s+")
 # A Latin word as unicode61 sees one: letters and digits (no Han).
-_WORD = re.compile(rf"[^\W{_HAN}]+")
+_WORD = re.compile(rf"[^\W{HAN}]+")
 # Datasette's own query splitting: whitespace, or a "quoted phrase".
 _QUERY_BITS = re.compile(r'\s+|(".*?")')
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-    return opencc.OpenCC("t2s")
 
 
 @lru_cache(maxsize=1)
 def _german():
     import snowballstemmer
     return snowballstemmer.stemmer("german")
-
-
-def fold(text: str) -> str:
-    """Traditional → Simplified for Han text; other text unchanged."""
-    return _t2s().convert(text) if _HAS_HAN.search(text) else text
 
 
 @lru_cache(maxsize=50_000)
@@ -67,9 +56,9 @@ def index_text(text: str | None, lang: str | None = None) -> str:
         return ""
     if lang and lang.startswith("de"):
         text = _german_words(text)
-    if not _HAS_HAN.search(text):
+    if not has_han(text):
         return text
-    return _SPACES.sub(" ", _HAN_CHAR.sub(r" \1 ", fold(text))).strip()
+    return _SPACES.sub(" ", _HAN_CHAR.sub(r" \1 ", to_simplified(text))).strip()
 
 
 def query_bits(query: str) -> list[tuple[str, bool]]:
@@ -118,6 +107,6 @@ def phrase_query(query: str) -> str | None:
     that says "plea agreement" over one that has both words apart. None when
     there is no such phrase to prefer."""
     bits = query_bits(query)
-    if len(bits) < 2 or any(q or _HAS_HAN.search(b) for b, q in bits):
+    if len(bits) < 2 or any(q or has_han(b) for b, q in bits):
         return None
     return _phrase(" ".join(b for b, _ in bits)) or None

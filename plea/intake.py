@@ -18,6 +18,7 @@ from corpus.errors import ConfigError, SourceError
 from corpus.model import Document, ParseContext
 from corpus.parsers import parser_info, parser_names, sniff
 from corpus.readers import detect_format
+from corpus.vocab import is_traditional
 
 LEVEL_NAMES = {  # how plea add names what it counted
     "part": "parts", "section": "sub-headings", "chapter": "chapters", "book": "books",
@@ -136,8 +137,6 @@ def _summary(node, width: int = 60) -> str:
 def _language(doc: Document, lang: str) -> str:
     if lang != "zh":
         return lang
-    from annotate.refs.works import is_traditional
-
     sample = "".join((n.text or "") for n, _ in doc.walk())[:3000]
     return "zh-Hant" if is_traditional(sample) else "zh-Hans"
 

@@ -8,6 +8,7 @@ import click
 
 from corpus import paths
 from corpus.errors import PleaError
+from corpus.vocab import LANGUAGES
 
 def default_db() -> Path:
     return paths.db_path()
@@ -118,7 +119,7 @@ def text_input(fn):
         click.option("--jsonl", is_flag=True,
                      help="Read JSON Lines on standard input and write JSON Lines "
                           "(shared/spec/interfaces.md)."),
-        click.option("--lang", type=click.Choice(["zh", "en", "de"]),
+        click.option("--lang", type=click.Choice(LANGUAGES),
                      help="Language of the text (detected when omitted)."),
     ]):
         fn = decorator(fn)

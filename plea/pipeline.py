@@ -23,12 +23,13 @@ def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | N
     from annotate.refs.stage import link_database
     from annotate.scholarship_stage import analyse_scholarship
     from annotate.stage import tag_database
+    from annotate.taxonomy import codebook_stage
     from plea.web.views import build_stage as web_stage
 
     # The layers stack in this order: machine tags, the reviewed reference coding over
     # them, then human decisions, so every later step (scholarship codes, the
     # comparison, the brief) reads the reviewed picture, not raw tags.
-    steps: list[NamedStage] = []
+    steps: list[NamedStage] = [("codebook", codebook_stage)]
     if tag:
         steps.append(("tags", lambda db: tag_database(db, tagger_name=tagger)))
     steps.append(("reference", reference_stage))

@@ -14,16 +14,16 @@ import shutil
 import sqlite3
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 docx = pytest.importorskip("docx")
 from docx.oxml.ns import qn  # noqa: E402
 
+from annotate.taxonomy import load_taxonomy  # noqa: E402
+from corpus.vocab import HAN_RE as HAN  # noqa: E402
 from plea.cli import cli  # noqa: E402
 from plea.exports.brief import (BriefError, build_brief, md_unescape,  # noqa: E402
                                 render_brief)
-from tests.conftest import ROOT  # noqa: E402
 from tests.docx_notes import footnotes, libreoffice_footnotes, references, soffice  # noqa: E402
 from tests.fixtures.brief.realdb import real_db  # noqa: E402
 
@@ -33,10 +33,8 @@ SUBJECT_CODES = ["subjects.prosecutor", "subjects.defense_counsel", "subjects.du
 # Read in the corpus files: CPL art. 174 para. 1 and the opening of FRCrP Rule 11(c)(1).
 CPL_174_1 = "犯罪嫌疑人自愿认罪，同意量刑建议和程序适用的，应当在辩护人或者值班律师在场的情况下签署认罪认罚具结书。"
 RULE_11_C_1_START = "In General. An attorney for the government and the defendant’s attorney"
-HAN = re.compile(r"[\u4e00-\u9fff]")
 # The codebook's labels as the brief names a code: "Prosecutor (检察机关（检察官）)".
-LABELS = {c["id"]: f"{c['label']['en']} ({c['label']['zh']})" for c in yaml.safe_load(
-    (ROOT / "schemas" / "taxonomy.yaml").read_text(encoding="utf-8"))["codes"]}
+LABELS = {c.id: f"{c.label_en} ({c.label_zh})" for c in load_taxonomy().codes}
 NOTE = re.compile(r"^(.*) Corpus id: (\S+)\.$")
 
 

@@ -3,13 +3,13 @@ and the codebook's labels): the cross-language part of search."""
 from __future__ import annotations
 
 import pytest
-import yaml
 
+from annotate.taxonomy import load_taxonomy
 from plea.web.pages.search import matching_codes, search_terms
 from tests.conftest import ROOT
 
-LABELS = {c["id"]: {"code": c["id"], "label_en": c["label"]["en"], "label_zh": c["label"]["zh"]}
-          for c in yaml.safe_load((ROOT / "schemas" / "taxonomy.yaml").read_text("utf-8"))["codes"]}
+LABELS = {c.id: {"code": c.id, "label_en": c.label_en, "label_zh": c.label_zh}
+          for c in load_taxonomy().codes}
 
 # (query, the code offered first)
 CASES = [

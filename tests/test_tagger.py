@@ -8,7 +8,7 @@ import pytest
 import spacy
 import yaml
 
-from annotate.lang import detect_language, normalise_lang
+from corpus.vocab import detect_language, normalise_lang
 from annotate.pipelines import get_pipeline
 from annotate.tagger import Tagger, TaggingError, format_tags
 

@@ -1,13 +1,16 @@
 """The codebook: the project's copy loads and validates; bad codebooks fail clearly."""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 import yaml
 
 from annotate.rules import LANGUAGES, RulesError, check_codes, load_rules, parse_rules
-from annotate.taxonomy import DEFAULT_PATH, TaxonomyError, load_taxonomy, parse_taxonomy
+from annotate.taxonomy import (DEFAULT_PATH, TaxonomyError, codebook_stage, load_taxonomy,
+                               parse_taxonomy, stored_codebook)
 
 from .conftest import ROOT
 
@@ -94,3 +97,66 @@ def test_bad_pattern_file() -> None:
     data["codes"][0].pop("cues")
     with pytest.raises(RulesError, match="'cues' is a required property"):
         parse_rules(data, "en.yaml")
+
+
+def test_yaml_error_is_one_line_with_the_place() -> None:
+    with pytest.raises(TaxonomyError) as caught:
+        parse_taxonomy("version: 1\ncodes: [unclosed\n", "x.yaml")
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("x.yaml:3:1: not valid YAML")
+
+
+# -- the codebook in a built database ------------------------------------------------------
+# Expected rows read from schemas/taxonomy.yaml.
+
+@pytest.fixture()
+def written(tmp_path: Path):
+    db = sqlite_utils.Database(tmp_path / "c.db")
+    summary = codebook_stage(db)
+    yield db, summary
+    db.close()
+
+
+@pytest.mark.parametrize("table,key,row", [
+    ("dimensions", "subjects", {"position": 0, "label_en": "Negotiation subjects",
+                                "label_zh": "协商主体"}),
+    ("dimensions", "consequences", {"position": 3}),
+    ("roles", "party", {"position": 0, "definition": "Negotiates, proposes, agrees to, signs, "
+                        "withdraws from or performs the agreement."}),
+    ("roles", "excluded", {"position": 5}),
+    ("modalities", "obligation", {"position": 0,
+                                  "definition": "A duty (应当 / 必须 / shall / must / hat ... zu)."}),
+    ("modalities", "none", {"position": 4}),
+])
+def test_codebook_tables(written, table: str, key: str, row: dict) -> None:
+    db, _ = written
+    got = db[table].get(key)
+    assert {k: got[k] for k in row} == row
+
+
+def test_codebook_stage_counts_and_codes(written) -> None:
+    db, summary = written
+    assert summary == "4 dimensions, 36 codes, 6 roles, 5 modalities"
+    court = db["taxonomy"].get("subjects.court")
+    assert court["dimension"] == "subjects" and court["label_en"] == "Court"
+    assert court["default_role"] == "reviewer"
+
+
+def test_stored_codebook_is_the_file(written) -> None:
+    db, _ = written
+    stored, book = stored_codebook(db.conn), load_taxonomy()
+    assert stored.dimensions == book.dimensions
+    assert stored.codes == book.codes
+    assert (stored.roles, stored.modalities) == (book.roles, book.modalities)
+    assert stored.definitions == book.definitions
+
+
+def test_stored_codebook_of_an_old_database(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "old.db")
+    conn.execute("CREATE TABLE taxonomy (code TEXT)")
+    assert stored_codebook(conn).code_ids == load_taxonomy().code_ids
+
+
+def test_the_build_writes_the_codebook_first() -> None:
+    from plea.pipeline import stages
+    assert [name for name, _ in stages(tag=False)][0] == "codebook"

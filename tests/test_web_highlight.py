@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from plea.web.highlight import find_hits, query_terms, segments, snippet
-from plea.web.langs import guess_lang, lang_tag
 from plea.web.viewmodel import pieces
 
 
@@ -118,17 +117,6 @@ def test_snippet_windows_around_the_first_hit():
     assert segs[0].text == "…" and segs[-1].text == "…"
     assert [s.text for s in segs if s.spans] == ["agreement"]
     assert sum(len(s.text) for s in segs) <= 102
-
-
-def test_language_tags():
-    assert lang_tag("zh", "zh-Hant", "TW") == "zh-Hant"
-    assert lang_tag("zh", "zh-Hans", "CN") == "zh-Hans"
-    assert lang_tag("zh", None, "TW") == "zh-Hant"
-    assert lang_tag("de", "de", "DE") == "de"
-    assert lang_tag("en", "zh-Hans", "CN") == "en"      # English scholarship on China
-    assert guess_lang("刑事訴訟法") == "zh-Hant"
-    assert guess_lang("刑事诉讼法") == "zh-Hans"
-    assert guess_lang("Strafprozeßordnung") is None
 
 
 def test_markup_filters_escape_every_value():

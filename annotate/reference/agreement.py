@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from corpus.vocab import compared_jurisdictions, jurisdiction_of_prefix
+
 from ..human.agreement import agreement_rows, cohen_kappa, krippendorff_alpha
 from ..taxonomy import Taxonomy, load_taxonomy
 from .coding import Coding
@@ -19,8 +21,8 @@ FINAL = "final"
 
 def jurisdiction_of_unit(unit: str) -> str:
     """CN, US, DE, TW from the source id; the scholarship is its own column."""
-    prefix = unit.split("-", 1)[0].upper()
-    return prefix if prefix in ("CN", "US", "DE", "TW") else "scholarship"
+    code = jurisdiction_of_prefix(unit)
+    return code if code in compared_jurisdictions() else "scholarship"
 
 
 def _judgements(coding: Coding, units: set[str]) -> dict[str, dict[str, set[str]]]:
@@ -64,7 +66,7 @@ def agreement_table(coding: Coding, taxonomy: Taxonomy | None = None,
     codes = list(taxonomy.code_ids)
     everything = {u.unit for u in coding.units}
     groups: list[tuple[str, set[str]]] = [("all", everything)]
-    for j in ("CN", "US", "DE", "TW", "scholarship"):
+    for j in (*compared_jurisdictions(), "scholarship"):
         mine = {u for u in everything if jurisdiction_of(u) == j}
         if mine:
             groups.append((j, mine))

@@ -7,7 +7,7 @@ to (work, pinpoint) as schemas/works.yaml defines, and resolve them to provision
 """
 from __future__ import annotations
 
-from .extract import detect_lang, extract
+from .extract import extract
 from .jsonl import refs_jsonl, run_jsonl
 from .model import Context, Ref
 from .resolve import Resolution, Resolver
@@ -20,5 +20,5 @@ def link_database(db) -> int:
     return run(db)
 
 
-__all__ = ["Context", "Ref", "Registry", "Resolution", "Resolver", "detect_lang", "extract",
+__all__ = ["Context", "Ref", "Registry", "Resolution", "Resolver", "extract",
            "link_database", "load_registry", "refs_jsonl", "run_jsonl"]

@@ -3,28 +3,17 @@ from __future__ import annotations
 
 import re
 
+from corpus.vocab import detect_language, normalise_lang
+
 from .model import Context, Ref
 from .works import Registry, load_registry
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_GERMAN = re.compile(r"§\s*\d+[a-z]?\s+(?:Abs\.|Absatz|Satz|S\.\s*\d|Nr\.|StPO|StGB)|\b(?:der|die|das|und|ist|nicht|des|wird)\b|[äöüß]")
 _CASE_MARK = re.compile(r"\sv\.?\s|诉")
 _GLOSS = re.compile(r"\s*[(（]")
-_ENGLISH = re.compile(r"\b(?:the|of|and|is|shall|must|to)\b")
 # A run of Latin script inside Chinese text: "依据Fed. R. Crim. P. 11(b)(1)审查".
 _LATIN_RUN = re.compile(r"[A-Za-z§][A-Za-z0-9§.,:;'’()\[\]\-–&/ ]*[A-Za-z0-9.)]")
 # Something a US citation has, for German text: Rule 11, 18 U.S.C., Fed. R. Crim. P., USSG.
 _US_MARK = re.compile(r"\bRules?\s+\d|U\.\s?S\.\s?C|Fed\.\s?R\.|FRCrP|U\.S\.S\.G|USSG|\bJM\s+\d")
-
-
-def detect_lang(text: str) -> str:
-    """zh when the text is mostly Han, de when German words outnumber English ones."""
-    han = len(_HAN.findall(text))
-    if han and han >= len(text) * 0.2:
-        return "zh"
-    if len(_GERMAN.findall(text)) > len(_ENGLISH.findall(text)):
-        return "de"
-    return "en"
 
 
 def _grammar(lang: str, registry: Registry):
@@ -55,9 +44,8 @@ def extract(text: str, lang: str | None = None, context: dict | Context | None =
         return []
     registry = registry or load_registry()
     ctx = context if isinstance(context, Context) else Context.from_dict(context)
-    lang = (lang or detect_lang(text)).split("-")[0].lower()
-    if lang not in ("zh", "en", "de"):
-        lang = detect_lang(text)
+    # a text with no letters to tell ("§ 3553(a)") is read by the English grammar
+    lang = normalise_lang(lang) or detect_language(text) or "en"
     refs = _grammar(lang, registry).extract(text, ctx)
     latin = lang != "zh" or re.search(r"[A-Za-z§]", text)
     if lang == "zh" and latin:

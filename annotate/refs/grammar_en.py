@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from corpus import vocab
+
 from .data import alternation, vocabulary
 from .jurisdiction import OTHER, SELF, jurisdictions
 from .model import Context, Part, Ref
@@ -430,6 +432,13 @@ def _grammar(registry: Registry, defined: tuple[str, ...]) -> EnglishGrammar:
     return EnglishGrammar(registry, defined)
 
 
+def _translated(jurisdiction: str | None) -> bool:
+    """The work's English text is a translation (Chinese, German, Taiwanese law), whose
+    translators number sections in Roman numerals."""
+    found = vocab.jurisdiction(jurisdiction or "")
+    return found is not None and found.base_language != "en"
+
+
 def _roman(numeral: str) -> int:
     total = 0
     for k, ch in enumerate(numeral):
@@ -610,7 +619,7 @@ class _Reader:
         source = previous[0] if previous and item.join != "first" and item.level is None else prefix
         base = [p for p in source if p.level in levels and levels.index(p.level) < idx]
         number = item.number
-        if number and idx and work.jurisdiction in ("TW", "CN", "DE") and re.fullmatch(ROMAN, number):
+        if number and idx and _translated(work.jurisdiction) and re.fullmatch(ROMAN, number):
             number = str(_roman(number))             # Taiwan's translation: "section II"
         values = ([number] if number is not None else []) + item.parens
         parts = list(base)

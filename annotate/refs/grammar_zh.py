@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from corpus.numbering import cn_to_int
+from corpus.vocab import HAN, is_traditional, jurisdiction
 
 from .data import alternation, vocabulary
 from .jurisdiction import OTHER, SELF, jurisdictions
 from .model import Context, Part, Ref
 from .pinpoint import between, compose, previous_unit
-from .works import Registry, is_traditional
+from .works import Registry
 
 NUM = r"[零〇一二三四五六七八九十百千两兩\d０-９]+"
 # A number as foreign law writes it inside Chinese text: 第257c条, 第153a条, 第3E1.1条.
@@ -38,6 +39,13 @@ LEGAL_TITLE = re.compile(r"(?:法|法典|条例|條例|规定|規定|规则|規�
 
 _MAY_DEFINE = re.compile(r"简称|簡稱|下称|下稱|下文称|下文稱")
 _LOOSE_LIST = re.compile(r"^[^，。；：,;:（）()\n]{1,20}(?:、|及|和|或|与|與)$")
+
+
+def _chinese(code: str | None) -> bool:
+    """A system whose law is written in Chinese (CN, TW): its numbers follow the Chinese
+    designations, never a foreign one's."""
+    found = jurisdiction(code or "")
+    return found is not None and found.base_language == "zh"
 
 
 @dataclass
@@ -98,7 +106,7 @@ class ChineseGrammar:
             rf"(?:之(?P<suf>{NUM})|(?P<lsuf>[a-z])(?![A-Za-z]))?(?P<parens>{PARENS})?"
             # a foreign designation right after the name: 美国联邦刑事诉讼规则11(c)(1)(C),
             # 德国《刑事诉讼法》§257c
-            rf"|(?<=[》”\"」\u4e00-\u9fff])(?P<ldes>(?:§§?\s*)?\d+[a-z]?(?:{PARENS})?)"
+            rf"|(?<=[》”\"」{HAN}])(?P<ldes>(?:§§?\s*)?\d+[a-z]?(?:{PARENS})?)"
             rf"(?![0-9A-Za-z.{unit_chars}])"
             rf"|(?<![{blocked}])(?P<rel>[前本同该該])(?P<cnt>[一二两兩三四五六七八九十]?)"
             rf"(?P<runit>[条條款项項])(?![例件])"
@@ -172,7 +180,7 @@ class ChineseGrammar:
             elif kind == "ldes":
                 prev = out[-1] if out else None
                 work = self.registry.get(prev.work) if prev is not None and prev.kind == "work" else None
-                if work is None or work.jurisdiction in ("CN", "TW") or prev.end != m.start():
+                if work is None or _chinese(work.jurisdiction) or prev.end != m.start():
                     continue                  # a number in Chinese prose, no designation
                 num = re.search(r"\d+[a-z]?", m.group("ldes")).group()
                 parens = re.findall(r"[(（]([0-9A-Za-z]+)[)）]", m.group("ldes").split(num, 1)[1])
@@ -485,7 +493,7 @@ class _Reader:
             return                          # 第二编 of a Chinese code is a book, not a unit
         relative_ctx = self.ctx.pinpoint if self.ctx.work == work else None
         pin = compose(w, parts, relative_ctx)
-        if pin is not None and parens and w.jurisdiction not in ("CN", "TW"):
+        if pin is not None and parens and not _chinese(w.jurisdiction):
             if len(pin) + len(parens) > len(w.levels):
                 return
             pin = pin + list(parens)

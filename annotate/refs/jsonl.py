@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import IO, Iterable, Iterator
 
+from corpus.vocab import LANGUAGES, normalise_lang
+
 from ..jsonl_io import BadLine, load_line, surrogate_error, write_line
 from .extract import extract
 from .resolve import Resolver
-
-LANGS = ("zh", "en", "de")
 
 
 def refs_for_unit(unit: dict, resolver: Resolver | None) -> dict:
@@ -19,9 +19,9 @@ def refs_for_unit(unit: dict, resolver: Resolver | None) -> dict:
         raise ValueError("missing 'text'" if text is None else "'text' must be a string")
     lang = unit.get("lang")
     if lang is not None:
-        if not isinstance(lang, str) or lang.split("-")[0].lower() not in LANGS:
-            raise ValueError(f"'lang' must be one of {', '.join(LANGS)}, not {lang!r}")
-        lang = lang.split("-")[0].lower()
+        if not isinstance(lang, str) or normalise_lang(lang) is None:
+            raise ValueError(f"'lang' must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        lang = normalise_lang(lang)
     context = unit.get("context")
     if context is not None and not isinstance(context, dict):
         raise ValueError("'context' must be an object")

@@ -11,13 +11,14 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from corpus.vocab import has_han
+
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 WORKS_FILE = SCHEMAS / "works.yaml"
 WORKS_SCHEMA = SCHEMAS / "works.schema.json"
 
 # Characters that only Traditional script uses, common in statutes; enough to tell
 # Taiwan's 刑法 from the PRC's without converting the whole text.
-TRADITIONAL_MARKS = set("條項於應與為務會當時對後區訴審辯護權據證經關屬並認")
 _STOP = {"the", "of", "on", "and", "for", "in", "to", "a", "an", "by", "with", "its", "s"}
 
 
@@ -47,10 +48,6 @@ class Work:
     def article_depth(self) -> int:
         """How many pinpoint elements name the top unit (2 for 18 U.S.C. § 3553)."""
         return 1 + sum(1 for lv in self.levels if lv in self.containers)
-
-
-def is_traditional(text: str) -> bool:
-    return any(ch in TRADITIONAL_MARKS for ch in text)
 
 
 def norm_name(name: str) -> str:
@@ -106,7 +103,7 @@ class Registry:
         out = []
         for work in self.works.values():
             for name in dict.fromkeys([*work.aliases, *work.title.values()]):
-                han = bool(re.search(r"[\u4e00-\u9fff]", name))
+                han = has_han(name)
                 if (script == "han") == han:
                     out.append((name, work.id, name in work.cite_only))
         out.sort(key=lambda a: -len(a[0]))

@@ -13,8 +13,8 @@ from itertools import islice
 from typing import Iterable, Iterator, NamedTuple
 
 from corpus.errors import PleaError
+from corpus.vocab import detect_language, normalise_lang
 
-from ..lang import detect_language, normalise_lang
 from ..taxonomy import Taxonomy, load_taxonomy
 
 BATCH = 256

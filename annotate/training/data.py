@@ -27,6 +27,7 @@ from typing import Iterable, Iterator
 
 from corpus import paths
 from corpus.errors import PleaError
+from corpus.vocab import jurisdiction_of_prefix
 
 from ..text import digest
 from .textref import TextRefError, unit_text
@@ -84,13 +85,9 @@ def _fold_of(doc: str) -> str:
     return name
 
 
-_PREFIX_JURISDICTION = {"cn": "CN", "tw": "TW", "de": "DE", "at": "AT", "ca": "CA", "us": "US",
-                        "intl": "INT"}
-
-
 def _jurisdiction_of(doc: str) -> str:
     """From a training file's name (``de/at-smg-…`` → AT)."""
-    return _PREFIX_JURISDICTION.get(Path(doc).name.split("-", 1)[0], "")
+    return jurisdiction_of_prefix(Path(doc).name) or ""
 
 
 def _labels(raw: list[dict], text: str, where: str) -> list[Label]:

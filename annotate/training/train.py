@@ -27,6 +27,8 @@ from typing import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from corpus.vocab import LANGUAGES
+
 from ..taggers.base import Unit
 from ..taggers.features import Featurizer, lead_text
 from ..taggers.learned import MODEL_DIR, Head, LanguageModel, window
@@ -37,7 +39,7 @@ RIDGE_HEADS = 1.0
 MIN_POSITIVES = 3              # a language gets a classifier for a code with this many
 DEFAULT_THRESHOLD = 0.5
 GRID = np.round(np.arange(0.10, 0.86, 0.025), 3)
-LANGS = ("zh", "en", "de")
+LANGS = LANGUAGES              # every language of the vocabulary (corpus/vocab.yaml)
 
 
 def as_unit(u: TrainingUnit) -> Unit:

@@ -36,13 +36,14 @@ from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..numbering import CN_DIGITS, cn_to_int, int_to_cn
 from ..readers import Paragraphs, read_paragraphs
+from ..vocab import HAN
 from . import cn_markdown, register
 from .eids import EidSet, make_eid
 
 _D = f"[{CN_DIGITS}]+"
 # 关于印发《…》的通知, or with the issuers first: 最高人民法院…印发《…》的通知
 NOTICE_TITLE = re.compile(r"^(.*?)(?:关于)?(?:印发|发布|下发|转发)\s*《(.+?)》\s*的通知$")
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［（(]\s*(\d{4})\s*[〕\]］）)]\s*(\d+)\s*号")
+DOC_NUMBER = re.compile(rf"[{HAN}]{{1,12}}\s*[〔\[［（(]\s*(\d{{4}})\s*[〕\]］）)]\s*(\d+)\s*号")
 DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 CN_DATE = re.compile(r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$")
 PART = re.compile(rf"^({_D})\s*[、．]\s*(.*)$")
@@ -52,7 +53,7 @@ ARABIC_ITEM = re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(.*)$")
 NUMBERED = re.compile(r"^((\d{1,3})\s*[.．、])(?!\d)\s*(?:【\s*([^】]{1,40}?)\s*】)?\s*(.*)$")
 CHAPTER = re.compile(rf"^第\s*({_D})\s*([编章节])(?:之({_D}))?\s*(.*)$")
 # An issuing body's name ends with what it is (法院, 检察院, 公安部, 司法厅 …).
-ISSUER = re.compile(r"^[\u4e00-\u9fff（）()]{2,30}(?:法院|检察院|部|局|厅|委员会|委|署|办公室|办公厅|司法所|院)$")
+ISSUER = re.compile(rf"^[{HAN}（）()]{{2,30}}(?:法院|检察院|部|局|厅|委员会|委|署|办公室|办公厅|司法所|院)$")
 CAPTION_SENTENCE = re.compile(r"^([^，,；;：:。【】]{2,24})。(.+)$")
 SENTENCE_END = ("。", "；", ";", "：", ":", "，")
 # What the short title of a document is, read off the end of its title.
@@ -543,7 +544,7 @@ class _ArticleReader(_Reader):
 
 def _heading(text: str) -> str:
     """A heading without layout spaces (总  则 → 总则)."""
-    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text.strip())
+    return re.sub(rf"(?<=[{HAN}])\s+(?=[{HAN}])", "", text.strip())
 
 
 def _summary(node: Node, width: int = 60) -> str:

@@ -24,6 +24,7 @@ from ..errors import SourceError
 from ..model import CONTAINER, Document, Node, ParseContext
 from ..readers import read_paragraphs
 from ..textio import decode
+from ..vocab import has_han
 from . import cn_markdown, register
 
 _WORD_NUMBERS = {w: i for i, w in enumerate(
@@ -168,7 +169,6 @@ def _cite(body: _EnglishBody, short_title: str) -> None:
             down(child, node.citation)
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _EN_ARTICLE = re.compile(r"^\s*(?:#+\s*)?Article\s+\d+", re.M)
 
 
@@ -177,7 +177,7 @@ def _sniff(data: bytes, file_format: str, path: str) -> bool:
     if file_format not in ("text", "markdown"):
         return False
     text = decode(data, path, lang="zh")
-    return bool(_EN_ARTICLE.search(text)) and not _HAN.search(text[:2000])
+    return bool(_EN_ARTICLE.search(text)) and not has_han(text[:2000])
 
 
 register("cn-translation", parse, file_format="text", lang="en", sniff=_sniff, sniff_order=20)

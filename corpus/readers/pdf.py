@@ -13,9 +13,11 @@ import re
 from statistics import median
 
 from ..errors import SourceError
+from ..vocab import HAN
 
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:\d+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)[-—–\s]*$")
-_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+# a line ending in a Han character or CJK / full-width punctuation joins the next unspaced
+_CJK_END = re.compile(f"[\u3000-\u303f{HAN}\uff00-\uffef]$")
 
 
 def read(data: bytes, path: str, *, lang: str | None = "zh") -> tuple[list[str], list[str]]:

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 
 from ..textio import decode
+from ..vocab import HAN
 
 _HEADING = re.compile(r"^#{1,6}\s*")
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+# a line ending in a Han character or CJK / full-width punctuation joins the next unspaced
+_CJK_END = re.compile(f"[\u3000-\u303f{HAN}\uff00-\uffef]$")
 
 
 def read(data: bytes, path: str, *, lang: str | None = "zh") -> tuple[list[str], list[str]]:

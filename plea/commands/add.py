@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from corpus import vocab
 from corpus.errors import ConfigError
 
 from ..options import manifest_option, sources_option
@@ -24,11 +25,11 @@ from ..options import manifest_option, sources_option
 @click.option("--title-en", help="English title.")
 @click.option("--short-title", help="Short title used in citations (指导意见, 刑事诉讼法, StPO).")
 @click.option("--short-title-en", help="English short title for ¶ citations (Guiding Opinions).")
-@click.option("--jurisdiction", type=click.Choice(["CN", "US", "DE", "TW", "INT"]),
+@click.option("--jurisdiction", type=click.Choice(vocab.jurisdiction_codes()),
               help="Legal system the text belongs to (default: CN for Chinese layouts).")
 @click.option("--kind", help="statute, judicial-interpretation, procuratorate-rule, "
                              "normative-document, court-rule, scholarship, … (default: guessed).")
-@click.option("--language", type=click.Choice(["zh-Hans", "zh-Hant", "en", "de"]),
+@click.option("--language", type=click.Choice(vocab.language_tags()),
               help="Language and script of the text (default: detected).")
 @click.option("--version", "version_", help="Version of the text (default: the year of --date).")
 @click.option("--date", help="Date issued or in force, YYYY-MM-DD (default: the notice's "

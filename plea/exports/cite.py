@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 
+from corpus import vocab
 from corpus.readonly import Db, connect_readonly, rows
 from corpus.errors import PleaError
 
@@ -30,10 +31,15 @@ STYLES = ("default", "bluebook", "gb7714", "chicago-notes", "oscola")
 CSL_NOTE_STYLES = {"gb7714": "gb7714-note", "chicago-notes": "chicago-notes", "oscola": "oscola"}
 # "§ 4.1 ¶ 1" (the corpus's pinpoint in a scholarly source) as a CSL locator.
 SCHOLARLY_PIN = re.compile(r"^(?:§ (?P<section>\S+))?\s*(?:¶ (?P<para>\S+))?$")
-COUNTRY = {"CN": "China", "TW": "Taiwan", "DE": "Ger.", "US": "U.S."}
 # eid parts that name a designation, outermost first, and how Bluebook names them.
 LEVEL_WORDS = {"art": "art.", "para": "para.", "item": "item", "sec": "§", "rule": "r.",
                "subsec": "", "subpara": "", "clause": ""}
+
+
+def _country(code: str) -> str:
+    """The country as Bluebook abbreviates it (Ger., U.S.); an unknown code as it is."""
+    found = vocab.jurisdiction(code)
+    return found.bluebook if found and found.bluebook else code
 
 
 class CiteError(PleaError, ValueError):
@@ -109,7 +115,7 @@ def bluebook(provision: dict, source: dict) -> str:
     if english and english != title:
         name += f" [{english}]"
     when = f" ({year})" if year else ""
-    return f"{name} {', '.join(pin)}{when} ({COUNTRY.get(juris, juris)})."
+    return f"{name} {', '.join(pin)}{when} ({_country(juris)})."
 
 
 def gb7714(provision: dict, source: dict) -> str:

@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+from corpus.vocab import has_han
 from corpus.readonly import Db, connect_readonly, has_table, rows
 
 LEGISLATION_KINDS = {"statute", "court-rule", "judicial-interpretation", "procuratorate-rule",
@@ -35,7 +36,7 @@ def csl_name(name: str, *, family_first: bool) -> dict:
     name = re.sub(r"\s+", " ", name).strip().strip(",")
     if not name:
         return {"literal": ""}
-    if INSTITUTION.search(name) or re.search(r"[\u4e00-\u9fff]", name):
+    if INSTITUTION.search(name) or has_han(name):
         return {"literal": name}
     if "," in name:
         family, given = (p.strip() for p in name.split(",", 1))

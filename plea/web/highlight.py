@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
 
-from corpus.search import fold, german_stem, query_bits
+from corpus.search import german_stem, query_bits
+from corpus.vocab import HAN, to_simplified
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
-_HAN_RUN = re.compile(f"[{_HAN}]+")
-_LATIN_WORD = re.compile(rf"[^\W{_HAN}]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_LATIN_WORD = re.compile(rf"[^\W{HAN}]+")
 
 
 @dataclass
@@ -58,10 +58,7 @@ def segments(text: str, spans: Sequence[Any], *, start=lambda s: s["start"],
 def _search_form(text: str) -> str:
     """Text folded the way the index folds it, with the same length as ``text``
     (so positions carry over): Traditional → Simplified, lower case, no accents."""
-    folded = fold(text)
-    if len(folded) != len(text):   # a multi-character conversion: fold one by one
-        folded = "".join(c2 if len(c2 := fold(c)) == 1 else c for c in text)
-    return "".join(_plain_char(c) for c in folded)
+    return "".join(_plain_char(c) for c in to_simplified(text))
 
 
 def _plain_char(c: str) -> str:
@@ -79,7 +76,7 @@ def query_terms(query: str) -> list[tuple[str, str]]:
     for bit, quoted in query_bits(query or ""):
         form = _search_form(bit)
         pieces = [(("han" if _HAN_RUN.fullmatch(m.group()) else "word"), m.group())
-                  for m in re.finditer(f"[{_HAN}]+|\\w+", form)]
+                  for m in re.finditer(f"[{HAN}]+|\\w+", form)]
         if quoted and len(pieces) > 1 and all(k == "word" for k, _ in pieces):
             pieces = [("phrase", " ".join(w for _, w in pieces))]
         for piece in pieces:

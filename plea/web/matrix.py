@@ -1,5 +1,6 @@
-"""What the web view needs to lay out the comparison matrix: column and dimension labels,
-and the order of roles and modalities.
+"""What the web view needs to lay out the comparison matrix: its columns, and the
+codebook the database was built with (dimension labels, the order of roles and
+modalities), read from the database's codebook tables (annotate.taxonomy).
 
 The matrix itself is one SQL statement owned by the comparison code
 (``annotate.compare.matrix_sql``): it is the ``comparison_matrix`` view the build
@@ -15,23 +16,16 @@ import sqlite3
 # the comparison code; re-exported for the metadata.
 from annotate.compare import (JURISDICTION_ORDER, matrix_jurisdictions,  # noqa: F401
                               order_jurisdictions)
+from annotate.taxonomy import Taxonomy, stored_codebook
 
-JURISDICTION_NAMES = {
-    "CN": ("China", "中国"), "US": ("United States", ""), "DE": ("Germany", "Deutschland"),
-    "TW": ("Taiwan", "臺灣"), "INT": ("International", ""),
-}
 SCHOLARSHIP = "scholarship"
 
-# Dimension labels as in the codebook (taxonomy.yaml `dimensions`), which the
-# taxonomy table does not carry: it has one row per code.
-DIMENSIONS = {
-    "subjects": ("Negotiation subjects", "协商主体"),
-    "scope": ("Negotiation scope", "协商对象（范围）"),
-    "behavior": ("Negotiation behaviour", "协商行为"),
-    "consequences": ("Negotiation consequences", "协商后果"),
-}
-ROLE_ORDER = ("party", "consulted", "witness", "reviewer", "informed", "excluded")
-MODALITY_ORDER = ("obligation", "presumptive", "permission", "prohibition", "none")
+
+def codebook(conn: sqlite3.Connection) -> Taxonomy:
+    """The codebook of the served database: dimensions (with labels), codes, roles and
+    modalities in codebook order, from its ``dimensions``, ``taxonomy``, ``roles`` and
+    ``modalities`` tables."""
+    return stored_codebook(conn)
 
 
 def jurisdictions(conn: sqlite3.Connection) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from annotate.compare import MatrixShape, matrix_sql
 from corpus.readonly import connect_readonly, tables
+from annotate.taxonomy import TABLES as CODEBOOK_TABLE_DECLARATIONS
 
 from .matrix import SCHOLARSHIP, order_jurisdictions
 from .views import MATRIX_VIEW
@@ -59,12 +60,6 @@ TAG_COLUMNS = {
     "rule_id": "The pattern rule that fired, when method is rule",
     "confidence": "0–1",
     "codebook_version": "Version of taxonomy.yaml the tag follows",
-}
-TAXONOMY_COLUMNS = {
-    "code": "Stable code id, <dimension>.<name>",
-    "dimension": "subjects, scope, behavior or consequences",
-    "label_en": "English label", "label_zh": "Chinese label",
-    "definition": "What a unit must regulate, describe or propose to carry the code",
 }
 REF_COLUMNS = {
     "from_id": "The citing unit (provisions.id or commentary.id)",
@@ -268,10 +263,9 @@ def build_metadata(db_path: Path) -> dict:
                                 "with the evidence span, role and modality.",
                  "facets": ["dimension", "code", "modality", "role", "method"],
                  "columns": TAG_COLUMNS, "label_column": "code"},
-        "taxonomy": {"title": "Codebook",
-                     "description": "The 36 codes in 4 dimensions the tags use "
-                                    "(negotiation subjects, scope, behaviour, consequences).",
-                     "facets": ["dimension"], "columns": TAXONOMY_COLUMNS,
+        # the codebook tables, as annotate.taxonomy declares them
+        **{name: dict(table) for name, table in CODEBOOK_TABLE_DECLARATIONS.items()},
+        "taxonomy": {**CODEBOOK_TABLE_DECLARATIONS["taxonomy"], "facets": ["dimension"],
                      "label_column": "label_en"},
         "refs": {"title": "Cross-references",
                  "description": "References found in provisions and commentary, resolved to "

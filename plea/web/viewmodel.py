@@ -14,8 +14,12 @@ from typing import Any
 
 from . import queries as q
 from .highlight import segments
-from .langs import lang_tag
-from .matrix import DIMENSIONS, JURISDICTION_NAMES, SCHOLARSHIP
+from corpus import vocab
+from corpus.vocab import bcp47
+
+from annotate.taxonomy import Taxonomy
+
+from .matrix import SCHOLARSHIP
 from .render import Links
 
 # Decisions a person made (tag_decisions.decision); "auto" is the tagger's alone.
@@ -25,12 +29,15 @@ HUMAN_DECISIONS = ("confirmed", "corrected", "added", "rejected")
 def column_label(key: str) -> dict[str, str]:
     if key == SCHOLARSHIP:
         return {"key": key, "name": "Scholarship", "name_zh": "学术文献"}
-    en, zh = JURISDICTION_NAMES.get(key, (key, ""))
-    return {"key": key, "name": en, "name_zh": zh}
+    found = vocab.jurisdiction(key)
+    # name_zh: the name in the system's own language (中国, Deutschland, 臺灣; none for the US)
+    return {"key": key, "name": found.name("en") if found else key,
+            "name_zh": found.native_name if found else ""}
 
 
-def dimension_label(dim: str) -> dict[str, str]:
-    en, zh = DIMENSIONS.get(dim, (dim, ""))
+def dimension_label(dim: str, book: Taxonomy) -> dict[str, str]:
+    found = book.dimension(dim)
+    en, zh = (found.label_en, found.label_zh) if found else (dim, "")
     return {"id": dim, "label_en": en, "label_zh": zh}
 
 
@@ -44,7 +51,7 @@ def code_labels(conn: sqlite3.Connection) -> dict[str, dict]:
 
 
 def lang_of(row: dict) -> str | None:
-    return lang_tag(row.get("lang"), row.get("source_language"), row.get("jurisdiction"))
+    return bcp47(row.get("lang"), row.get("source_language"), row.get("jurisdiction"))
 
 
 # -- highlighted text ------------------------------------------------------------

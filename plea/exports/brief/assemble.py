@@ -14,11 +14,12 @@ import json
 from datetime import date
 from typing import Iterable
 
-import yaml
 
 from annotate import compare
 from annotate.compare import CodeInfo
 from corpus.readonly import Db, connect_readonly, has_table, rows
+from annotate.taxonomy import stored_codebook
+from corpus.vocab import bcp47
 
 from .. import cite as cite_styles
 from ..csl import (JOURNAL_IN_PROVENANCE as JOURNAL, bibliography, format_reference,
@@ -34,13 +35,9 @@ def _split(values: str | Iterable[str] | None) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
 
 
-def dimension_labels() -> dict[str, tuple[str, str]]:
-    for path in compare.CODEBOOK_FILES:
-        if path.is_file():
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            return {d["id"]: (d.get("label", {}).get("en", d["id"]), d.get("label", {}).get("zh", ""))
-                    for d in data.get("dimensions", [])}
-    return {}
+def dimension_labels(conn) -> dict[str, tuple[str, str]]:
+    """Dimension id → (English, Chinese) label, from the database's codebook tables."""
+    return {d.id: (d.label_en, d.label_zh) for d in stored_codebook(conn).dimensions}
 
 
 def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: str | None = None,
@@ -101,7 +98,7 @@ def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: 
         said.update(c.id for c in critiques + proposals)
         sections.append(CodeSection(info, law, contrasts, critiques, proposals))
     extra = [_quote(r, pinned=True) for pid, r in pinned_rows.items() if pid not in placed]
-    brief = Brief(title or _title(book, wanted, dimension, juris), juris, sections, extra, [], [],
+    brief = Brief(title or _title(conn, book, wanted, dimension, juris), juris, sections, extra, [], [],
                   [], warnings, date.today().isoformat())
     if has_tags:
         brief.summary = _summary(conn, sections, juris)
@@ -109,9 +106,9 @@ def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: 
     return brief
 
 
-def _title(book: list[CodeInfo], wanted: list[str], dimension: str | None, juris: list[str]) -> str:
+def _title(conn, book: list[CodeInfo], wanted: list[str], dimension: str | None, juris: list[str]) -> str:
     if dimension:
-        en, zh = dimension_labels().get(dimension, (dimension, ""))
+        en, zh = dimension_labels(conn).get(dimension, (dimension, ""))
         what = f"{en} ({zh})" if zh else en
     else:
         labels = {c.code: c.label_en or c.code for c in book}
@@ -227,7 +224,7 @@ def _summary(conn, sections: list[CodeSection], juris: list[str]) -> list[Summar
     what the matrix page and ``plea compare`` say."""
     words = brief_words()
     tables: dict[str, SummaryTable] = {}
-    dims = dimension_labels()
+    dims = dimension_labels(conn)
     matrix = {r.code: r for r in compare.matrix(conn, juris)}
     for section in sections:
         info = section.info
@@ -262,10 +259,7 @@ def _summary(conn, sections: list[CodeSection], juris: list[str]) -> list[Summar
 
 def script_lang(lang: str | None, jurisdiction: str | None) -> str:
     """"zh" with its script: Traditional in Taiwan, Simplified elsewhere (for fonts, lang=)."""
-    lang = lang or ""
-    if lang == "zh":
-        return "zh-Hant" if jurisdiction == "TW" else "zh-Hans"
-    return lang
+    return bcp47(lang, None, jurisdiction) or ""
 
 
 def _quote(row: dict, *, pinned: bool = False) -> Quote:

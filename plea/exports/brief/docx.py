@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from annotate.compare import JURISDICTION_NAMES
+from corpus.vocab import jurisdiction_name
 
 from ..docx_footnotes import Footnotes
 from .model import STANCE_TITLES, Brief, Claim, Note, Quote, attrs_line
@@ -139,7 +139,7 @@ def _summary(doc, brief: Brief) -> None:
         grid.style = doc.styles["Table Grid"]
         head = grid.rows[0].cells
         for cell, j in zip(head[1:], table.jurisdictions):
-            _run(cell.paragraphs[0], JURISDICTION_NAMES.get(j, j), bold=True)
+            _run(cell.paragraphs[0], jurisdiction_name(j), bold=True)
         for row, (label, cells) in zip(grid.rows[1:], table.rows):
             _run(row.cells[0].paragraphs[0], label, bold=True)
             for cell, text in zip(row.cells[1:], cells):
@@ -175,7 +175,7 @@ def render_docx(brief: Brief) -> bytes:
             _run(doc.add_paragraph(), info.definition, italic=True)
         _heading(doc, "The law", 2)
         for j, quotes in section.law.items():
-            _heading(doc, f"{JURISDICTION_NAMES.get(j, j)} ({j})", 3)
+            _heading(doc, f"{jurisdiction_name(j)} ({j})", 3)
             if not quotes:
                 _run(doc.add_paragraph(), "No provision in the corpus carries this code.")
             for q in quotes:

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import html
 
-from annotate.compare import JURISDICTION_NAMES
+from corpus.vocab import jurisdiction_name
 
 from .model import STANCE_TITLES, Brief, attrs_line
 
-HTML_LANG = {"zh": "zh", "zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en", "de": "de"}
 CSS = """
 body { font-family: "Noto Serif", "Noto Serif CJK SC", "Source Han Serif SC", SimSun, serif;
        max-width: 46rem; margin: 2rem auto; line-height: 1.55; padding: 0 1rem; color: #222; }
@@ -29,7 +28,7 @@ def _e(text: str) -> str:
 
 def _html_quote(text: str, lang: str, citation: str, note: int, extra: str = "",
                 cls: str = "law") -> list[str]:
-    lang_attr = f' lang="{_e(HTML_LANG.get(lang, lang))}"' if lang else ""
+    lang_attr = f' lang="{_e(lang)}"' if lang else ""
     return [f'<blockquote class="{cls}"{lang_attr}>',
             f'<p class="quote">{_e(text)}</p>',
             f'<p class="cite">— <span class="citation">{_e(citation)}</span>{_e(extra)}'
@@ -47,7 +46,7 @@ def render_html(brief: Brief) -> str:
     out += [f'<p class="warning">{_e(w)}</p>' for w in brief.warnings]
     for table in brief.summary:
         out.append(f'<h2>Summary: {_e(table.title)}</h2><table class="summary"><thead><tr><th></th>'
-                   + "".join(f"<th>{_e(JURISDICTION_NAMES.get(j, j))}</th>"
+                   + "".join(f"<th>{_e(jurisdiction_name(j))}</th>"
                              for j in table.jurisdictions) + "</tr></thead><tbody>")
         for label, cells in table.rows:
             out.append(f"<tr><th>{_e(label)}</th>" + "".join(f"<td>{_e(c)}</td>" for c in cells)
@@ -63,7 +62,7 @@ def render_html(brief: Brief) -> str:
             out.append(f"<p><em>{_e(info.definition)}</em></p>")
         out.append("<h3>The law</h3>")
         for j, quotes in section.law.items():
-            out.append(f"<h4>{_e(JURISDICTION_NAMES.get(j, j))} ({_e(j)})</h4>")
+            out.append(f"<h4>{_e(jurisdiction_name(j))} ({_e(j)})</h4>")
             if not quotes:
                 out.append("<p>No provision in the corpus carries this code.</p>")
             for q in quotes:

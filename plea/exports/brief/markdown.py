@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from annotate.compare import JURISDICTION_NAMES
+from corpus.vocab import jurisdiction_name
 
 from .model import STANCE_TITLES, Brief, attrs_line
 
@@ -26,7 +26,7 @@ def _md_quote(text: str) -> list[str]:
 
 def render_markdown(brief: Brief) -> str:
     out = [f"# {md_escape(brief.title)}", ""]
-    out.append(f"Jurisdictions: {', '.join(f'{JURISDICTION_NAMES.get(j, j)} ({j})' for j in brief.jurisdictions)}. "
+    out.append(f"Jurisdictions: {', '.join(f'{jurisdiction_name(j)} ({j})' for j in brief.jurisdictions)}. "
                f"Generated {brief.generated} by plea-corpus. Quotations are the corpus text "
                "verbatim; the notes give each one's full citation and corpus id.")
     out.append("")
@@ -34,7 +34,7 @@ def render_markdown(brief: Brief) -> str:
         out += [f"> **Note:** {md_escape(w)}", ""]
     for table in brief.summary:
         out += [f"## Summary: {md_escape(table.title)}", ""]
-        out.append("| | " + " | ".join(JURISDICTION_NAMES.get(j, j)
+        out.append("| | " + " | ".join(jurisdiction_name(j)
                                           for j in table.jurisdictions) + " |")
         out.append("|---" * (len(table.jurisdictions) + 1) + "|")
         for label, cells in table.rows:
@@ -48,7 +48,7 @@ def render_markdown(brief: Brief) -> str:
             out += [f"*{md_escape(info.definition)}*", ""]
         out += ["### The law", ""]
         for j, quotes in section.law.items():
-            out += [f"#### {JURISDICTION_NAMES.get(j, j)} ({j})", ""]
+            out += [f"#### {jurisdiction_name(j)} ({j})", ""]
             if not quotes:
                 out += ["No provision in the corpus carries this code.", ""]
             for q in quotes:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from corpus.vocab import compared_jurisdictions
+
 from annotate.human.agreement import agreement_report
 from annotate.human.provisions import Provisions
 from annotate.human.store import AnnotationStore
@@ -25,6 +27,7 @@ from corpus.readonly import has_table
 
 from .. import queries as q
 from ..annotating import taxonomy
+from ..matrix import codebook
 from ..config import annotations_path
 from ..render import page
 from ..viewmodel import labels_in
@@ -37,8 +40,7 @@ def _num(value: float | None) -> str:
 
 
 PAIRS = ("A|B", "A|final", "B|final")
-SCOPES = ("all", "subjects", "scope", "behavior", "consequences", "role", "modality")
-REFERENCE_JURISDICTIONS = ("all", "CN", "US", "DE", "TW", "scholarship")
+REFERENCE_JURISDICTIONS = ("all", *compared_jurisdictions(), "scholarship")
 
 
 def reference_agreement(conn: sqlite3.Connection, labels: dict[str, dict]) -> dict | None:
@@ -65,7 +67,9 @@ def reference_agreement(conn: sqlite3.Connection, labels: dict[str, dict]) -> di
             "jurisdiction": r["jurisdiction"], "scope": r["scope"], "level": r["level"],
             "units": r["units"], "pairs": {}})
         row["pairs"][r["pair"]] = cells
-    order = lambda k: (_index(k[0], REFERENCE_JURISDICTIONS), _index(k[1], SCOPES), k)  # noqa: E731
+    # all, then the dimensions in codebook order, then the role and modality attributes
+    scopes = ("all", *codebook(conn).dimension_ids, "role", "modality")
+    order = lambda k: (_index(k[0], REFERENCE_JURISDICTIONS), _index(k[1], scopes), k)  # noqa: E731
     rows = [table[k] for k in sorted(table, key=order)]
     for row in rows:
         row["cells"] = [row["pairs"].get(p) for p in PAIRS]

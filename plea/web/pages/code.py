@@ -12,7 +12,9 @@ from urllib.parse import unquote
 
 from .. import queries as q
 from ..contrast import code_contrast
-from ..matrix import MODALITY_ORDER, SCHOLARSHIP, jurisdictions
+from annotate.taxonomy import Taxonomy
+
+from ..matrix import SCHOLARSHIP, codebook, jurisdictions
 from ..render import Links, core_switch, page, query_filters
 from ..viewmodel import (as_span, column_label, decider, dimension_label, labels_in, lang_of,
                          order_index, pieces)
@@ -28,13 +30,14 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
     the reference coding first, each provision once with every tag it carries and who
     decided it; ``core``: core provisions only."""
     have = q.tables(conn)
+    book = codebook(conn)
     labels = labels_in(conn, have)
     info = labels.get(code)
     if "tags" not in have:
         if info is None:
             return None
         return {"info": info, "code": code, "has_tags": False, "columns": [],
-                "scholarship": None, "filters": filters, "facets": {}, **_code_nav(info)}
+                "scholarship": None, "filters": filters, "facets": {}, **_code_nav(info, book)}
     found = q.code_tags(conn, code, **filters, core=core)
     facets = q.code_facets(conn, code, filters.get("jurisdiction"))
     if info is None and not facets["sources"] and not q.code_facets(conn, code)["sources"]:
@@ -90,7 +93,7 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
                                                 core=1 if core else None),
                         "selected": filters.get("modality") == f["value"]}
                        for f in sorted(facets["modalities"], key=lambda f: order_index(
-                           f["value"], MODALITY_ORDER))],
+                           f["value"], book.modalities))],
     }
     return {
         "info": info, "code": code, "has_tags": True, "columns": columns,
@@ -106,12 +109,13 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
         # Always across every system: a matrix cell leads here filtered to one.
         "contrast": code_contrast(conn, code, every, labels),
         "brief_columns": [column_label(j) for j in every],
-        **_code_nav(info),
+        **_code_nav(info, book),
     }
 
 
-def _code_nav(info: dict) -> dict:
-    return {"dimension": dimension_label(info.get("dimension") or info["code"].split(".")[0])}
+def _code_nav(info: dict, book: Taxonomy) -> dict:
+    return {"dimension": dimension_label(info.get("dimension") or info["code"].split(".")[0],
+                                         book)}
 
 
 async def handle(datasette, request):

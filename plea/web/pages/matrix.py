@@ -14,9 +14,12 @@ from pathlib import Path
 from annotate.compare import (GAP_WORDS, NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING,
                               reviewed_systems)
 from annotate.compare import matrix as compare_matrix
+from annotate.taxonomy import Taxonomy
+from corpus import vocab
 
 from .. import queries as q
-from ..matrix import MODALITY_ORDER, ROLE_ORDER, SCHOLARSHIP, jurisdictions
+
+from ..matrix import SCHOLARSHIP, codebook, jurisdictions
 from ..render import Links, core_switch, page
 from ..viewmodel import coding_label, column_label, dimension_label, order_index
 
@@ -24,7 +27,6 @@ ROUTE = r"^/$"
 CELL_PROVISIONS = 3      # provisions named in a matrix cell; the rest behind "more"
 # The language of a system's citations (《刑事诉讼法》…, 刑事訴訟法第…條, § … StPO), so the
 # browser picks the right glyphs.
-CITATION_LANGS = {"CN": "zh-Hans", "TW": "zh-Hant", "DE": "de"}
 
 
 _MATRIX_CACHE: dict[tuple, list] = {}
@@ -51,6 +53,7 @@ def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> d
     """The comparison matrix; ``core``: read on the reference coding's core provisions
     only (the cells count, name and explain core provisions alone)."""
     have = q.tables(conn)
+    book = codebook(conn)
     juris = jurisdictions(conn)
     sizes = q.jurisdiction_sizes(conn)
     columns = [{**column_label(j), "provisions": sizes.get(j, 0)} for j in juris]
@@ -62,16 +65,16 @@ def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> d
     dims: OrderedDict[str, dict] = OrderedDict()
     if has_tags and has_taxonomy:
         for r in _served_matrix(conn, juris):
-            dim = dims.setdefault(r.dimension, {**dimension_label(r.dimension), "codes": []})
+            dim = dims.setdefault(r.dimension, {**dimension_label(r.dimension, book), "codes": []})
             dim["codes"].append({
                 "code": r.code, "label_en": r.label_en, "label_zh": r.label_zh,
                 "definition": r.definition, "href": links.code(r.code),
-                "cells": [_cell(r.cells[j], r.code, links, core, reviewed) for j in juris],
-                "scholarship": _cell(r.scholarship, r.code, links, core, reviewed),
+                "cells": [_cell(r.cells[j], r.code, links, core, reviewed, book) for j in juris],
+                "scholarship": _cell(r.scholarship, r.code, links, core, reviewed, book),
             })
     elif has_taxonomy:
         for r in q.taxonomy(conn):
-            dim = dims.setdefault(r["dimension"], {**dimension_label(r["dimension"]), "codes": []})
+            dim = dims.setdefault(r["dimension"], {**dimension_label(r["dimension"], book), "codes": []})
             dim["codes"].append({
                 "code": r["code"], "label_en": r.get("label_en"), "label_zh": r.get("label_zh"),
                 "definition": r.get("definition"), "href": links.code(r["code"]),
@@ -104,20 +107,28 @@ def _counted(counts, order: tuple[str, ...]) -> list[dict]:
     return out
 
 
-def _cell(cell, code: str, links: Links, core: bool, reviewed: dict[str, dict]) -> dict:
+def _citation_lang(jurisdiction: str) -> str | None:
+    """The language of a system's citations (《刑事诉讼法》…, 刑事訴訟法第…條, § … StPO), so
+    the browser picks the right glyphs; None for English, the page's own language."""
+    found = vocab.jurisdiction(jurisdiction)
+    return found.language if found and found.base_language != "en" else None
+
+
+def _cell(cell, code: str, links: Links, core: bool, reviewed: dict[str, dict],
+          book: Taxonomy) -> dict:
     col = cell.jurisdiction
     outside = cell.provisions - cell.core
     if core:
         cell = cell.core_only()
-    lang = CITATION_LANGS.get(col)
+    lang = _citation_lang(col)
     shown = [{"id": s.id, "citation": s.citation or s.id, "core": s.core, "lang": lang,
               "reviewed": s.reviewed, "values": s.values, "href": links.provision(s.id)}
              for s in cell.shown[:CELL_PROVISIONS]]
     out = {
         "key": col, "count": cell.provisions, "gap": cell.gap,
         "core_count": cell.core, "reviewed_count": cell.reviewed,
-        "roles": _counted(cell.role_counts, ROLE_ORDER),
-        "modalities": _counted(cell.modality_counts, MODALITY_ORDER),
+        "roles": _counted(cell.role_counts, book.roles),
+        "modalities": _counted(cell.modality_counts, book.modalities),
         "shown": shown, "more": max(cell.provisions - len(shown), 0),
         "proposed_by": cell.proposed_by,
         "href": links.code(code, jurisdiction=col, core=1 if core else None),

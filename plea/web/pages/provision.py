@@ -14,7 +14,7 @@ from .. import queries as q
 from ..annotating import human_layer, taxonomy
 from ..config import annotations_path
 from ..login import is_annotator
-from ..matrix import DIMENSIONS, SCHOLARSHIP
+from ..matrix import SCHOLARSHIP, codebook
 from ..render import Links, page
 from ..viewmodel import (HUMAN_DECISIONS, decider, dimension_label, labels_in, lang_of, pieces,
                          ref_title)
@@ -32,6 +32,7 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
     if row is None:
         return None
     have = q.tables(conn)
+    book = codebook(conn)
     labels = labels_in(conn, have)
     crumbs = q.ancestors(conn, pid)
     is_container = row["kind"] == "container"
@@ -92,7 +93,7 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
                   "label": labels.get(t["code"], {}), "href": links.code(t["code"]),
                   "decider": decider(t)}
                  for t in tags],
-        "legend": [dimension_label(d) for d in (dims_present or DIMENSIONS)],
+        "legend": [dimension_label(d, book) for d in (dims_present or book.dimension_ids)],
         "refs": [{**r, "title": ref_title(r),
                   "href": links.provision(r["to_id"]) if r["to_id"] else None} for r in refs],
         "backlinks": back[:MAX_BACKLINKS], "backlinks_total": len(back),

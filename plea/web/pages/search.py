@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import sqlite3
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import yaml
 
-from corpus.search import fold, fts_query, phrase_query
+from corpus.search import fts_query, phrase_query
+from corpus.vocab import has_han, to_simplified
 
 from .. import queries as q
 from .. import render
 from ..highlight import query_terms, snippet
-from ..matrix import SCHOLARSHIP, jurisdictions
+from annotate.taxonomy import Taxonomy
+
+from ..matrix import SCHOLARSHIP, codebook, jurisdictions
 from ..render import Links
 from ..viewmodel import column_label, dimension_label, labels_in, lang_of
 
@@ -49,7 +52,7 @@ def search_terms() -> dict[str, list[str]]:
 def _plain(text: str) -> str:
     """Lower case, Simplified script, German spelling folded (ä → ae, ß → ss), so
     Verstaendigung, Verständigung and 協商 compare with the data as typed."""
-    text = fold(text).lower().replace("ß", "ss")
+    text = to_simplified(text).lower().replace("ß", "ss")
     for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
         text = text.replace(a, b)
     return unicodedata.normalize("NFC", text)
@@ -60,7 +63,7 @@ def matching_codes(labels: dict[str, dict], query: str) -> list[str]:
     term, or a part of one (two characters of Chinese, three letters otherwise).
     Exact matches first."""
     needle = _plain(query.strip().strip('"'))
-    han = any("\u4e00" <= c <= "\u9fff" for c in needle)
+    han = has_han(needle)
     if not needle or len(needle) < (2 if han else 3):
         return []
     exact, partial = [], []
@@ -89,7 +92,8 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
     """Everything the search template shows: hits grouped by source, codes the query names."""
     have = q.tables(conn)
     labels = labels_in(conn, have)
-    label, lang, facets = _label, lang_of, _facets
+    label, lang = _label, lang_of
+    facets = partial(_facets, book=codebook(conn))
     codes = matching_codes(labels, query) if query.strip() else []
     base = {"query": query, "filters": filters, "groups": [], "total": 0, "facets": [],
             "codes": [{**labels[c], "href": links.code(c)} for c in codes[:8]],
@@ -175,7 +179,7 @@ def _label(row: dict) -> str:
 
 
 def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[str, str],
-            links: Links) -> list[dict]:
+            links: Links, *, book: Taxonomy) -> list[dict]:
     out = []
     for name in FACETS:
         values = raw.get(name)
@@ -189,7 +193,7 @@ def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[
             if name == "jurisdiction":
                 label = column_label(value)["name"]
             elif name == "dimension":
-                label = dimension_label(value)["label_en"]
+                label = dimension_label(value, book)["label_en"]
             elif name == "code":
                 label = labels.get(value, {}).get("label_en") or value
             else:

@@ -24,9 +24,9 @@ from datasette import hookimpl
 from markupsafe import Markup
 
 from corpus.search import fts_query, index_text
+from corpus.vocab import bcp47, language_tag
 
 from .. import guard
-from ..langs import guess_lang, lang_tag
 from ..login import actor_from_cookie, permission
 from ..markup import FILTERS
 from ..pages import routes
@@ -132,7 +132,7 @@ def _cell_lang(row, value: str, database: str) -> str | None:
         if isinstance(source, dict):   # a table page expands foreign keys to {value, label}
             source = source.get("value")
         jurisdiction = row["jurisdiction"] if "jurisdiction" in keys else None
-        return lang_tag(row["lang"], languages.get(source), jurisdiction)
+        return bcp47(row["lang"], languages.get(source), jurisdiction)
     if "language" in keys and row["language"]:   # the sources table: titles as printed
         return row["language"]
-    return guess_lang(value)
+    return language_tag(value)
