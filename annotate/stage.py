@@ -22,10 +22,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from typing import Collection, Mapping
+
 import sqlite_utils
 
+from corpus.parallel import map_chunks
+
 from .taggers import BaseTagger, Unit, get_tagger
-from .taxonomy import Taxonomy
+from .taxonomy import Taxonomy, load_taxonomy
 
 MACHINE_METHODS = ("rule", "learned", "combined", "keyword")
 LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
@@ -96,21 +100,37 @@ def write_taxonomy(db: sqlite_utils.Database, taxonomy: Taxonomy) -> None:
 
 
 def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
-                 tagger_name: str | None = None) -> int:
+                 tagger_name: str | None = None, jobs: int = 1,
+                 reuse: Mapping[str, list[dict]] | None = None,
+                 reuse_sources: Collection[str] = ()) -> int:
     """Tag every unit of ``provisions``; write ``taxonomy``, ``tags`` and the view.
 
     Returns the number of tags written. Units in a language without a pipeline are
-    skipped (the corpus has zh, en and de only).
+    skipped (the corpus has zh, en and de only). ``jobs`` workers tag in parallel.
+    Units of ``reuse_sources`` are not tagged again: their rows are ``reuse[unit id]``
+    (from the previous build), put in the place tagging would have put them, so the
+    table is the same as a full run's.
     """
-    tagger = tagger or get_tagger(tagger_name)
-    taxonomy = tagger.taxonomy
+    units = [u for u in read_units(db) if u.lang in ("zh", "en", "de")]
+    keep = set(reuse_sources)
+    todo = [u for u in units if u.provision_id.split(":", 1)[0] not in keep]
+    if todo or tagger is not None:
+        tagger = tagger or get_tagger(tagger_name)
+        taxonomy = tagger.taxonomy
+    else:
+        # Nothing to tag: the codebook alone, without loading the pipelines.
+        taxonomy = load_taxonomy()
     version = str(taxonomy.version)
     write_taxonomy(db, taxonomy)
     _prepare_tags_table(db)
-    units = [u for u in read_units(db) if u.lang in ("zh", "en", "de")]
+    tagged = dict(zip((u.provision_id for u in todo), _tag_units(tagger, todo, jobs)))
     rows = []
-    for unit, tags in zip(units, tagger.tag_many(u.as_unit() for u in units)):
-        for t in tags:
+    for unit in units:
+        if unit.provision_id not in tagged:
+            rows += [{k: v for k, v in r.items() if k != "id"}
+                     for r in (reuse or {}).get(unit.provision_id, ())]
+            continue
+        for t in tagged[unit.provision_id]:
             rows.append({"provision_id": unit.provision_id, "code": t.code,
                          "dimension": t.dimension, "start": t.start, "end": t.end,
                          "evidence": t.text, "role": t.role, "modality": t.modality,
@@ -120,6 +140,20 @@ def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
     db.execute("DROP VIEW IF EXISTS provision_codes")
     db.execute(f"CREATE VIEW provision_codes AS {VIEW_SQL}")
     return len(rows)
+
+
+def _tag_units(tagger: BaseTagger | None, units: list[StageUnit], jobs: int) -> list:
+    """Each unit's tags, in order; chunks go to forked workers when ``jobs`` > 1."""
+    if not units:
+        return []
+    # Warm the pipelines before forking, so workers share them instead of loading their own.
+    firsts = {u.lang: u for u in reversed(units)}
+    list(tagger.tag_many(u.as_unit() for u in firsts.values()))
+    out: list = []
+    for part in map_chunks(lambda chunk: list(tagger.tag_many(u.as_unit() for u in chunk)),
+                           units, jobs=jobs, chunk_size=max(200, len(units) // (jobs * 8) + 1)):
+        out += part
+    return out
 
 
 def _prepare_tags_table(db: sqlite_utils.Database) -> None:

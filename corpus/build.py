@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
-from . import fidelity, store
+from . import fidelity, reuse, store
+from .parallel import map_items
 from .errors import SourceError
 from .model import Document, Node, ParseContext
 from .parsers import PARSERS, get_parser
@@ -31,6 +33,10 @@ from .sources import Source, file_path, file_states
 Stage = Callable[[sqlite_utils.Database], object]
 NamedStage = tuple[str, Stage]
 Progress = Callable[[Source, str], None]
+StageProgress = Callable[[str, float, "str | None"], None]
+# A source file larger than this is refused before it is read (``$PLEA_MAX_SOURCE_MB``):
+# parsing holds the text, the tree and the rows in memory at once, several times the file.
+DEFAULT_MAX_SOURCE_MB = 64
 
 
 @dataclass
@@ -78,15 +84,11 @@ class BuildReport:
 
 
 def parser_version(name: str) -> str:
-    """Changes whenever the parser's code or the shared model code changes."""
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    module = PARSERS[name].rsplit(".", 1)[-1]
-    for path in (here / "parsers" / f"{module}.py", here / "model.py", here / "store.py",
-                 here / "numbering.py", here / "search.py"):
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    """Changes whenever any code the parser runs changes: the import closure of its
+    module (shared helpers such as ``markdown_common``, ``safe_xml``, the readers) and
+    of the modules that turn its tree into rows and check it."""
+    module = PARSERS[name]
+    return reuse.code_key([module, "corpus.store", "corpus.fidelity", "corpus.model"])
 
 
 def parse_source(source: Source, sources_dir: Path) -> tuple[Document, list[fidelity.FidelityReport]]:
@@ -95,6 +97,7 @@ def parse_source(source: Source, sources_dir: Path) -> tuple[Document, list[fide
     docs, reports = [], []
     for file in source.files:
         path = file_path(sources_dir, file)
+        check_size(path)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -106,6 +109,40 @@ def parse_source(source: Source, sources_dir: Path) -> tuple[Document, list[fide
         docs.append(doc)
         reports.append(fidelity.check(doc))
     return merge_documents(docs), reports
+
+
+def max_source_bytes() -> int:
+    """The largest source file a build reads: ``$PLEA_MAX_SOURCE_MB`` megabytes."""
+    value = os.environ.get("PLEA_MAX_SOURCE_MB", "").strip()
+    try:
+        return int(float(value) * 1e6) if value else DEFAULT_MAX_SOURCE_MB * 1_000_000
+    except ValueError:
+        raise SourceError("$PLEA_MAX_SOURCE_MB", f"not a number: {value!r}") from None
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file too large to parse in memory, before reading it, saying how to
+    raise the limit (a parse holds several times the file's size)."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    limit = max_source_bytes()
+    if size > limit:
+        raise SourceError(str(path), (
+            f"{size / 1e6:,.1f} MB is more than the {limit / 1e6:,.0f} MB a source file may "
+            f"have; split it into several files of the source, or raise the limit with "
+            f"`plea build --max-source-mb N` (or $PLEA_MAX_SOURCE_MB)"))
+
+
+def _parse_job(item: tuple[Source, Path]):
+    """A source parsed into rows in a worker process: (rows, reports, meta) or the error."""
+    source, sources_dir = item
+    try:
+        doc, reports = parse_source(source, sources_dir)
+    except SourceError as exc:
+        return exc
+    return store.document_rows(doc, source), reports, doc.meta
 
 
 def merge_documents(docs: list[Document]) -> Document:
@@ -131,7 +168,8 @@ def merge_documents(docs: list[Document]) -> Document:
 
 def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
           stages: Iterable[NamedStage] = (), progress: Progress | None = None,
-          force: bool = False, keep_going: bool = False) -> BuildReport:
+          force: bool = False, keep_going: bool = False, jobs: int = 1,
+          stage_progress: StageProgress | None = None) -> BuildReport:
     """Build the database at ``db_path``; raise SourceError on bad input (unless
     ``keep_going``), leaving any previous database as it was."""
     started = time.perf_counter()
@@ -151,8 +189,9 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             "started": _now(), "status": "running", "sources_dir": str(sources_dir),
         }).last_pk
         previous = None if force else _attach_previous(db, db_path)
+        parsed = _parse_ahead(db, sources, sources_dir, previous, jobs)
         for source in sources:
-            result = _build_source(db, source, sources_dir, previous, keep_going)
+            result = _build_source(db, source, sources_dir, previous, keep_going, parsed)
             results.append(result)
             db["build_log"].insert({
                 "build_id": build_id, "source_id": source.id, "action": result.action,
@@ -173,6 +212,8 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
                                     "seconds": round(seconds, 3),
                                     "message": _outcome(outcome)})
             stage_times.append((name, seconds, _outcome(outcome)))
+            if stage_progress:
+                stage_progress(name, seconds, _outcome(outcome))
         db["builds"].update(build_id, {"finished": _now(), "status": "ok"})
         db.execute("PRAGMA journal_mode = DELETE")
         db.conn.commit()
@@ -239,8 +280,46 @@ def _source_row(source: Source) -> dict:
     }
 
 
+def _parse_ahead(db: sqlite_utils.Database, sources: list[Source], sources_dir: Path,
+                 previous: str | None, jobs: int):
+    """Parse, in ``jobs`` worker processes, the sources the loop will not reuse; an
+    iterator of results in source order (None for reused ones). One job parses in the
+    loop itself, so memory holds one source at a time."""
+    if jobs <= 1:
+        return None
+    todo = []
+    for source in sources:
+        if source.missing or not source.files:
+            continue
+        states = file_states(source, sources_dir)
+        if any(s.state == "missing" for s in states):
+            continue
+        sha = [s.sha256 for s in states]
+        if (previous and not any(s.state == "mismatch" for s in states)
+                and _reusable(db, previous, source, sha, parser_version(source.parser or ""))):
+            continue
+        todo.append(source)
+    return _InOrder([s.id for s in todo],
+                    map_items(_parse_job, [(s, sources_dir) for s in todo], jobs=jobs))
+
+
+class _InOrder:
+    """Parse results taken one by one as the loop reaches their source, so the
+    parent holds only what the workers have finished ahead of it."""
+    def __init__(self, ids: list[str], results):
+        self.ids, self.results, self.next = ids, results, 0
+
+    def __contains__(self, source_id: str) -> bool:
+        return source_id in self.ids[self.next:self.next + 1]
+
+    def __getitem__(self, source_id: str):
+        self.next += 1
+        return next(self.results)
+
+
 def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
-                  previous: str | None, keep_going: bool) -> SourceResult:
+                  previous: str | None, keep_going: bool,
+                  parsed: dict | None = None) -> SourceResult:
     t0 = time.perf_counter()
     row = _source_row(source)
     if source.missing:
@@ -263,13 +342,19 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
                             json.loads(old["counts"] or "{}"),
                             json.loads(old["meta"] or "{}").get("residue", []))
     try:
-        doc, reports = parse_source(source, sources_dir)
+        if parsed is not None and source.id in parsed:
+            done = parsed[source.id]
+            if isinstance(done, SourceError):
+                raise done
+            rows, reports, meta = done
+        else:
+            doc, reports = parse_source(source, sources_dir)
+            rows, meta = store.document_rows(doc, source), doc.meta
     except SourceError as exc:
         if not keep_going:
             raise
         db["sources"].insert({**row, "status": "error", "note": str(exc)})
         return SourceResult(source, "error", time.perf_counter() - t0, message=str(exc))
-    rows = store.document_rows(doc, source)
     # Insert the source first: the other tables' rows refer to it.
     level_counts = store.counts(rows.provisions)
     residue = [str(r) for rep in reports for r in rep.residue]
@@ -282,7 +367,7 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
         "counts": json.dumps(level_counts),
         "counts_ok": None if not source.expected else int(
             all(level_counts.get(k) == v for k, v in source.expected.items())),
-        "meta": json.dumps({**_jsonable(doc.meta), "residue": residue[:50]}, ensure_ascii=False),
+        "meta": json.dumps({**_jsonable(meta), "residue": residue[:50]}, ensure_ascii=False),
     })
     store.write_rows(db, rows)
     for file, rep in zip(source.files, reports):
@@ -323,3 +408,51 @@ def align_translations(db: sqlite_utils.Database, sources: Iterable[Source]) -> 
             "WHERE o.source_id = ? AND t.source_id = ?", [original, source.id])
         total += db.execute("SELECT changes()").fetchone()[0]
     return total
+
+
+def reuse_build(db_path: Path, sources: Iterable[Source], sources_dir: Path, key: str
+                ) -> BuildReport | None:
+    """When the last build at ``db_path`` recorded the same build ``key`` (same sources,
+    code, data and options), copy it — with this build logged — instead of building:
+    a rebuild with nothing changed costs a file copy. None when it cannot be reused."""
+    started = time.perf_counter()
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            same = (conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+                    and reuse.previous_keys(conn, "main").get("build") == key)
+            counts = {r[0]: r[1:] for r in conn.execute(
+                "SELECT id, status, provisions, counts, meta FROM sources")} if same else {}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    if not same:
+        return None
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(db_path, tmp)
+        db = sqlite_utils.Database(tmp)
+        build_id = db["builds"].insert({"started": _now(), "status": "running",
+                                        "sources_dir": str(sources_dir)}).last_pk
+        results = []
+        for source in sources:
+            status, n, level_counts, meta = counts.get(source.id, ("missing", 0, None, None))
+            action = "reused" if status in ("present", "mismatch") else status
+            results.append(SourceResult(source, action, 0.0, n or 0,
+                                        json.loads(level_counts or "{}"),
+                                        json.loads(meta or "{}").get("residue", [])))
+            db["build_log"].insert({"build_id": build_id, "source_id": source.id,
+                                    "action": action, "seconds": 0.0, "provisions": n or 0,
+                                    "message": "nothing changed since the last build"})
+        db["builds"].update(build_id, {"finished": _now(), "status": "ok"})
+        db.conn.commit()
+        db.close()
+        os.replace(tmp, db_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildReport(db_path, results, time.perf_counter() - started)

@@ -70,16 +70,26 @@ def sources(sources_dir, db_path, manifest, as_json):
 @click.option("--annotations", type=click.Path(dir_okay=False),
               help="Annotation store to merge (default: $PLEA_ANNOTATIONS, else data/annotations.db).")
 @tagger_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1),
+              help="Worker processes for parsing, tagging and references "
+                   "(default: $PLEA_JOBS, else every core). Output is the same for any number.")
+@click.option("--max-source-mb", type=click.FloatRange(min=0, min_open=True),
+              help="Refuse a source file larger than this many megabytes "
+                   "(default: $PLEA_MAX_SOURCE_MB, else 64).")
 @user_errors
-def build(sources_dir, db_path, manifest, force, keep_going, annotations, tagger):
+def build(sources_dir, db_path, manifest, force, keep_going, annotations, tagger, jobs,
+          max_source_mb):
     """Parse every source, tag it, link its references, merge human annotations,
-    and write the SQLite database (atomically: a failed build changes nothing)."""
+    and write the SQLite database (atomically: a failed build changes nothing).
+    Unchanged sources keep the rows of the last build; nothing changed, nothing is done."""
     from plea.pipeline import run_build
 
+    if max_source_mb:
+        os.environ["PLEA_MAX_SOURCE_MB"] = str(max_source_mb)
     report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
                        manifest=manifest, force=force, keep_going=keep_going,
                        annotations=Path(annotations) if annotations else None, tagger=tagger,
-                       echo=click.echo)
+                       echo=click.echo, jobs=jobs)
     if report.problems:
         click.echo("\nProblems:", err=True)
         for line in report.problems:

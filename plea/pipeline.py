@@ -9,57 +9,173 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-import click
+import hashlib
+import json
 
-from corpus.build import BuildReport, NamedStage, build
-from corpus.sources import load_sources, resolve_sources_dir
+from corpus import reuse
+from corpus.build import BuildReport, NamedStage, build, reuse_build
+from corpus.parallel import default_jobs
+from corpus.sources import file_states, load_sources, resolve_sources_dir
+from plea.progress import BuildProgress
+
+
+# Code a stage runs, as modules whose import closure is hashed (packages whose modules
+# are loaded by name are listed whole) and data it reads besides the modules' folders.
+TAG_CODE = ["annotate.stage", "annotate.taggers", "annotate.components", "annotate.pipelines"]
+TAG_DATA = ["annotate/taggers/model/*", "annotate/patterns/*", "schemas/taxonomy.yaml"]
+REFS_CODE = ["annotate.refs.stage", "annotate.refs"]
+REFS_DATA = ["annotate/refs/data/*", "schemas/works.yaml"]
+# The tags as the tagger wrote them, before the reference coding and human decisions
+# change ``tags``: what the next build reuses for unchanged sources.
+MACHINE_TAGS = "tags_machine"
+
+
+def tag_key(tagger: str | None) -> str:
+    modules = [m for p in TAG_CODE for m in reuse.package_modules(p)]
+    return reuse.code_key(modules, TAG_DATA, tagger or "default")
+
+
+def refs_key() -> str:
+    return reuse.code_key([m for p in REFS_CODE for m in reuse.package_modules(p)], REFS_DATA)
 
 
 def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | None = None,
-           echo: Callable[[str], None] | None = None) -> list[NamedStage]:
-    """The steps after parsing, in order: each reads what the previous wrote."""
+           echo: Callable[[str], None] | None = None, previous: Path | None = None,
+           jobs: int = 1) -> list[NamedStage]:
+    """The steps after parsing, in order: each reads what the previous wrote.
+
+    ``previous``: the last build, whose tags and references of unchanged sources are
+    reused when the code and data that made them are unchanged (``corpus.reuse``).
+    """
     from annotate.human.stage import annotation_stage
     from annotate.reference.stage import reference_stage
-    from annotate.refs.stage import link_database
+    from annotate.refs.stage import link_database, previous_refs
     from annotate.scholarship_stage import analyse_scholarship
     from annotate.stage import tag_database
     from plea.web.views import build_stage as web_stage
+
+    def tags_stage(db):
+        key = tag_key(tagger)
+        alias = reuse.attach(db, previous)
+        try:
+            plan = reuse.plan(db, alias, "tags", key)
+            cached: dict[str, list[dict]] = {}
+            if plan.per_source and MACHINE_TAGS in _tables(db, alias):
+                for row in db.query(f"SELECT * FROM {alias}.{MACHINE_TAGS} ORDER BY id"):
+                    cached.setdefault(row["provision_id"], []).append(row)
+            else:
+                plan.unchanged = set()
+        finally:
+            # Detached before the stage writes: its unqualified DROPs would reach it.
+            reuse.detach(db, alias)
+        n = tag_database(db, tagger_name=tagger, jobs=jobs, reuse=cached,
+                         reuse_sources=plan.unchanged)
+        db.execute(f"DROP TABLE IF EXISTS {MACHINE_TAGS}")
+        db.execute(f"CREATE TABLE {MACHINE_TAGS} AS SELECT * FROM tags ORDER BY id")
+        reuse.record_key(db, "tags", key)
+        return StageOutcome(n, "tags", len(plan.unchanged), len(plan.changed))
+
+    def references_stage(db):
+        key = refs_key()
+        alias = reuse.attach(db, previous)
+        try:
+            plan = reuse.plan(db, alias, "references", key)
+            has = plan.per_source and "refs" in _tables(db, alias)
+            redo, old = previous_refs(db, alias, plan.changed) if has else (None, None)
+        finally:
+            reuse.detach(db, alias)
+        n = link_database(db, jobs=jobs, redo=redo, reuse=old)
+        reuse.record_key(db, "references", key)
+        return StageOutcome(n, "references", len(plan.unchanged | plan.changed) - len(redo)
+                            if has else 0, len(redo) if has else 0)
 
     # The layers stack in this order: machine tags, the reviewed reference coding over
     # them, then human decisions, so every later step (scholarship codes, the
     # comparison, the brief) reads the reviewed picture, not raw tags.
     steps: list[NamedStage] = []
     if tag:
-        steps.append(("tags", lambda db: tag_database(db, tagger_name=tagger)))
+        steps.append(("tags", tags_stage))
     steps.append(("reference", reference_stage))
     steps += [("annotations", annotation_stage(annotations, echo=echo)),
-              ("references", link_database), ("scholarship", analyse_scholarship),
+              ("references", references_stage), ("scholarship", analyse_scholarship),
               ("web", web_stage)]
     return steps
 
 
+class StageOutcome(int):
+    """A stage's count, with how many sources it reused, for the log line."""
+    def __new__(cls, n: int, what: str, reused: int, changed: int):
+        value = super().__new__(cls, n)
+        value.what, value.reused, value.changed = what, reused, changed
+        return value
+
+    def summary(self) -> str:
+        if not self.reused:
+            return f"{int(self)} {self.what}"
+        return (f"{int(self)} {self.what} ({self.reused} sources reused, "
+                f"{self.changed} done again)")
+
+
+def _tables(db, alias: str | None) -> set[str]:
+    if alias is None:
+        return set()
+    return {r[0] for r in db.execute(f"SELECT name FROM {alias}.sqlite_master WHERE type = 'table'")}
+
+
+def build_key(sources: list, directory: Path, *, annotations: Path | None, tag: bool,
+              tagger: str | None) -> str:
+    """Everything a build reads: each source's manifest entry and file checksums, all
+    the project's code and data, the annotation store, the options. Equal keys give
+    equal databases, so the last one can be copied."""
+    from annotate.human.store import default_store
+
+    digest = hashlib.sha256()
+    for source in sources:
+        states = file_states(source, directory) if not source.missing else []
+        digest.update(json.dumps([repr(source), [(s.path, s.state, s.sha256) for s in states]],
+                                 ensure_ascii=False).encode())
+    modules = [m for p in reuse.PACKAGES for m in reuse.package_modules(p)]
+    digest.update(reuse.code_key(modules, ["schemas/*", "annotate/**/*"]).encode())
+    digest.update(reuse.path_key(annotations or default_store()).encode())
+    digest.update(json.dumps([tag, tagger, str(directory.resolve())]).encode())
+    return digest.hexdigest()[:16]
+
+
 def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = False,
               keep_going: bool = False, annotations: Path | None = None, tag: bool = True,
-              tagger: str | None = None, echo: Callable[[str], None] | None = None
-              ) -> BuildReport:
-    """Build ``db_path`` from the sources; ``echo`` gets a progress bar and a summary."""
+              tagger: str | None = None, echo: Callable[[str], None] | None = None,
+              jobs: int | None = None) -> BuildReport:
+    """Build ``db_path`` from the sources; ``echo`` gets progress and a summary.
+
+    Nothing changed since the last build (``build_key``): the last database is copied.
+    Else parsing, tagging and references reuse what they can, source by source."""
     sources = load_sources(manifest)
     directory = resolve_sources_dir(sources_dir)
-    steps = stages(annotations, tag=tag, tagger=tagger, echo=echo)
+    jobs = jobs or default_jobs()
+    key = build_key(sources, directory, annotations=annotations, tag=tag, tagger=tagger)
+    previous = None if force else Path(db_path)
+    if not force and (report := reuse_build(db_path, sources, directory, key)) is not None:
+        if echo:
+            echo(f"Nothing changed since the last build of {db_path}: kept it "
+                 f"({report.seconds:.1f}s)")
+        return report
+    steps = stages(annotations, tag=tag, tagger=tagger, echo=echo, previous=previous, jobs=jobs)
+    steps.append(("keys", lambda db: reuse.record_key(db, "build", key)))
     if echo is None:
         return build(db_path, sources, directory, stages=steps, force=force,
-                     keep_going=keep_going)
-    echo(f"Building {db_path} from {directory}")
-    with click.progressbar(length=len(sources), label="Parsing sources", show_pos=True,
-                           item_show_func=lambda s: s or "") as bar:
-        report = build(db_path, sources, directory, stages=steps, force=force,
-                       keep_going=keep_going,
-                       progress=lambda source, action: (bar.update(1, source.id)))
-    echo(summary(report))
+                     keep_going=keep_going, jobs=jobs)
+    echo(f"Building {db_path} from {directory} ({jobs} worker{'s' if jobs > 1 else ''})")
+    progress = BuildProgress(echo, len(sources))
+    report = build(db_path, sources, directory, stages=steps, force=force,
+                   keep_going=keep_going, jobs=jobs, progress=progress.source,
+                   stage_progress=progress.stage)
+    echo(summary(report, stages=False))
     return report
 
 
-def summary(report: BuildReport) -> str:
+def summary(report: BuildReport, *, stages: bool = True) -> str:
+    """The per-source table and totals; ``stages``: with a line per stage (the progress
+    display has shown them already)."""
     rows = [("source", "action", "provisions", "counts (expected)", "fidelity", "seconds")]
     for r in report.results:
         expected = ", ".join(f"{k} {r.counts.get(k, 0)}/{v}" for k, v in r.source.expected.items())
@@ -72,7 +188,7 @@ def summary(report: BuildReport) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    for name, seconds, outcome in report.stages:
+    for name, seconds, outcome in (report.stages if stages else ()):
         lines.append(f"stage {name}: {seconds:.1f}s" + (f" — {outcome}" if outcome else ""))
     lines.append(f"\n{report.provisions} provisions, {report.alignments} alignments, "
                  f"{report.seconds:.1f}s → {report.db_path}")

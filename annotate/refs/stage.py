@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import json
 
+from typing import Collection, Mapping
+
 import sqlite_utils
+
+from corpus.parallel import chunks, map_chunks
 
 from .extract import extract
 from .resolve import Resolver
@@ -22,44 +26,109 @@ REFS_COLUMNS = {
 }
 
 
+SOURCE_ROWS = ("SELECT id, source_id, text, wrapup, lang, 'provisions' FROM provisions "
+               "WHERE kind = 'provision' UNION ALL "
+               "SELECT provision_id, source_id, text, NULL, lang, 'commentary' || char(0) || id "
+               "FROM commentary")
+
+
+def _unit_refs(resolver: Resolver, row: tuple) -> list[dict]:
+    """The refs rows of one provision or note."""
+    pid, source, text, wrapup, lang, table = row
+    from_id = pid
+    if table.startswith("commentary"):
+        table, from_id = "commentary", table.split("\0", 1)[1]
+    ctx = resolver.context_for(pid) if pid else {"source": source}
+    out = []
+    for field_name, body in (("text", text), ("wrapup", wrapup)):
+        if not body:
+            continue
+        for ref in extract(body, lang, ctx, registry=resolver.registry):
+            res = resolver.resolve(ref, lang=lang, date=ctx.get("date"))
+            out.append({
+                "from_id": from_id, "from_table": table, "from_source": source,
+                "field": field_name, "start": ref.start, "end": ref.end, "text": ref.text,
+                "work": ref.work, "pinpoint": json.dumps(ref.pinpoint, ensure_ascii=False),
+                "to_id": res.to_id, "to_top": resolver.top_of(res.to_id),
+                "to_source": res.source_id, "status": res.status, "reason": res.reason,
+                "method": ref.method, "title": ref.title, "lang": lang,
+            })
+    return out
+
+
 def iter_refs(db: sqlite_utils.Database, resolver: Resolver):
     """Rows for the refs table, provision by provision, note by note."""
-    rows = db.execute("SELECT id, source_id, text, wrapup, lang, 'provisions' FROM provisions "
-                      "WHERE kind = 'provision' UNION ALL "
-                      "SELECT provision_id, source_id, text, NULL, lang, 'commentary' || char(0) || id "
-                      "FROM commentary").fetchall()
-    for pid, source, text, wrapup, lang, table in rows:
-        from_id = pid
-        if table.startswith("commentary"):
-            table, from_id = "commentary", table.split("\0", 1)[1]
-        ctx = resolver.context_for(pid) if pid else {"source": source}
-        for field_name, body in (("text", text), ("wrapup", wrapup)):
-            if not body:
-                continue
-            for ref in extract(body, lang, ctx, registry=resolver.registry):
-                res = resolver.resolve(ref, lang=lang, date=ctx.get("date"))
-                yield {
-                    "from_id": from_id, "from_table": table, "from_source": source,
-                    "field": field_name, "start": ref.start, "end": ref.end, "text": ref.text,
-                    "work": ref.work, "pinpoint": json.dumps(ref.pinpoint, ensure_ascii=False),
-                    "to_id": res.to_id, "to_top": resolver.top_of(res.to_id),
-                    "to_source": res.source_id, "status": res.status, "reason": res.reason,
-                    "method": ref.method, "title": ref.title, "lang": lang,
-                }
+    for row in db.execute(SOURCE_ROWS).fetchall():
+        yield from _unit_refs(resolver, row)
 
 
-def link_database(db: sqlite_utils.Database) -> int:
-    """Write the refs table, its indexes and views; return the number of references."""
+def redo_sources(db: sqlite_utils.Database, previous: str, changed: Collection[str]) -> set[str]:
+    """Sources whose references must be read again after ``changed`` sources changed:
+    those themselves, and every source with a reference to a work one of them belongs
+    to (in this build or the last), resolved or not, since its target may have moved,
+    appeared or gone."""
+    changed = set(changed)
+    works = {w for (w,) in db.execute(
+        "SELECT work FROM sources WHERE id IN (SELECT value FROM json_each(?)) UNION "
+        f"SELECT work FROM {previous}.sources WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(changed))] * 2).fetchall()}
+    citing = {s for (s,) in db.execute(
+        f"SELECT DISTINCT from_source FROM {previous}.refs WHERE work IN "
+        "(SELECT value FROM json_each(?)) OR to_source IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(works)), json.dumps(sorted(changed))]).fetchall()}
+    return changed | citing
+
+
+def previous_refs(db: sqlite_utils.Database, previous: str, changed: Collection[str]
+                  ) -> tuple[set[str], dict[tuple, list[dict]]]:
+    """From an attached earlier build: the sources to read again, and the refs rows of
+    the others by (table, id) of the citing provision or note, in their order."""
+    redo = redo_sources(db, previous, changed)
+    old: dict[tuple, list[dict]] = {}
+    for r in db.query(f"SELECT * FROM {previous}.refs "
+                      "WHERE from_source NOT IN (SELECT value FROM json_each(?)) "
+                      "ORDER BY id", [json.dumps(sorted(redo))]):
+        r.pop("id")
+        old.setdefault((r["from_table"], str(r["from_id"])), []).append(r)
+    return redo, old
+
+
+def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
+                  redo: Collection[str] | None = None,
+                  reuse: Mapping[tuple, list[dict]] | None = None) -> int:
+    """Write the refs table, its indexes and views; return the number of references.
+
+    With ``redo`` (see ``previous_refs``), only those sources are read again and the
+    others' rows come from ``reuse``; ``jobs`` workers read in parallel. The table
+    comes out the same (ids, order) either way.
+    """
     resolver = Resolver(db)
+    old = reuse or {}
     for view in ("backlinks", "unresolved_by_work"):
         db.execute(f"DROP VIEW IF EXISTS {view}")
     if "refs" in db.table_names():
         db["refs"].drop()
     db["refs"].create(REFS_COLUMNS, pk="id")
+    rows = db.execute(SOURCE_ROWS).fetchall()
+    todo = [r for r in rows if redo is None or r[1] in redo]
+    # Load the grammars before forking, so workers share them.
+    for r in {r[4]: r for r in reversed(todo)}.values():
+        _unit_refs(resolver, r)
+    found = {}
+    for part_rows, part in zip(
+            chunks(todo, max(200, len(todo) // (jobs * 8) + 1)),
+            map_chunks(lambda chunk: [_unit_refs(resolver, r) for r in chunk], todo,
+                       jobs=jobs, chunk_size=max(200, len(todo) // (jobs * 8) + 1))):
+        found.update(zip((id(r) for r in part_rows), part))
     count = 0
     batch: list[dict] = []
-    for row in iter_refs(db, resolver):
-        batch.append(row)
+    for row in rows:
+        if id(row) in found:
+            batch += found[id(row)]
+        else:
+            table = "commentary" if row[5].startswith("commentary") else "provisions"
+            key = row[5].split("\0", 1)[1] if table == "commentary" else row[0]
+            batch += old.get((table, str(key)), [])
         if len(batch) >= 5000:
             db["refs"].insert_all(batch)
             count += len(batch)
