@@ -130,9 +130,13 @@ def check_size(path: Path) -> None:
     limit = max_source_bytes()
     if size > limit:
         raise SourceError(str(path), (
-            f"{size / 1e6:,.1f} MB is more than the {limit / 1e6:,.0f} MB a source file may "
+            f"{_size(size)} is more than the {_size(limit)} a source file may "
             f"have; split it into several files of the source, or raise the limit with "
             f"`plea build --max-source-mb N` (or $PLEA_MAX_SOURCE_MB)"))
+
+
+def _size(n: float) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 1e5 else f"{n / 1e3:,.1f} kB"
 
 
 def _parse_job(item: tuple[Source, Path]):
@@ -141,7 +145,9 @@ def _parse_job(item: tuple[Source, Path]):
     try:
         doc, reports = parse_source(source, sources_dir)
     except SourceError as exc:
-        return exc
+        # Sent back as its fields: an exception whose __init__ takes other arguments than
+        # its args cannot be unpickled, and the pool would wait for it for ever.
+        return ("error", exc.path, exc.message, exc.line, exc.column, exc.where)
     return store.document_rows(doc, source), reports, doc.meta
 
 
@@ -344,8 +350,9 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
     try:
         if parsed is not None and source.id in parsed:
             done = parsed[source.id]
-            if isinstance(done, SourceError):
-                raise done
+            if done[0] == "error":
+                _, path, message, line, column, where = done
+                raise SourceError(path, message, line=line, column=column, where=where)
             rows, reports, meta = done
         else:
             doc, reports = parse_source(source, sources_dir)

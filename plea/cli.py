@@ -84,12 +84,21 @@ def build(sources_dir, db_path, manifest, force, keep_going, annotations, tagger
     Unchanged sources keep the rows of the last build; nothing changed, nothing is done."""
     from plea.pipeline import run_build
 
+    # The limit travels as the environment variable the parsers (and forked workers)
+    # read; restored afterwards so one command does not change the next.
+    saved = os.environ.get("PLEA_MAX_SOURCE_MB")
     if max_source_mb:
         os.environ["PLEA_MAX_SOURCE_MB"] = str(max_source_mb)
-    report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
-                       manifest=manifest, force=force, keep_going=keep_going,
-                       annotations=Path(annotations) if annotations else None, tagger=tagger,
-                       echo=click.echo, jobs=jobs)
+    try:
+        report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
+                           manifest=manifest, force=force, keep_going=keep_going,
+                           annotations=Path(annotations) if annotations else None, tagger=tagger,
+                           echo=click.echo, jobs=jobs)
+    finally:
+        if saved is None:
+            os.environ.pop("PLEA_MAX_SOURCE_MB", None)
+        else:
+            os.environ["PLEA_MAX_SOURCE_MB"] = saved
     if report.problems:
         click.echo("\nProblems:", err=True)
         for line in report.problems:

@@ -5,6 +5,8 @@ everything else sees :class:`~annotate.taggers.base.Tag`\\ s.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..pipelines import get_pipeline
 from ..rules import load_rules
 from ..text import fold
@@ -19,11 +21,21 @@ def may_carry_codes(unit: Unit, lang: str) -> bool:
     rules = load_rules(lang)
     if rules.contextless:
         return True
-    norm = fold(unit.text, rules.script_fold)
+    if _has_context(unit.text, lang):
+        return True
+    # Siblings share lead-ins and headings: their answer is cached.
     above = fold(unit.context or "", rules.script_fold) + "\n" + fold(unit.heading or "",
                                                                      rules.script_fold)
-    return any(rx.search(norm) or (above.strip() and rx.search(above))
-               for rx in rules.context.values())
+    return bool(above.strip()) and _has_context_folded(above, lang)
+
+
+def _has_context(text: str, lang: str) -> bool:
+    return _has_context_folded(fold(text, load_rules(lang).script_fold), lang)
+
+
+@lru_cache(maxsize=8192)
+def _has_context_folded(norm: str, lang: str) -> bool:
+    return any(rx.search(norm) for rx in load_rules(lang).context.values())
 
 
 class RuleTagger(BaseTagger):
