@@ -19,6 +19,10 @@ import random
 from pathlib import Path
 
 REAL_PROVISIONS = 23_753
+# The real corpus: about one reference per provision, plea passages in a minority of
+# articles (most of a procedure code is about other things).
+PLEA_SHARE = 0.12
+CITE_SHARE = 0.9
 
 ZH_PLEA = [
     "犯罪嫌疑人认罪认罚的，人民检察院应当听取值班律师关于从宽幅度的意见，并将意见记录在案。",
@@ -101,14 +105,17 @@ def zh_statute(rnd: random.Random, title: str, articles: int) -> str:
         if a % per_chapter == 1:
             chapter = a // per_chapter + 1
             out += [f"## 第{cn_number(chapter)}章 第{cn_number(chapter)}部分规定", ""]
-        plea = rnd.random() < 0.3
+        plea = rnd.random() < PLEA_SHARE
         pool = ZH_PLEA if plea else ZH_PLAIN
         first = rnd.choice(pool)
-        if a > 3 and rnd.random() < 0.3:
+        if a > 3 and rnd.random() < CITE_SHARE:
             first = f"依照本法第{cn_number(rnd.randint(1, a - 1))}条的规定，" + first
         out += [f"第{cn_number(a)}条 {first}", ""]
         for _ in range(rnd.randint(0, 2)):
-            out += [rnd.choice(pool), ""]
+            extra = rnd.choice(pool)
+            if a > 3 and rnd.random() < CITE_SHARE:
+                extra += f"本法第{cn_number(rnd.randint(1, a - 1))}条另有规定的除外。"
+            out += [extra, ""]
         if plea and rnd.random() < 0.3:
             out += ["有下列情形之一的，不适用本条规定：", ""]
             for i, item in enumerate(ZH_ITEMS, 1):
@@ -123,12 +130,12 @@ def de_statute(rnd: random.Random, title: str, abbr: str, sections: int) -> str:
     for s in range(1, sections + 1):
         if s % 40 == 1:
             out += [f"## Abschnitt {s // 40 + 1} - Verfahren", "", ""]
-        plea = rnd.random() < 0.3
+        plea = rnd.random() < PLEA_SHARE
         pool = DE_PLEA if plea else DE_PLAIN
         out += [f"#### § {s} Vorschrift {s}", ""]
         for para in range(1, rnd.randint(1, 4) + 1):
             text = rnd.choice(pool)
-            if s > 2 and rnd.random() < 0.2:
+            if s > 2 and rnd.random() < CITE_SHARE:
                 text += f" § {rnd.randint(1, s - 1)} bleibt unberührt."
             out += [f"({para}) {text}", ""]
     return "\n".join(out) + "\n"
@@ -141,13 +148,16 @@ def us_sections(rnd: random.Random, title_no: int, chapter: int, sections: int
     files = []
     for s in range(1, sections + 1):
         num = chapter * 1000 + s
-        plea = rnd.random() < 0.3
+        plea = rnd.random() < PLEA_SHARE
         pool = EN_PLEA if plea else EN_PLAIN
         out = [f"# Title {title_no}— SYNTHETIC PROCEDURE", f"### CHAPTER {chapter}— PLEAS",
                f"#### § {num}. Section {num}", "###### (a) In general .", "",
                rnd.choice(pool), ""]
         for para in range(1, rnd.randint(0, 3) + 1):
-            out += [f"({para}) {rnd.choice(pool)}", ""]
+            text = rnd.choice(pool)
+            if s > 1 and rnd.random() < CITE_SHARE:
+                text += f" This paragraph is subject to section {num - 1}(a)."
+            out += [f"({para}) {text}", ""]
         files.append("\n".join(out) + "\n")
     return files
 
