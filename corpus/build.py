@@ -10,7 +10,6 @@ about them.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil

@@ -16,9 +16,9 @@ Keys:
 - ``stage_table`` — each stage records its key in the database it wrote
   (``stage_keys``), where the next build reads it.
 
-Stages themselves decide what to copy (``ReusePlan``): the whole of their tables when
-their key and every source are unchanged, or the rows of unchanged sources when they
-work source by source.
+Stages decide what to copy (``ReusePlan``): the rows of unchanged sources when their
+key is unchanged. A build whose every input is unchanged is the previous database,
+copied (``corpus.build.reuse_build``).
 """
 from __future__ import annotations
 
@@ -159,11 +159,6 @@ class ReusePlan:
     changed: set[str] = field(default_factory=set)     # new, edited or gone sources
 
     @property
-    def everything(self) -> bool:
-        """The stage's whole output can be copied."""
-        return self.alias is not None and self.key_same and not self.changed
-
-    @property
     def per_source(self) -> bool:
         """Rows of ``unchanged`` sources can be copied; the rest must be computed."""
         return self.alias is not None and self.key_same
@@ -214,36 +209,6 @@ def plan(db: sqlite_utils.Database, alias: str | None, name: str, key: str) -> R
 def record_key(db: sqlite_utils.Database, name: str, key: str) -> None:
     db.execute(f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (name TEXT PRIMARY KEY, key TEXT)")
     db.execute(f"INSERT OR REPLACE INTO {KEYS_TABLE} (name, key) VALUES (?, ?)", [name, key])
-
-
-def copy_tables(db: sqlite_utils.Database, alias: str, tables: Iterable[str]) -> int:
-    """Copy tables and views, as the previous build made them, into the new database.
-
-    Schema (columns, indexes, views) comes from the previous file's own SQL, so the copy
-    is what the stage wrote, not an approximation of it."""
-    rows = 0
-    tables = list(tables)
-    schema = db.execute(
-        f"SELECT type, name, tbl_name, sql FROM {alias}.sqlite_master "
-        f"WHERE sql IS NOT NULL AND tbl_name IN (SELECT value FROM json_each(?)) "
-        f"ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, rowid",
-        [json.dumps(tables)]).fetchall()
-    for kind, obj, tbl, sql in schema:
-        if kind == "table":
-            db.execute(f"DROP VIEW IF EXISTS [{obj}]")
-            db.execute(f"DROP TABLE IF EXISTS [{obj}]")
-            db.execute(sql)
-            db.execute(f"INSERT INTO main.[{obj}] SELECT * FROM {alias}.[{obj}]")
-            rows += db.execute("SELECT changes()").fetchone()[0]
-    for kind, obj, tbl, sql in schema:
-        if kind == "index" and not obj.startswith("sqlite_autoindex"):
-            db.execute(f"DROP INDEX IF EXISTS [{obj}]")
-            db.execute(sql)
-    for kind, obj, tbl, sql in schema:
-        if kind == "view":
-            db.execute(f"DROP VIEW IF EXISTS [{obj}]")
-            db.execute(sql)
-    return rows
 
 
 def package_modules(package: str) -> list[str]:

@@ -302,6 +302,9 @@ def build_metadata(db_path: Path) -> dict:
         "build_log": {"hidden": True},
         "provisions_fts": {"hidden": True},
         "commentary_fts": {"hidden": True},
+        # What the next build reuses (corpus/reuse.py): stage keys, the tagger's own tags.
+        "stage_keys": {"hidden": True},
+        "tags_machine": {"hidden": True},
     }
     return {
         "title": "plea-corpus",
