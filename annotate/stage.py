@@ -146,9 +146,22 @@ def _tag_units(tagger: BaseTagger | None, units: list[StageUnit], jobs: int) -> 
     """Each unit's tags, in order; chunks go to forked workers when ``jobs`` > 1."""
     if not units:
         return []
-    # Warm the pipelines before forking, so workers share them instead of loading their own.
-    firsts = {u.lang: u for u in reversed(units)}
-    list(tagger.tag_many(u.as_unit() for u in firsts.values()))
+    # Warm the pipelines before forking, so workers share them instead of loading their
+    # own: per language, a unit the rule tagger will not skip (else any unit).
+    from .taggers.rule import may_carry_codes
+    warm: dict[str, StageUnit] = {}
+    langs, cued = {u.lang for u in units}, set()
+    for u in units:
+        if cued == langs:
+            break
+        if u.lang in cued:
+            continue
+        if may_carry_codes(u.as_unit(), u.lang):
+            warm[u.lang] = u
+            cued.add(u.lang)
+        else:
+            warm.setdefault(u.lang, u)
+    list(tagger.tag_many(u.as_unit() for u in warm.values()))
     out: list = []
     for part in map_chunks(lambda chunk: list(tagger.tag_many(u.as_unit() for u in chunk)),
                            units, jobs=jobs, chunk_size=max(200, len(units) // (jobs * 8) + 1)):
