@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from typing import Collection, Mapping
+from typing import Collection, Iterator, Mapping
 
 import sqlite_utils
 
@@ -33,6 +33,7 @@ from .taxonomy import Taxonomy, load_taxonomy
 
 MACHINE_METHODS = ("rule", "learned", "combined", "keyword")
 LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
+BATCH_UNITS = 50_000     # units read and tagged at a time (memory, not speed)
 
 VIEW_SQL = """
 WITH RECURSIVE up(provision_id, unit_id) AS (
@@ -62,11 +63,13 @@ class StageUnit:
         return Unit(self.text, self.lang, self.context, self.kind, self.heading)
 
 
-def read_units(db: sqlite_utils.Database) -> list[StageUnit]:
-    """The units to tag, with their lead-ins and headings, in table order."""
+def read_units(db: sqlite_utils.Database, source_id: str | None = None) -> list[StageUnit]:
+    """The units to tag (of one source, or all), with their lead-ins and headings, in
+    table order. Lead-ins and headings never cross a source."""
+    where, params = ("WHERE source_id = ? ", [source_id]) if source_id else ("", [])
     rows = {r["id"]: r for r in db.query(
         "SELECT id, parent_id, kind, text, heading, lang, source_kind "
-        "FROM provisions ORDER BY rowid")}
+        f"FROM provisions {where}ORDER BY rowid", params)}
     units = []
     for row in rows.values():
         text = row["text"] or ""
@@ -111,10 +114,10 @@ def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
     (from the previous build), put in the place tagging would have put them, so the
     table is the same as a full run's.
     """
-    units = [u for u in read_units(db) if u.lang in ("zh", "en", "de")]
     keep = set(reuse_sources)
-    todo = [u for u in units if u.provision_id.split(":", 1)[0] not in keep]
-    if todo or tagger is not None:
+    sources = [r[0] for r in db.execute(
+        "SELECT source_id FROM provisions GROUP BY source_id ORDER BY min(rowid)")]
+    if tagger is not None or any(s not in keep for s in sources):
         tagger = tagger or get_tagger(tagger_name)
         taxonomy = tagger.taxonomy
     else:
@@ -123,23 +126,42 @@ def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
     version = str(taxonomy.version)
     write_taxonomy(db, taxonomy)
     _prepare_tags_table(db)
-    tagged = dict(zip((u.provision_id for u in todo), _tag_units(tagger, todo, jobs)))
-    rows = []
-    for unit in units:
-        if unit.provision_id not in tagged:
-            rows += [{k: v for k, v in r.items() if k != "id"}
-                     for r in (reuse or {}).get(unit.provision_id, ())]
-            continue
-        for t in tagged[unit.provision_id]:
-            rows.append({"provision_id": unit.provision_id, "code": t.code,
-                         "dimension": t.dimension, "start": t.start, "end": t.end,
-                         "evidence": t.text, "role": t.role, "modality": t.modality,
-                         "method": t.method, "rule_id": t.rule_id,
-                         "confidence": t.confidence, "codebook_version": version})
-    db["tags"].insert_all(rows, batch_size=2000)
+    written = 0
+    # A batch of sources at a time, so memory holds a batch's units and rows, not the
+    # corpus's; rows go in unit order, so the table is the same whatever the batches.
+    for units in _batches(db, sources):
+        todo = [u for u in units if u.provision_id.split(":", 1)[0] not in keep]
+        tagged = dict(zip((u.provision_id for u in todo), _tag_units(tagger, todo, jobs)))
+        rows = []
+        for unit in units:
+            if unit.provision_id not in tagged:
+                rows += [{k: v for k, v in r.items() if k != "id"}
+                         for r in (reuse or {}).get(unit.provision_id, ())]
+                continue
+            for t in tagged[unit.provision_id]:
+                rows.append({"provision_id": unit.provision_id, "code": t.code,
+                             "dimension": t.dimension, "start": t.start, "end": t.end,
+                             "evidence": t.text, "role": t.role, "modality": t.modality,
+                             "method": t.method, "rule_id": t.rule_id,
+                             "confidence": t.confidence, "codebook_version": version})
+        db["tags"].insert_all(rows, batch_size=2000)
+        written += len(rows)
     db.execute("DROP VIEW IF EXISTS provision_codes")
     db.execute(f"CREATE VIEW provision_codes AS {VIEW_SQL}")
-    return len(rows)
+    return written
+
+
+def _batches(db: sqlite_utils.Database, sources: list[str], size: int = BATCH_UNITS
+             ) -> Iterator[list[StageUnit]]:
+    """The units of whole sources, in table order, about ``size`` at a time."""
+    batch: list[StageUnit] = []
+    for source in sources:
+        batch += [u for u in read_units(db, source) if u.lang in ("zh", "en", "de")]
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _tag_units(tagger: BaseTagger | None, units: list[StageUnit], jobs: int) -> list:

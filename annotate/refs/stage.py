@@ -13,7 +13,7 @@ from typing import Collection, Mapping
 
 import sqlite_utils
 
-from corpus.parallel import chunks, map_chunks
+from corpus.parallel import map_chunks
 
 from .extract import extract
 from .resolve import Resolver
@@ -114,17 +114,19 @@ def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
     # Load the grammars before forking, so workers share them.
     for r in {r[4]: r for r in reversed(todo)}.values():
         _unit_refs(resolver, r)
-    found = {}
-    for part_rows, part in zip(
-            chunks(todo, max(200, len(todo) // (jobs * 8) + 1)),
-            map_chunks(lambda chunk: [_unit_refs(resolver, r) for r in chunk], todo,
-                       jobs=jobs, chunk_size=max(200, len(todo) // (jobs * 8) + 1))):
-        found.update(zip((id(r) for r in part_rows), part))
+    size = max(200, len(todo) // (jobs * 8) + 1)
+    # Results stream back in the order of ``todo``, which is table order: each row's
+    # references are taken as the loop reaches it, so memory holds what the workers
+    # finished ahead, not the corpus's references.
+    results = (refs for part in map_chunks(
+        lambda chunk: [_unit_refs(resolver, r) for r in chunk], todo, jobs=jobs,
+        chunk_size=size) for refs in part)
+    wanted = set(map(id, todo))
     count = 0
     batch: list[dict] = []
     for row in rows:
-        if id(row) in found:
-            batch += found[id(row)]
+        if id(row) in wanted:
+            batch += next(results)
         else:
             table = "commentary" if row[5].startswith("commentary") else "provisions"
             key = row[5].split("\0", 1)[1] if table == "commentary" else row[0]
