@@ -23,6 +23,7 @@ would count a Taiwanese article twice) are not law of a system here.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -414,17 +415,305 @@ def describe(c: Contrast, *, has_tags: bool = True) -> list[str]:
 
 
 # -- matrix ----------------------------------------------------------------------------
+#
+# One statement computes the matrix: the build stores it as the ``comparison_matrix``
+# view (plea.web.views), Datasette serves it as CSV/JSON, and :func:`matrix` reads that
+# view (or runs the same statement on a database built without it), so the home page,
+# the export and the brief cannot disagree.
+
+SCHOLARSHIP = "scholarship"
+# Why a cell is a gap (the ``<k>_gap`` / ``<k>_core_gap`` columns), strongest first:
+REVIEWED_ABSENT = "reviewed-absent"    # the reference coding read the system's core: none carries it
+SOURCE_MISSING = "source-missing"      # the manifest lists texts of the system the corpus lacks
+NO_PROVISION = "no-provision"          # nothing in the corpus carries it
+GAP_REASONS = (REVIEWED_ABSENT, SOURCE_MISSING, NO_PROVISION)
+CELL_SHOWN = 6       # provisions named per cell in the view (core first)
+REVIEWED_METHODS = ("reference", "human")
+HUMAN_DECISIONS = ("confirmed", "corrected", "added")
+
+
+@dataclass(frozen=True)
+class MatrixShape:
+    """What the statement must adapt to in a given database: the tag relation (human
+    decisions applied or not), whether it says who decided, whether the reference
+    coding (and so the core provisions) is there, and the codebook table."""
+    tags: str | None = "tags"          # None: the database has no tags
+    decisions: bool = False
+    reference: bool = False
+    taxonomy: bool = True
+    source_columns: frozenset = frozenset()
+
+
+def matrix_shape(conn: sqlite3.Connection) -> MatrixShape:
+    relation = tags_relation(conn)
+    return MatrixShape(
+        tags=relation,
+        decisions=relation is not None and "decision" in columns(conn, relation),
+        reference=table_exists(conn, "reference_units"),
+        taxonomy=table_exists(conn, "taxonomy"),
+        source_columns=frozenset(columns(conn, "sources")))
+
+
+def _source_col(shape: MatrixShape, alias: str, name: str) -> str:
+    return f"{alias}.[{name}]" if name in shape.source_columns else "NULL"
+
+
+def _codebook_sql(shape: MatrixShape) -> str:
+    if shape.taxonomy:
+        return ("SELECT rowid AS n, code, dimension, label_en, label_zh, definition "
+                "FROM taxonomy")
+    # No codebook table: the codebook file, inlined (labels are data, not SQL).
+    values = ", ".join(
+        "({}, {}, {}, {}, {}, {})".format(i, *(_quote(v) for v in (
+            c.code, c.dimension, c.label_en, c.label_zh, c.definition)))
+        for i, c in enumerate(_codebook_file()))
+    if not values:
+        return ("SELECT 0 AS n, NULL AS code, NULL AS dimension, NULL AS label_en, "
+                "NULL AS label_zh, NULL AS definition WHERE 0")
+    return ("SELECT column1 AS n, column2 AS code, column3 AS dimension, column4 AS label_en, "
+            f"column5 AS label_zh, column6 AS definition FROM (VALUES {values})")
+
+
+def _quote(value: str | None) -> str:
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+
+
+def matrix_sql(juris: list[str], shape: MatrixShape | None = None) -> str:
+    """The comparison matrix as one statement: a row per code, columns per system.
+
+    For each jurisdiction key ``k`` (cn, us, de, tw, …) and ``scholarship``:
+    ``k_provisions`` (distinct provisions carrying the code), ``k_core`` (of them, core
+    provisions of the reference coding), ``k_reviewed`` (decided by the reference coding
+    or a person), ``k_roles`` and ``k_modalities`` (JSON, ordered by count: value, n,
+    reviewed, core, core_reviewed), ``k_shown`` (JSON: the provisions that define the
+    cell — core first, and among them first the first provision giving each role (else
+    modality) — with those values, at most CELL_SHOWN). For jurisdictions also ``k_gap`` and
+    ``k_core_gap`` (why the cell, or its core-only reading, is empty: GAP_REASONS),
+    ``k_missing`` (JSON: texts of the system the manifest lists as missing) and
+    ``k_proposed_by`` (scholarly sources on the system carrying the code, on a gap).
+    Translations are not counted: Taiwan's English text would count every article twice.
+    """
+    shape = shape or MatrixShape()
+    tags = (f"[{shape.tags}]" if shape.tags else
+            "(SELECT NULL AS code, NULL AS provision_id, NULL AS role, NULL AS modality, "
+            "NULL AS method WHERE 0)")
+    keep = ("coalesce(lower(g.decision), '') NOT IN ('reject', 'rejected')"
+            if shape.decisions else "1")
+    reviewed = (f"g.method IN {REVIEWED_METHODS}"
+                + (f" OR g.decision IN {HUMAN_DECISIONS}" if shape.decisions else ""))
+    core = ("SELECT DISTINCT provision_id FROM reference_units "
+            "WHERE core = 1 AND provision_id IS NOT NULL" if shape.reference
+            else "SELECT NULL AS provision_id WHERE 0")
+    reviewed_systems = (
+        "SELECT p.jurisdiction, count(DISTINCT r.provision_id) AS units\n"
+        "  FROM reference_units r JOIN provisions p ON p.id = r.provision_id\n"
+        "  JOIN sources s ON s.id = p.source_id\n"
+        f"  WHERE r.core = 1 AND s.translation_of IS NULL AND p.source_kind != '{SCHOLARSHIP}'\n"
+        "  GROUP BY p.jurisdiction" if shape.reference
+        else "SELECT NULL AS jurisdiction, 0 AS units WHERE 0")
+    status, work = _source_col(shape, "m", "status"), _source_col(shape, "m", "work")
+    name = ("coalesce(" + ", ".join(f"nullif({_source_col(shape, 'm', c)}, '')"
+                                    for c in ("short_title", "title_en", "title")) + ", m.id)")
+    # A missing translation or another edition of a work the corpus has adds no law.
+    missing = (
+        f"SELECT m.jurisdiction, json_group_array({name}) AS names FROM sources m\n"
+        f"  WHERE {status} = 'missing' AND m.kind != '{SCHOLARSHIP}'\n"
+        "    AND m.translation_of IS NULL\n"
+        f"    AND NOT EXISTS (SELECT 1 FROM sources o WHERE {_source_col(shape, 'o', 'work')} = {work}\n"
+        f"                    AND coalesce({_source_col(shape, 'o', 'status')}, 'present') = 'present')\n"
+        "  GROUP BY m.jurisdiction")
+    # Each provision once per role (modality): then counts are plain sums.
+    counted = " UNION ALL ".join(f"""
+  SELECT code, col, '{kind}' AS kind, value, count(*) AS n, sum(reviewed) AS reviewed,
+         sum(core) AS core, sum(core AND reviewed) AS core_reviewed
+  FROM (SELECT code, col, provision_id, {field} AS value, max(core) AS core,
+               max(reviewed) AS reviewed
+        FROM tagged WHERE {field} IS NOT NULL GROUP BY code, col, provision_id, {field})
+  GROUP BY code, col, value"""
+                                 for kind, field in (("role", "role"), ("modality", "modality")))
+    dims = " ".join(f"WHEN '{d}' THEN {i}" for i, d in enumerate(DIMENSIONS))
+    cols, joins = [], []
+    for j in [*juris, SCHOLARSHIP]:
+        k = j.lower()
+        joins.append(f"LEFT JOIN cells AS c_{k} ON c_{k}.code = x.code AND c_{k}.col = '{j}'")
+        cols += [f"coalesce(c_{k}.n, 0) AS {k}_provisions",
+                 f"coalesce(c_{k}.n_core, 0) AS {k}_core",
+                 f"coalesce(c_{k}.n_reviewed, 0) AS {k}_reviewed",
+                 f"c_{k}.roles AS {k}_roles", f"c_{k}.modalities AS {k}_modalities",
+                 f"c_{k}.shown AS {k}_shown"]
+        if j == SCHOLARSHIP:
+            continue
+        joins.append(f"LEFT JOIN systems AS y_{k} ON y_{k}.jurisdiction = '{j}'")
+        joins.append(f"LEFT JOIN proposals_on AS s_{k} ON s_{k}.code = x.code "
+                     f"AND s_{k}.jurisdiction = '{j}'")
+        reason = (f"CASE WHEN y_{k}.units > 0 THEN '{REVIEWED_ABSENT}' "
+                  f"WHEN y_{k}.missing IS NOT NULL THEN '{SOURCE_MISSING}' "
+                  f"ELSE '{NO_PROVISION}' END")
+        cols += [f"CASE WHEN c_{k}.n IS NULL THEN {reason} END AS {k}_gap",
+                 f"CASE WHEN coalesce(c_{k}.n_core, 0) = 0 THEN {reason} END AS {k}_core_gap",
+                 f"CASE WHEN coalesce(c_{k}.n_core, 0) = 0 THEN y_{k}.missing END AS {k}_missing",
+                 f"CASE WHEN c_{k}.n IS NULL THEN s_{k}.sources END AS {k}_proposed_by"]
+    return (
+        f"WITH core AS MATERIALIZED (\n  {core}\n"
+        "), tagged AS MATERIALIZED (\n"
+        "  SELECT g.code, g.provision_id, g.role, g.modality, p.jurisdiction, p.position,\n"
+        "         p.citation,\n"
+        f"         s.rowid AS source_rank, coalesce({_source_col(shape, 's', 'short_title')}, s.id)"
+        " AS source,\n"
+        f"         CASE WHEN p.source_kind = '{SCHOLARSHIP}' THEN '{SCHOLARSHIP}' "
+        "ELSE p.jurisdiction END AS col,\n"
+        f"         ({reviewed}) AS reviewed,\n"
+        "         g.provision_id IN (SELECT provision_id FROM core) AS core\n"
+        f"  FROM {tags} g JOIN provisions p ON p.id = g.provision_id\n"
+        "  JOIN sources s ON s.id = p.source_id\n"
+        f"  WHERE s.translation_of IS NULL AND {keep}\n"
+        "), units AS MATERIALIZED (\n"
+        "  SELECT code, col, provision_id, max(core) AS core, max(reviewed) AS reviewed,\n"
+        "         min(source_rank) AS source_rank, min(position) AS position,\n"
+        "         max(citation) AS citation, min(rv) AS pick,\n"
+        "         group_concat(DISTINCT coalesce(role, modality)) AS vals\n"
+        # rv = 1 on the first provision (core first) giving each role — each modality
+        # for codes without roles — so the provisions named in a cell show what
+        # differs in it.
+        "  FROM (SELECT *, row_number() OVER (\n"
+        "          PARTITION BY code, col, coalesce(role, modality, '')\n"
+        "          ORDER BY core DESC, reviewed DESC, source_rank, position, provision_id) AS rv\n"
+        "        FROM tagged)\n"
+        "  GROUP BY code, col, provision_id\n"
+        "), counts AS MATERIALIZED (\n"
+        "  SELECT code, col, kind, json_group_array(json_object('value', value, 'n', n,\n"
+        "         'reviewed', reviewed, 'core', core, 'core_reviewed', core_reviewed)) AS items\n"
+        f"  FROM ({counted}\n  ORDER BY n DESC, core DESC, value) GROUP BY code, col, kind\n"
+        "), ranked AS (\n"
+        "  SELECT *, row_number() OVER (PARTITION BY code, col\n"
+        "         ORDER BY core DESC, pick = 1 DESC, reviewed DESC, source_rank, position) AS rank\n"
+        "  FROM units\n"
+        "), shown AS MATERIALIZED (\n"
+        "  SELECT code, col, json_group_array(json_object('id', provision_id, 'citation', citation,\n"
+        "         'core', core, 'reviewed', reviewed, 'values', vals, 'rank', rank)) AS items\n"
+        f"  FROM (SELECT * FROM ranked WHERE rank <= {CELL_SHOWN} ORDER BY rank)\n"
+        "  GROUP BY code, col\n"
+        "), cells AS MATERIALIZED (\n"
+        "  SELECT u.code, u.col, u.n, u.n_core, u.n_reviewed, r.items AS roles,\n"
+        "         m.items AS modalities, h.items AS shown\n"
+        "  FROM (SELECT code, col, count(*) AS n, sum(core) AS n_core,\n"
+        "               sum(reviewed) AS n_reviewed FROM units GROUP BY code, col) u\n"
+        "  LEFT JOIN counts r ON r.code = u.code AND r.col = u.col AND r.kind = 'role'\n"
+        "  LEFT JOIN counts m ON m.code = u.code AND m.col = u.col AND m.kind = 'modality'\n"
+        "  LEFT JOIN shown h ON h.code = u.code AND h.col = u.col\n"
+        "), proposals_on AS MATERIALIZED (\n"
+        "  SELECT code, jurisdiction, group_concat(DISTINCT source) AS sources\n"
+        f"  FROM tagged WHERE col = '{SCHOLARSHIP}' GROUP BY code, jurisdiction\n"
+        f"), reviewed_systems AS (\n  {reviewed_systems}\n"
+        f"), missing AS (\n  {missing}\n"
+        "), systems AS MATERIALIZED (\n"
+        "  SELECT j.jurisdiction, rv.units, ms.names AS missing\n"
+        "  FROM (SELECT jurisdiction FROM reviewed_systems UNION SELECT jurisdiction FROM missing) j\n"
+        "  LEFT JOIN reviewed_systems rv ON rv.jurisdiction = j.jurisdiction\n"
+        "  LEFT JOIN missing ms ON ms.jurisdiction = j.jurisdiction\n"
+        f"), codebook AS (\n  {_codebook_sql(shape)}\n"
+        ")\n"
+        "SELECT x.dimension, x.code, x.label_en, x.label_zh, x.definition,\n  "
+        + ",\n  ".join(cols)
+        + "\nFROM codebook x\n" + "\n".join(joins)
+        + f"\nORDER BY CASE x.dimension {dims} ELSE 99 END, x.n")
+
+
+def matrix_jurisdictions(conn: sqlite3.Connection) -> list[str]:
+    """The matrix's columns: jurisdictions with a source present that is law (from the
+    small sources table), in the comparison's order."""
+    where = "kind != 'scholarship'"
+    if "status" in columns(conn, "sources"):
+        where += " AND coalesce(status, 'present') = 'present'"
+    found = {r[0] for r in conn.execute(f"SELECT DISTINCT jurisdiction FROM sources WHERE {where}")}
+    return order_jurisdictions(found)
+
+
+def order_jurisdictions(found: Iterable[str]) -> list[str]:
+    """CN, US, DE, TW, then others alphabetically; keys must be fit to be column names."""
+    found = {j for j in found if j and _KEY.match(j)}
+    return [j for j in JURISDICTION_ORDER if j in found] + sorted(found - set(JURISDICTION_ORDER))
+
+
+_KEY = re.compile(r"^[A-Z]{2,5}$")
+
+
+@dataclass
+class Count:
+    """A role or modality in a cell: on how many provisions, how many of them reviewed
+    (reference coding or a person), how many core."""
+    value: str
+    n: int
+    reviewed: int = 0
+    core: int = 0
+    core_reviewed: int = 0
+
+
+@dataclass
+class Shown:
+    """A provision that defines a cell."""
+    id: str
+    citation: str | None
+    core: bool = False
+    reviewed: bool = False
+    values: list[str] = field(default_factory=list)     # its roles (else modalities) here
+
 
 @dataclass
 class Cell:
     jurisdiction: str
     provisions: int = 0
-    roles: dict[str, int] = field(default_factory=dict)
+    roles: dict[str, int] = field(default_factory=dict)        # value → provisions, by count
     modalities: dict[str, int] = field(default_factory=dict)
+    core: int = 0
+    reviewed: int = 0
+    role_counts: list[Count] = field(default_factory=list)
+    modality_counts: list[Count] = field(default_factory=list)
+    shown: list[Shown] = field(default_factory=list)
+    gap_reason: str | None = None          # one of GAP_REASONS when the cell is empty
+    core_gap_reason: str | None = None     # the same, reading core provisions only
+    missing_sources: list[str] = field(default_factory=list)
+    proposed_by: list[str] = field(default_factory=list)
 
     @property
     def gap(self) -> bool:
         return self.provisions == 0
+
+    def core_only(self) -> "Cell":
+        """The cell read on the reference coding's core provisions alone."""
+        def narrow(counts: list[Count]) -> list[Count]:
+            kept = [Count(c.value, c.core, c.core_reviewed, c.core, c.core_reviewed)
+                    for c in counts if c.core]
+            return sorted(kept, key=lambda c: (-c.n, c.value))
+        roles, modalities = narrow(self.role_counts), narrow(self.modality_counts)
+        return Cell(self.jurisdiction, self.core, {c.value: c.n for c in roles},
+                    {c.value: c.n for c in modalities}, self.core,
+                    min(self.reviewed, self.core), roles, modalities,
+                    [s for s in self.shown if s.core],
+                    self.core_gap_reason, self.core_gap_reason, self.missing_sources,
+                    self.proposed_by)
+
+
+def _counts_of(value: str | None) -> list[Count]:
+    found = [Count(str(c["value"]), int(c["n"]), int(c.get("reviewed") or 0),
+                   int(c.get("core") or 0), int(c.get("core_reviewed") or 0))
+             for c in json.loads(value or "[]")]
+    return sorted(found, key=lambda c: (-c.n, -c.core, c.value))
+
+
+def _cell_of(row: dict, col: str) -> Cell:
+    k = col.lower()
+    roles, modalities = _counts_of(row.get(f"{k}_roles")), _counts_of(row.get(f"{k}_modalities"))
+    shown = sorted(json.loads(row.get(f"{k}_shown") or "[]"), key=lambda s: s.get("rank") or 0)
+    return Cell(
+        col, int(row.get(f"{k}_provisions") or 0), {c.value: c.n for c in roles},
+        {c.value: c.n for c in modalities}, int(row.get(f"{k}_core") or 0),
+        int(row.get(f"{k}_reviewed") or 0), roles, modalities,
+        [Shown(s["id"], s.get("citation"), bool(s.get("core")), bool(s.get("reviewed")),
+               [v for v in (s.get("values") or "").split(",") if v]) for s in shown],
+        row.get(f"{k}_gap"), row.get(f"{k}_core_gap"),
+        json.loads(row.get(f"{k}_missing") or "[]"),
+        [p for p in (row.get(f"{k}_proposed_by") or "").split(",") if p])
 
 
 @dataclass
@@ -439,6 +728,7 @@ class MatrixRow:
     proposals: int = 0
     critiques: int = 0
     gaps_proposed: list[str] = field(default_factory=list)   # jurisdictions with a gap a proposal targets
+    scholarship: Cell | None = None
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -447,50 +737,57 @@ class MatrixRow:
         return data
 
 
-def matrix(db: Db, juris: Iterable[str] | None = None) -> list[MatrixRow]:
-    """One row per code (codebook order) with a cell per jurisdiction."""
+def matrix_rows(db: Db, juris: Iterable[str] | None = None) -> list[dict]:
+    """The matrix as rows of the ``comparison_matrix`` view — the view itself when the
+    build made it (and the columns asked for are its columns), else the same statement."""
     conn = connect(db)
-    js = list(juris) if juris else jurisdictions(conn)
-    relation = tags_relation(conn)
-    per_cell: dict[tuple[str, str], Cell] = {}
-    scholarship: Counter = Counter()
-    if relation is not None:
-        keep = _not_rejected(conn, relation)
-        for r in rows(conn, f"""
-                SELECT t.code, p.jurisdiction, COUNT(DISTINCT t.provision_id) AS n
-                FROM [{relation}] t JOIN provisions p ON p.id = t.provision_id
-                WHERE {law_filter('p')} AND {keep} GROUP BY t.code, p.jurisdiction"""):
-            per_cell[(r["code"], r["jurisdiction"])] = Cell(r["jurisdiction"], r["n"])
-        for field_name in ("role", "modality"):
-            if field_name not in columns(conn, relation):
-                continue
-            for r in rows(conn, f"""
-                    SELECT t.code, p.jurisdiction, t.[{field_name}] AS v,
-                           COUNT(DISTINCT t.provision_id) AS n
-                    FROM [{relation}] t JOIN provisions p ON p.id = t.provision_id
-                    WHERE {law_filter('p')} AND {keep} AND t.[{field_name}] IS NOT NULL
-                    GROUP BY t.code, p.jurisdiction, v ORDER BY n DESC"""):
-                cell = per_cell.setdefault((r["code"], r["jurisdiction"]), Cell(r["jurisdiction"]))
-                target = cell.roles if field_name == "role" else cell.modalities
-                target[r["v"]] = r["n"]
-        for r in rows(conn, f"""
-                SELECT t.code, COUNT(DISTINCT t.provision_id) AS n
-                FROM [{relation}] t JOIN provisions p ON p.id = t.provision_id
-                WHERE p.source_kind = 'scholarship' AND {keep} GROUP BY t.code"""):
-            scholarship[r["code"]] = r["n"]
+    every = matrix_jurisdictions(conn)
+    js = list(juris) if juris else every
+    if not (table_exists(conn, "provisions") and table_exists(conn, "sources")):
+        return []
+    # The view, unless a build of an earlier version made it (without these columns).
+    if (table_exists(conn, "comparison_matrix") and set(js) <= set(every)
+            and f"{SCHOLARSHIP}_shown" in columns(conn, "comparison_matrix")):
+        return rows(conn, "SELECT * FROM comparison_matrix")
+    return rows(conn, matrix_sql(js, matrix_shape(conn)))
+
+
+def matrix(db: Db, juris: Iterable[str] | None = None) -> list[MatrixRow]:
+    """One row per code (codebook order) with a cell per jurisdiction, read from the
+    comparison_matrix statement; plus the scholarship's stance counts."""
+    conn = connect(db)
+    js = list(juris) if juris else matrix_jurisdictions(conn)
     stance_counts = _stance_counts(conn)
     proposal_juris = _proposal_jurisdictions(conn)
     out = []
-    for info in codebook(conn):
-        cells = {j: per_cell.get((info.code, j), Cell(j)) for j in js}
-        counts = stance_counts.get(info.code, {})
+    for r in matrix_rows(conn, js):
+        cells = {j: _cell_of(r, j) for j in js}
+        scholarship = _cell_of(r, SCHOLARSHIP)
+        counts = stance_counts.get(r["code"], {})
         out.append(MatrixRow(
-            info.code, info.dimension, info.label_en, info.label_zh, info.definition, cells,
-            scholarship_paragraphs=scholarship.get(info.code, 0),
+            r["code"], r["dimension"], r.get("label_en") or "", r.get("label_zh") or "",
+            r.get("definition") or "", cells,
+            scholarship_paragraphs=scholarship.provisions,
             proposals=counts.get("proposal", 0), critiques=counts.get("critique", 0),
             gaps_proposed=[j for j in js if cells[j].gap
-                           and j in proposal_juris.get(info.code, set())]))
+                           and j in proposal_juris.get(r["code"], set())],
+            scholarship=scholarship))
     return out
+
+
+def reviewed_systems(db: Db) -> dict[str, dict]:
+    """Per jurisdiction, the core provisions the reference coding covered and its label
+    (what "reviewed and absent" rests on); empty without the reference layer."""
+    conn = connect(db)
+    if not table_exists(conn, "reference_units"):
+        return {}
+    found = rows(conn, f"""
+        SELECT p.jurisdiction, count(DISTINCT r.provision_id) AS units, max(r.coding) AS coding
+        FROM reference_units r JOIN provisions p ON p.id = r.provision_id
+        JOIN sources s ON s.id = p.source_id
+        WHERE r.core = 1 AND s.translation_of IS NULL AND p.source_kind != '{SCHOLARSHIP}'
+        GROUP BY p.jurisdiction""")
+    return {r["jurisdiction"]: {"units": r["units"], "coding": r["coding"]} for r in found}
 
 
 def _stance_counts(conn: sqlite3.Connection) -> dict[str, Counter]:

@@ -28,10 +28,10 @@ import sqlite_utils
 
 from corpus.parallel import map_chunks
 
-from .taggers import BaseTagger, Unit, get_tagger
+from .taggers import REGISTRY, BaseTagger, Unit, get_tagger
 from .taxonomy import Taxonomy, load_taxonomy
 
-MACHINE_METHODS = ("rule", "learned", "combined", "keyword")
+MACHINE_METHODS = tuple(REGISTRY)        # rows a tagger wrote; other methods have stages of their own
 LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
 BATCH_UNITS = 50_000     # units read and tagged at a time (memory, not speed)
 
@@ -118,7 +118,7 @@ def tag_database(db: sqlite_utils.Database, tagger: BaseTagger | None = None, *,
     sources = [r[0] for r in db.execute(
         "SELECT source_id FROM provisions GROUP BY source_id ORDER BY min(rowid)")]
     if tagger is not None or any(s not in keep for s in sources):
-        tagger = tagger or get_tagger(tagger_name)
+        tagger = tagger or get_tagger(tagger_name).for_corpus()
         taxonomy = tagger.taxonomy
     else:
         # Nothing to tag: the codebook alone, without loading the pipelines.

@@ -10,10 +10,10 @@ input line, in order, with a per-line ``error`` for a bad line.
 """
 from __future__ import annotations
 
-import json
 from itertools import islice
 from typing import Iterable, Iterator
 
+from .jsonl_io import BadLine, load_line, surrogate_error, write_line as write_jsonl
 from .taggers import BaseTagger, Tag, TaggingError, Unit, get_tagger
 from .taggers.base import BATCH
 from .taggers.rule import RuleTagger
@@ -26,20 +26,26 @@ __all__ = ["BaseTagger", "Tag", "TaggingError", "Tagger", "Unit", "format_tags",
            "get_tagger", "tag_jsonl"]
 
 
-def _parse_line(line: str) -> tuple[object, Unit] | dict:
+def _parse_line(line: str | bytes) -> tuple[object, Unit] | dict:
     """The line's id and :class:`Unit`, or the error object for the line."""
     try:
-        obj = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        return {"id": None, "error": f"invalid JSON: {exc}"}
+        obj = load_line(line)
+    except BadLine as exc:
+        return {"id": None, "error": str(exc)}
     if not isinstance(obj, dict):
         return {"id": None, "error": "a line must be a JSON object"}
     uid = obj.get("id")
+    if not isinstance(uid, (str, int, float, bool, type(None))):
+        return {"id": None, "error": '"id" must be a string or a number'}
+    if surrogate_error(uid, "id"):
+        return {"id": None, "error": surrogate_error(uid, "id")}
     text = obj.get("text")
     if "text" not in obj or text is None:
         return {"id": uid, "error": 'missing "text"'}
     if not isinstance(text, str):
         return {"id": uid, "error": '"text" must be a string'}
+    if (why := surrogate_error(text, "text")):
+        return {"id": uid, "error": why}
     if not text.strip():
         return {"id": uid, "error": '"text" is empty'}
     lang = obj.get("lang")
@@ -77,7 +83,7 @@ def tag_jsonl(lines: Iterable[str], tagger: BaseTagger | None = None) -> Iterato
                 continue
             jobs.append((i, unit, lang, uid))
         if jobs:
-            tagged = tagger.tag_resolved([j[1] for j in jobs], [j[2] for j in jobs])
+            tagged = tagger.tag_units([j[1] for j in jobs], [j[2] for j in jobs])
             for (i, _, lang, uid), tags in zip(jobs, tagged):
                 out[i] = {"id": uid, "lang": lang, "tags": [t.to_dict() for t in tags]}
         yield from out  # type: ignore[misc]

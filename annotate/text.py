@@ -5,6 +5,7 @@ original, so a match in the folded text is a span of the original.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 
@@ -79,3 +80,9 @@ def _abbreviated(text: str, dot: int, abbreviations: frozenset[str]) -> bool:
     if len(word) == 1 and word.isupper():
         return True                      # initials, "Fed. R. Crim. P."
     return word.lower() in abbreviations or "." in word  # "U.S", "e.g"
+
+
+def digest(text: str) -> str:
+    """The first 12 hex digits of the SHA-1 of ``text``: how labels and the reference
+    coding recognise the text they were made on without copying it."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]

@@ -27,7 +27,8 @@ import difflib
 import re
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
+
+from .refs.resolve import connect
 
 MATCH = 60          # similarity for a pair found anywhere in the text
 REWRITE = 40        # similarity for a pair found in the same place (between two anchors)
@@ -165,15 +166,10 @@ class VersionDiff:
 # -- reading ----------------------------------------------------------------------------
 
 def _connect(db) -> sqlite3.Connection:
-    if isinstance(db, sqlite3.Connection):
-        return db
-    conn = getattr(db, "conn", None)
-    if isinstance(conn, sqlite3.Connection):
-        return conn
-    path = Path(db)
-    if not path.is_file():
-        raise VersionError(f"no database at {path}: run `plea build` first")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        return connect(db)
+    except FileNotFoundError as exc:
+        raise VersionError(f"{exc}: run `plea build` first") from None
 
 
 def _table_exists(conn: sqlite3.Connection, name: str) -> bool:

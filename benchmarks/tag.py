@@ -18,14 +18,15 @@ sys.path.insert(0, str(ROOT))
 
 import sqlite_utils  # noqa: E402
 
-from annotate.pipelines import get_pipeline  # noqa: E402
 from annotate.stage import read_units  # noqa: E402
-from annotate.tagger import Tagger  # noqa: E402
+from annotate.taggers import REGISTRY, get_tagger  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=ROOT / "data" / "plea.db")
+    parser.add_argument("--tagger", choices=sorted(REGISTRY), default=None,
+                        help="tagger by name (default: the project's default, as the build uses it)")
     args = parser.parse_args()
     if not args.db.exists():
         sys.exit(f"no database at {args.db}: run `plea build --db {args.db}` first")
@@ -35,13 +36,15 @@ def main() -> None:
     for unit in units:
         by_lang.setdefault(unit.lang, []).append(unit)
 
-    print(f"{len(units)} units from {args.db}")
-    tagger = Tagger()
+    t0 = time.perf_counter()
+    tagger = get_tagger(args.tagger).for_corpus()
+    load_all = time.perf_counter() - t0
+    print(f"{len(units)} units from {args.db}; tagger {tagger.name} loaded in {load_all:.2f} s")
     total_units = total_tags = 0
     total_seconds = 0.0
     for lang in sorted(by_lang):
         t0 = time.perf_counter()
-        get_pipeline(lang)
+        list(tagger.tag_many([by_lang[lang][0].as_unit()]))   # builds the language's pipeline
         load = time.perf_counter() - t0
         batch = by_lang[lang]
         chars = sum(len(u.text) for u in batch)

@@ -6,7 +6,8 @@ Serves the database with `plea serve` (immutable Datasette with the project's
 plugin, exactly as users run it) and times repeated GET requests from this
 machine, so the figures are server time plus a local round trip (well under a
 millisecond). Build the database first: `plea build --db PATH` (default
-data/plea.db). Figures depend on the machine; compare ratios.
+data/plea.db). Every timed request has a URL of its own, so none is answered from the
+page cache. Figures depend on the machine; compare ratios.
 """
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PAGES = [
     ("matrix (home page)", "/"),
+    ("matrix, core provisions only", "/?core=1"),
+    ("code page subjects.court, core only", "/code/subjects.court?core=1"),
+    ("agreement (reference coding)", "/-/plea/agreement"),
     ("code page subjects.defense_counsel", "/code/subjects.defense_counsel"),
     ("code page, CN column only", "/code/subjects.defense_counsel?jurisdiction=CN"),
     ("provision Fed. R. Crim. P. 11(c)(1)", "/provision/us-frcrp:rule_11__subsec_c__para_1"),
@@ -83,7 +87,10 @@ def main() -> None:
         print(f"{'page':40} {'first':>8} {'median':>8} {'p95':>8} {'size':>8}")
         for label, path in PAGES:
             first, size = get(base + path)
-            times = [get(base + path)[0] for _ in range(args.repeat)]
+            # A parameter the pages ignore makes each URL new to the page cache
+            # (routes.PageCache), so these are the pages' own cost.
+            sep = "&" if "?" in path else "?"
+            times = [get(f"{base}{path}{sep}run={i}")[0] for i in range(args.repeat)]
             print(f"{label:40} {first * 1000:7.1f}ms {statistics.median(times) * 1000:7.1f}ms "
                   f"{percentile(times, 95) * 1000:7.1f}ms {size / 1000:6.0f}kB")
     finally:

@@ -23,19 +23,17 @@ from typing import Callable, Iterable
 import sqlite_utils
 
 from . import fidelity, reuse, store
+from .checks import MAX_PER_KIND, Problem, document_problems
+from .errors import BuildFailed, ConfigError, SourceError
 from .parallel import map_items
-from .errors import SourceError
 from .model import Document, Node, ParseContext
 from .parsers import PARSERS, get_parser
-from .sources import Source, file_path, file_states
+from .sources import Source, file_path, file_states, max_source_bytes
 
 Stage = Callable[[sqlite_utils.Database], object]
 NamedStage = tuple[str, Stage]
 Progress = Callable[[Source, str], None]
 StageProgress = Callable[[str, float, "str | None"], None]
-# A source file larger than this is refused before it is read (``$PLEA_MAX_SOURCE_MB``):
-# parsing holds the text, the tree and the rows in memory at once, several times the file.
-DEFAULT_MAX_SOURCE_MB = 64
 
 
 @dataclass
@@ -47,6 +45,7 @@ class SourceResult:
     counts: dict = field(default_factory=dict)
     residue: list[str] = field(default_factory=list)
     message: str = ""
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def counts_ok(self) -> bool | None:
@@ -69,85 +68,77 @@ class BuildReport:
 
     @property
     def problems(self) -> list[str]:
-        out = []
-        for r in self.results:
-            if r.residue:
-                out.append(f"{r.source.id}: {len(r.residue)} residue: {r.residue[0]}")
-            if r.counts_ok is False:
-                out.append(f"{r.source.id}: counts {r.counts} differ from expected "
-                           f"{r.source.expected}")
-            if r.action in ("mismatch", "error") or (r.action == "missing"
-                                                      and not r.source.missing):
-                out.append(f"{r.source.id}: {r.message}")
-        return out
+        """Every failed check, one line each (with --keep-going, what was accepted)."""
+        return [str(p) for r in self.results for p in r.problems]
+
+    @property
+    def accepted(self) -> list[str]:
+        """The kinds of problem the build went past (only with --keep-going)."""
+        return sorted({p.kind for r in self.results for p in r.problems})
 
 
 def parser_version(name: str) -> str:
     """Changes whenever any code the parser runs changes: the import closure of its
     module (shared helpers such as ``markdown_common``, ``safe_xml``, the readers) and
     of the modules that turn its tree into rows and check it."""
-    module = PARSERS[name]
-    return reuse.code_key([module, "corpus.store", "corpus.fidelity", "corpus.model"])
+    return reuse.code_key([PARSERS[name], "corpus.store", "corpus.fidelity", "corpus.model",
+                           "corpus.checks"])
 
 
-def parse_source(source: Source, sources_dir: Path) -> tuple[Document, list[fidelity.FidelityReport]]:
-    """Parse every file of a source; several files merge into one tree by eid."""
+def parse_source(source: Source, sources_dir: Path, *, max_bytes: int | None = None
+                 ) -> tuple[Document, list[fidelity.FidelityReport], list[Problem]]:
+    """Parse every file of a source; several files merge into one tree by eid.
+
+    Returns the tree, a fidelity report per file and the problems the parsed
+    documents report (parser error logs, numbering, control characters).
+    """
     parse = get_parser(source.parser or "")
-    docs, reports = [], []
+    limit = max_source_bytes(max_bytes)
+    docs, reports, problems = [], [], []
     for file in source.files:
-        path = file_path(sources_dir, file)
-        check_size(path)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise SourceError(str(path), "file not found") from None
+        path = file_path(sources_dir, file, source.id)
+        data = _read_limited(path, limit)
         ctx = ParseContext(source_id=source.id, path=str(path), lang=source.lang,
                            short_title=source.short_title or source.title,
                            options=dict(source.options))
         doc = parse(data, ctx)
+        del data  # the tree is built; let a large file's bytes go before the next one
         docs.append(doc)
         reports.append(fidelity.check(doc))
-    return merge_documents(docs), reports
+        problems += document_problems(source.id, doc, file.path)
+    return merge_documents(docs), reports, problems
 
 
-def max_source_bytes() -> int:
-    """The largest source file a build reads: ``$PLEA_MAX_SOURCE_MB`` megabytes."""
-    value = os.environ.get("PLEA_MAX_SOURCE_MB", "").strip()
-    try:
-        return int(float(value) * 1e6) if value else DEFAULT_MAX_SOURCE_MB * 1_000_000
-    except ValueError:
-        raise SourceError("$PLEA_MAX_SOURCE_MB", f"not a number: {value!r}") from None
-
-
-def check_size(path: Path) -> None:
-    """Refuse a file too large to parse in memory, before reading it, saying how to
-    raise the limit (a parse holds several times the file's size)."""
+def _read_limited(path: Path, limit: int) -> bytes:
+    """A source file's bytes, refusing one larger than ``limit`` before reading it."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        return
-    limit = max_source_bytes()
+        raise SourceError(str(path), "file not found") from None
+    if not path.is_file():
+        raise SourceError(str(path), "is not a regular file")
     if size > limit:
-        raise SourceError(str(path), (
-            f"{_size(size)} is more than the {_size(limit)} a source file may "
-            f"have; split it into several files of the source, or raise the limit with "
-            f"`plea build --max-source-mb N` (or $PLEA_MAX_SOURCE_MB)"))
+        raise SourceError(str(path), f"{size / 1048576:.1f} MB is over the limit of "
+                                     f"{limit / 1048576:.0f} MB per source (raise it with "
+                                     "--max-source-mb or $PLEA_MAX_SOURCE_MB)")
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)   # the file may have grown since stat()
+    if len(data) > limit:
+        raise SourceError(str(path), f"over the limit of {limit / 1048576:.0f} MB per source")
+    return data
 
 
-def _size(n: float) -> str:
-    return f"{n / 1e6:,.1f} MB" if n >= 1e5 else f"{n / 1e3:,.1f} kB"
-
-
-def _parse_job(item: tuple[Source, Path]):
-    """A source parsed into rows in a worker process: (rows, reports, meta) or the error."""
-    source, sources_dir = item
+def _parse_job(item: tuple[Source, Path, int | None]):
+    """A source parsed into rows in a worker process: (rows, reports, meta, problems)
+    or the error."""
+    source, sources_dir, max_bytes = item
     try:
-        doc, reports = parse_source(source, sources_dir)
+        doc, reports, problems = parse_source(source, sources_dir, max_bytes=max_bytes)
     except SourceError as exc:
         # Sent back as its fields: an exception whose __init__ takes other arguments than
         # its args cannot be unpickled, and the pool would wait for it for ever.
         return ("error", exc.path, exc.message, exc.line, exc.column, exc.where)
-    return store.document_rows(doc, source), reports, doc.meta
+    return store.document_rows(doc, source), reports, doc.meta, problems
 
 
 def merge_documents(docs: list[Document]) -> Document:
@@ -173,13 +164,25 @@ def merge_documents(docs: list[Document]) -> Document:
 
 def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
           stages: Iterable[NamedStage] = (), progress: Progress | None = None,
-          force: bool = False, keep_going: bool = False, jobs: int = 1,
+          force: bool = False, keep_going: bool = False,
+          max_source_bytes: int | None = None, jobs: int = 1,
           stage_progress: StageProgress | None = None) -> BuildReport:
-    """Build the database at ``db_path``; raise SourceError on bad input (unless
-    ``keep_going``), leaving any previous database as it was."""
+    """Build the database at ``db_path``, leaving any previous database as it was
+    when anything fails.
+
+    A source the parser refuses raises SourceError; any failed check (see
+    :mod:`corpus.checks`) raises BuildFailed listing them all. With
+    ``keep_going`` both are recorded and the build goes on; the report's
+    ``accepted`` names what was let through. ``progress`` is called with
+    ``"parsing"`` before a source and with its action after. ``jobs`` worker processes
+    parse the sources that are not reused (results in source order, so the database is
+    the same for any number); ``stage_progress`` hears of each stage as it ends.
+    """
     started = time.perf_counter()
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    refuse_foreign_database(db_path)
+    remove_stale_temp_files(db_path)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     sources = list(sources)
@@ -194,19 +197,26 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             "started": _now(), "status": "running", "sources_dir": str(sources_dir),
         }).last_pk
         previous = None if force else _attach_previous(db, db_path)
-        parsed = _parse_ahead(db, sources, sources_dir, previous, jobs)
+        parsed = _parse_ahead(db, sources, sources_dir, previous, jobs, max_source_bytes)
         for source in sources:
-            result = _build_source(db, source, sources_dir, previous, keep_going, parsed)
+            if progress:
+                progress(source, "parsing")
+            result = _build_source(db, source, sources_dir, previous, keep_going,
+                                   max_source_bytes, parsed)
             results.append(result)
             db["build_log"].insert({
                 "build_id": build_id, "source_id": source.id, "action": result.action,
                 "seconds": round(result.seconds, 3), "provisions": result.provisions,
-                "message": result.message or None,
+                "message": "; ".join(filter(None, [result.message, *map(str, result.problems[:5])]))
+                or None,
             })
             if progress:
                 progress(source, result.action)
         if previous:
             db.execute(f"DETACH DATABASE {previous}")
+        problems = [p for r in results for p in r.problems]
+        if problems and not keep_going:
+            raise BuildFailed([str(p) for p in problems])
         alignments = align_translations(db, sources)
         store.build_search(db)
         for name, stage in stages:
@@ -219,15 +229,87 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             stage_times.append((name, seconds, _outcome(outcome)))
             if stage_progress:
                 stage_progress(name, seconds, _outcome(outcome))
-        db["builds"].update(build_id, {"finished": _now(), "status": "ok"})
+        accepted = sorted({p.kind for p in problems})
+        db["builds"].update(build_id, {
+            "finished": _now(), "status": "accepted" if accepted else "ok",
+            "message": ("accepted with --keep-going: " + ", ".join(accepted)) if accepted else None})
         db.execute("PRAGMA journal_mode = DELETE")
         db.conn.commit()
         db.close()
+        _fsync(tmp)
         os.replace(tmp, db_path)
+        _fsync(db_path.parent)   # the rename itself must reach the disk
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return BuildReport(db_path, results, time.perf_counter() - started, alignments, stage_times)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file (or a directory's entries) to disk, so a crash after the
+    rename cannot leave a renamed but empty database."""
+    flags = os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a directory; nothing more to do
+    finally:
+        os.close(fd)
+
+
+def refuse_foreign_database(db_path: Path) -> None:
+    """Refuse to replace a file that is not a plea database (a typo in --db
+    must not overwrite someone's thesis.docx or another SQLite file)."""
+    if not db_path.exists():
+        return
+    if not db_path.is_file():
+        raise ConfigError(f"{db_path}: exists and is not a file; choose another --db")
+    if db_path.stat().st_size == 0:
+        return  # an empty file holds nothing to lose
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        tables = set()
+    if not {"sources", "provisions", "builds"} <= tables:
+        raise ConfigError(f"{db_path}: exists and is not a plea database; refusing to "
+                          "overwrite it (choose another --db, or remove the file yourself)")
+
+
+def remove_stale_temp_files(db_path: Path) -> list[Path]:
+    """Delete ``.<name>.<pid>.tmp`` files left by builds that were killed.
+
+    A file whose process still runs belongs to a build in progress and stays.
+    """
+    removed = []
+    prefix = f".{db_path.name}."
+    for path in db_path.parent.glob(f".{db_path.name}.*.tmp"):
+        pid = path.name[len(prefix):-len(".tmp")]
+        if not pid.isdigit() or (int(pid) != os.getpid() and _alive(int(pid))):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # someone else's process
+    return True
 
 
 def _outcome(value: object) -> str | None:
@@ -286,10 +368,10 @@ def _source_row(source: Source) -> dict:
 
 
 def _parse_ahead(db: sqlite_utils.Database, sources: list[Source], sources_dir: Path,
-                 previous: str | None, jobs: int):
-    """Parse, in ``jobs`` worker processes, the sources the loop will not reuse; an
-    iterator of results in source order (None for reused ones). One job parses in the
-    loop itself, so memory holds one source at a time."""
+                 previous: str | None, jobs: int, max_bytes: int | None):
+    """Parse, in ``jobs`` worker processes, the sources the loop will not reuse; their
+    results come in source order. One job parses in the loop itself, so memory holds
+    one source at a time."""
     if jobs <= 1:
         return None
     todo = []
@@ -305,7 +387,8 @@ def _parse_ahead(db: sqlite_utils.Database, sources: list[Source], sources_dir: 
             continue
         todo.append(source)
     return _InOrder([s.id for s in todo],
-                    map_items(_parse_job, [(s, sources_dir) for s in todo], jobs=jobs))
+                    map_items(_parse_job, [(s, sources_dir, max_bytes) for s in todo],
+                              jobs=jobs))
 
 
 class _InOrder:
@@ -324,7 +407,8 @@ class _InOrder:
 
 def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
                   previous: str | None, keep_going: bool,
-                  parsed: dict | None = None) -> SourceResult:
+                  max_bytes: int | None = None, parsed: "_InOrder | None" = None
+                  ) -> SourceResult:
     t0 = time.perf_counter()
     row = _source_row(source)
     if source.missing:
@@ -334,36 +418,51 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
     absent = [s.path for s in states if s.state == "missing"]
     if absent:
         db["sources"].insert({**row, "status": "missing"})
-        return SourceResult(source, "missing", message="file not found: " + ", ".join(absent))
+        message = "file not found: " + ", ".join(absent)
+        return SourceResult(source, "missing", message=message,
+                            problems=[Problem(source.id, "missing file", message)])
     sha = [s.sha256 for s in states]
     mismatch = [s.path for s in states if s.state == "mismatch"]
+    checksum = [Problem(source.id, "checksum mismatch",
+                        f"{s.path}: sha256 {s.sha256} differs from the manifest")
+                for s in states if s.state == "mismatch"]
     version = parser_version(source.parser or "")
     row.update({"sha256": json.dumps(sha), "parser_version": version,
                 "status": "mismatch" if mismatch else "present"})
     if previous and not mismatch and (old := _reusable(db, previous, source, sha, version)):
         db["sources"].insert({**old, **row})
         n = store.copy_source_rows(db, previous, source.id)
-        return SourceResult(source, "reused", time.perf_counter() - t0, n,
-                            json.loads(old["counts"] or "{}"),
-                            json.loads(old["meta"] or "{}").get("residue", []))
+        meta = json.loads(old["meta"] or "{}")
+        counts = json.loads(old["counts"] or "{}")
+        # What the earlier parse found still holds: a reused source is checked again.
+        problems = [Problem(source.id, p["kind"], p["message"]) for p in meta.get("problems", [])
+                    if p.get("kind") != "count mismatch"]
+        problems += _count_problems(source, counts)
+        return SourceResult(source, "reused", time.perf_counter() - t0, n, counts,
+                            meta.get("residue", []), problems=problems)
     try:
         if parsed is not None and source.id in parsed:
             done = parsed[source.id]
             if done[0] == "error":
                 _, path, message, line, column, where = done
                 raise SourceError(path, message, line=line, column=column, where=where)
-            rows, reports, meta = done
+            rows, reports, meta, problems = done
         else:
-            doc, reports = parse_source(source, sources_dir)
+            doc, reports, problems = parse_source(source, sources_dir, max_bytes=max_bytes)
             rows, meta = store.document_rows(doc, source), doc.meta
+            del doc
     except SourceError as exc:
         if not keep_going:
             raise
         db["sources"].insert({**row, "status": "error", "note": str(exc)})
-        return SourceResult(source, "error", time.perf_counter() - t0, message=str(exc))
+        return SourceResult(source, "error", time.perf_counter() - t0, message=str(exc),
+                            problems=[*checksum, Problem(source.id, "parse error", str(exc))])
     # Insert the source first: the other tables' rows refer to it.
     level_counts = store.counts(rows.provisions)
     residue = [str(r) for rep in reports for r in rep.residue]
+    problems = [*checksum,
+                *(Problem(source.id, "residue", r) for r in residue[:MAX_PER_KIND]),
+                *problems, *_count_problems(source, level_counts)]
     db["sources"].insert({
         **row, "provisions": sum(1 for r in rows.provisions if r["kind"] != "container"),
         "articles": level_counts.get("article") or level_counts.get("rule")
@@ -373,7 +472,8 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
         "counts": json.dumps(level_counts),
         "counts_ok": None if not source.expected else int(
             all(level_counts.get(k) == v for k, v in source.expected.items())),
-        "meta": json.dumps({**_jsonable(meta), "residue": residue[:50]}, ensure_ascii=False),
+        "meta": json.dumps({**_jsonable(meta), "residue": residue[:50],
+                            "problems": [p.as_dict() for p in problems]}, ensure_ascii=False),
     })
     store.write_rows(db, rows)
     for file, rep in zip(source.files, reports):
@@ -385,10 +485,18 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
     result = SourceResult(source, "mismatch" if mismatch else "parsed",
                           time.perf_counter() - t0,
                           sum(1 for r in rows.provisions if r["kind"] != "container"),
-                          level_counts, residue)
+                          level_counts, residue, problems=problems)
     if mismatch:
         result.message = "checksum differs from the manifest: " + ", ".join(mismatch)
     return result
+
+
+def _count_problems(source: Source, counts: dict) -> list[Problem]:
+    wrong = {k: (counts.get(k, 0), v) for k, v in source.expected.items() if counts.get(k, 0) != v}
+    if not wrong:
+        return []
+    return [Problem(source.id, "count mismatch", ", ".join(
+        f"{k} {got}, manifest expects {want}" for k, (got, want) in wrong.items()))]
 
 
 def _jsonable(value):
@@ -416,11 +524,13 @@ def align_translations(db: sqlite_utils.Database, sources: Iterable[Source]) -> 
     return total
 
 
-def reuse_build(db_path: Path, sources: Iterable[Source], sources_dir: Path, key: str
-                ) -> BuildReport | None:
+def reuse_build(db_path: Path, sources: Iterable[Source], sources_dir: Path, key: str, *,
+                keep_going: bool = False) -> BuildReport | None:
     """When the last build at ``db_path`` recorded the same build ``key`` (same sources,
     code, data and options), copy it — with this build logged — instead of building:
-    a rebuild with nothing changed costs a file copy. None when it cannot be reused."""
+    a rebuild with nothing changed costs a file copy. None when it cannot be reused,
+    and None when its sources had problems the last build accepted with --keep-going
+    and this one does not accept (the full build then says what they are)."""
     started = time.perf_counter()
     db_path = Path(db_path)
     if not db_path.is_file():
@@ -431,12 +541,29 @@ def reuse_build(db_path: Path, sources: Iterable[Source], sources_dir: Path, key
             same = (conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
                     and reuse.previous_keys(conn, "main").get("build") == key)
             counts = {r[0]: r[1:] for r in conn.execute(
-                "SELECT id, status, provisions, counts, meta FROM sources")} if same else {}
+                "SELECT id, status, provisions, counts, meta, note FROM sources")} if same else {}
         finally:
             conn.close()
     except sqlite3.DatabaseError:
         return None
     if not same:
+        return None
+    results = []
+    for source in sources:
+        status, n, level_counts, meta, note = counts.get(
+            source.id, ("missing", 0, None, None, None))
+        action = "reused" if status in ("present", "mismatch") else status
+        meta = json.loads(meta or "{}")
+        problems = [Problem(source.id, p["kind"], p["message"])
+                    for p in meta.get("problems", [])]
+        if status == "error":
+            problems.append(Problem(source.id, "parse error", note or ""))
+        results.append(SourceResult(source, action, 0.0, n or 0,
+                                    json.loads(level_counts or "{}"),
+                                    meta.get("residue", []), message=note or "",
+                                    problems=problems))
+    accepted = sorted({p.kind for r in results for p in r.problems})
+    if accepted and not keep_going:
         return None
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
     try:
@@ -444,20 +571,19 @@ def reuse_build(db_path: Path, sources: Iterable[Source], sources_dir: Path, key
         db = sqlite_utils.Database(tmp)
         build_id = db["builds"].insert({"started": _now(), "status": "running",
                                         "sources_dir": str(sources_dir)}).last_pk
-        results = []
-        for source in sources:
-            status, n, level_counts, meta = counts.get(source.id, ("missing", 0, None, None))
-            action = "reused" if status in ("present", "mismatch") else status
-            results.append(SourceResult(source, action, 0.0, n or 0,
-                                        json.loads(level_counts or "{}"),
-                                        json.loads(meta or "{}").get("residue", [])))
-            db["build_log"].insert({"build_id": build_id, "source_id": source.id,
-                                    "action": action, "seconds": 0.0, "provisions": n or 0,
+        for r in results:
+            db["build_log"].insert({"build_id": build_id, "source_id": r.source.id,
+                                    "action": r.action, "seconds": 0.0,
+                                    "provisions": r.provisions,
                                     "message": "nothing changed since the last build"})
-        db["builds"].update(build_id, {"finished": _now(), "status": "ok"})
+        db["builds"].update(build_id, {
+            "finished": _now(), "status": "accepted" if accepted else "ok",
+            "message": ("accepted with --keep-going: " + ", ".join(accepted)) if accepted else None})
         db.conn.commit()
         db.close()
+        _fsync(tmp)
         os.replace(tmp, db_path)
+        _fsync(db_path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

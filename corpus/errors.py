@@ -27,3 +27,22 @@ class SourceError(Exception):
 
 class ConfigError(Exception):
     """A problem with the manifest, the sources directory or options."""
+
+
+class BuildFailed(Exception):
+    """A build whose checks failed: the previous database was kept.
+
+    ``problems`` are one line each (``source id: kind: where and what``); the
+    user sees all of them, then how to accept them (``--keep-going``).
+    """
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [f"build failed, previous database kept ({len(self.problems)} "
+                 f"problem{'s' if len(self.problems) != 1 else ''}):"]
+        lines += [f"  {p}" for p in self.problems]
+        lines.append("  fix the sources or the manifest, or pass --keep-going to accept them")
+        return "\n".join(lines)

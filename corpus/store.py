@@ -190,11 +190,13 @@ def build_search(db: sqlite_utils.Database) -> None:
         db.execute(f"CREATE VIRTUAL TABLE [{fts}] USING fts5("
                    + ", ".join(columns) + f", tokenize='{FTS_TOKENIZE}')")
         select = ", ".join(columns)
+        # German rows are indexed as stems (see corpus.search); the row's language decides.
+        lang = "lang" if "lang" in db[table].columns_dict else "NULL"
         batch: list[tuple] = []
         insert = (f"INSERT INTO [{fts}] (rowid, {select}) VALUES (?, "
                   + ", ".join("?" for _ in columns) + ")")
-        for row in db.execute(f"SELECT rowid, {select} FROM [{table}]"):
-            batch.append((row[0], *(index_text(v) for v in row[1:])))
+        for row in db.execute(f"SELECT rowid, {lang}, {select} FROM [{table}]"):
+            batch.append((row[0], *(index_text(v, row[1]) for v in row[2:])))
             if len(batch) >= 5000:
                 db.conn.executemany(insert, batch)
                 batch.clear()

@@ -64,43 +64,34 @@ def sources(sources_dir, db_path, manifest, as_json):
 @sources_option
 @db_option
 @manifest_option
-@click.option("--force", is_flag=True, help="Parse every source again, even unchanged ones.")
+@click.option("--force", is_flag=True, help="Build everything again: reuse nothing from the last build.")
 @click.option("--keep-going", is_flag=True,
-              help="Record a source that fails to parse and build the rest.")
+              help="Accept failed checks (count or checksum mismatch, missing file, parse "
+                   "or parser errors, irregular numbering, control characters, residue): "
+                   "record them, build the rest and say what was accepted.")
+@click.option("--max-source-mb", type=click.FloatRange(min=0.001), default=None,
+              help="Refuse a source file larger than this (default: $PLEA_MAX_SOURCE_MB, else 16).")
 @click.option("--annotations", type=click.Path(dir_okay=False),
               help="Annotation store to merge (default: $PLEA_ANNOTATIONS, else data/annotations.db).")
 @tagger_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1),
               help="Worker processes for parsing, tagging and references "
                    "(default: $PLEA_JOBS, else every core). Output is the same for any number.")
-@click.option("--max-source-mb", type=click.FloatRange(min=0, min_open=True),
-              help="Refuse a source file larger than this many megabytes "
-                   "(default: $PLEA_MAX_SOURCE_MB, else 64).")
 @user_errors
-def build(sources_dir, db_path, manifest, force, keep_going, annotations, tagger, jobs,
-          max_source_mb):
+def build(sources_dir, db_path, manifest, force, keep_going, max_source_mb, annotations,
+          tagger, jobs):
     """Parse every source, tag it, link its references, merge human annotations,
-    and write the SQLite database (atomically: a failed build changes nothing).
+    and write the SQLite database (atomically: a failed build or check changes nothing).
     Unchanged sources keep the rows of the last build; nothing changed, nothing is done."""
     from plea.pipeline import run_build
 
-    # The limit travels as the environment variable the parsers (and forked workers)
-    # read; restored afterwards so one command does not change the next.
-    saved = os.environ.get("PLEA_MAX_SOURCE_MB")
-    if max_source_mb:
-        os.environ["PLEA_MAX_SOURCE_MB"] = str(max_source_mb)
-    try:
-        report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
-                           manifest=manifest, force=force, keep_going=keep_going,
-                           annotations=Path(annotations) if annotations else None, tagger=tagger,
-                           echo=click.echo, jobs=jobs)
-    finally:
-        if saved is None:
-            os.environ.pop("PLEA_MAX_SOURCE_MB", None)
-        else:
-            os.environ["PLEA_MAX_SOURCE_MB"] = saved
+    report = run_build(sources_dir=sources_dir, db_path=Path(db_path) if db_path else default_db(),
+                       manifest=manifest, force=force, keep_going=keep_going,
+                       max_source_bytes=int(max_source_mb * 1048576) if max_source_mb else None,
+                       annotations=Path(annotations) if annotations else None, tagger=tagger,
+                       echo=click.echo, jobs=jobs)
     if report.problems:
-        click.echo("\nProblems:", err=True)
+        click.echo(f"\nAccepted with --keep-going: {', '.join(report.accepted)}", err=True)
         for line in report.problems:
             click.echo(f"  {line}", err=True)
 
@@ -119,8 +110,11 @@ def build(sources_dir, db_path, manifest, force, keep_going, annotations, tagger
 @click.option("--annotators", type=click.Path(dir_okay=False, exists=True),
               help="Annotator accounts (see `plea annotators`; default: $PLEA_ANNOTATORS). "
                    "Without accounts the site is read-only.")
+@click.option("--sql", is_flag=True,
+              help="Let visitors run their own SQL (off by default: a slow query from one "
+                   "visitor holds a SQL thread for all; the stored queries always work).")
 @user_errors
-def serve(db_path, sources_dir, manifest, host, port, annotations, annotators):
+def serve(db_path, sources_dir, manifest, host, port, annotations, annotators, sql):
     """Serve the database with Datasette (read-only), building it first if absent."""
     from plea.pipeline import run_build
     from plea.web.serve import datasette_command
@@ -135,7 +129,7 @@ def serve(db_path, sources_dir, manifest, host, port, annotations, annotators):
         os.environ["PLEA_ANNOTATIONS"] = str(Path(annotations).resolve())
     if annotators:
         os.environ["PLEA_ANNOTATORS"] = str(Path(annotators).resolve())
-    cmd = datasette_command(db, host=host, port=port)
+    cmd = datasette_command(db, host=host, port=port, sql=sql)
     click.echo(f"Serving {db} at http://{host}:{port}/")
     sys.stdout.flush()
     # Become Datasette, so stopping `plea serve` stops the server with it.

@@ -11,6 +11,7 @@ from typing import Callable
 
 import hashlib
 import json
+import os
 
 from corpus import reuse
 from corpus.build import BuildReport, NamedStage, build, reuse_build
@@ -123,7 +124,7 @@ def _tables(db, alias: str | None) -> set[str]:
 
 
 def build_key(sources: list, directory: Path, *, annotations: Path | None, tag: bool,
-              tagger: str | None) -> str:
+              tagger: str | None, max_source_bytes: int | None = None) -> str:
     """Everything a build reads: each source's manifest entry and file checksums, all
     the project's code and data, the annotation store, the options. Equal keys give
     equal databases, so the last one can be copied."""
@@ -137,13 +138,16 @@ def build_key(sources: list, directory: Path, *, annotations: Path | None, tag: 
     modules = [m for p in reuse.PACKAGES for m in reuse.package_modules(p)]
     digest.update(reuse.code_key(modules, ["schemas/*", "annotate/**/*"]).encode())
     digest.update(reuse.path_key(annotations or default_store()).encode())
-    digest.update(json.dumps([tag, tagger, str(directory.resolve())]).encode())
+    # The size limit is an input: a source refused under one limit may build under another.
+    digest.update(json.dumps([tag, tagger, str(directory.resolve()),
+                              max_source_bytes or os.environ.get("PLEA_MAX_SOURCE_MB")]).encode())
     return digest.hexdigest()[:16]
 
 
 def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = False,
               keep_going: bool = False, annotations: Path | None = None, tag: bool = True,
-              tagger: str | None = None, echo: Callable[[str], None] | None = None,
+              tagger: str | None = None, max_source_bytes: int | None = None,
+              echo: Callable[[str], None] | None = None,
               jobs: int | None = None) -> BuildReport:
     """Build ``db_path`` from the sources; ``echo`` gets progress and a summary.
 
@@ -152,9 +156,11 @@ def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = F
     sources = load_sources(manifest)
     directory = resolve_sources_dir(sources_dir)
     jobs = jobs or default_jobs()
-    key = build_key(sources, directory, annotations=annotations, tag=tag, tagger=tagger)
+    key = build_key(sources, directory, annotations=annotations, tag=tag, tagger=tagger,
+                    max_source_bytes=max_source_bytes)
     previous = None if force else Path(db_path)
-    if not force and (report := reuse_build(db_path, sources, directory, key)) is not None:
+    if not force and (report := reuse_build(db_path, sources, directory, key,
+                                            keep_going=keep_going)) is not None:
         if echo:
             echo(f"Nothing changed since the last build of {db_path}: kept it "
                  f"({report.seconds:.1f}s)")
@@ -163,12 +169,12 @@ def run_build(*, sources_dir=None, db_path: Path, manifest=None, force: bool = F
     steps.append(("keys", lambda db: reuse.record_key(db, "build", key)))
     if echo is None:
         return build(db_path, sources, directory, stages=steps, force=force,
-                     keep_going=keep_going, jobs=jobs)
+                     keep_going=keep_going, max_source_bytes=max_source_bytes, jobs=jobs)
     echo(f"Building {db_path} from {directory} ({jobs} worker{'s' if jobs > 1 else ''})")
     progress = BuildProgress(echo, len(sources))
     report = build(db_path, sources, directory, stages=steps, force=force,
-                   keep_going=keep_going, jobs=jobs, progress=progress.source,
-                   stage_progress=progress.stage)
+                   keep_going=keep_going, max_source_bytes=max_source_bytes, jobs=jobs,
+                   progress=progress.source, stage_progress=progress.stage)
     echo(summary(report, stages=False))
     return report
 

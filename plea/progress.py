@@ -18,6 +18,12 @@ class BuildProgress:
         self.tty = sys.stderr.isatty()
 
     def source(self, source, action: str) -> None:
+        # Called with "parsing" before a source and with its action after.
+        if action == "parsing":
+            if self.tty:
+                sys.stderr.write(f"\r  sources {self.done}/{self.total} {source.id[:40] + '…':<41}")
+                sys.stderr.flush()
+            return
         self.done += 1
         if self.tty:
             elapsed = time.perf_counter() - self.started

@@ -36,6 +36,20 @@ def corpus_dir() -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def built_db(corpus_dir, tmp_path_factory) -> Path:
+    """The whole corpus built once per session as `plea build` builds it: every stage,
+    the reference coding when annotate/reference/coding.jsonl is there, and no
+    annotation store (an empty path is given, so a store in the checkout never leaks
+    in). Tests read it; the few that change a database copy it first."""
+    from plea.pipeline import run_build
+
+    tmp = tmp_path_factory.mktemp("built")
+    db = tmp / "plea.db"
+    run_build(sources_dir=corpus_dir, db_path=db, annotations=tmp / "no-annotations.db")
+    return db
+
+
 def parse_bytes(parser: str, data: bytes, *, source_id: str = "test", path: str = "<test>",
                 lang: str = "en", short_title: str = "", **options) -> Document:
     ctx = ParseContext(source_id=source_id, path=path, lang=lang,
@@ -95,14 +109,3 @@ def encoding_variants(data: bytes, *, gb18030: bool = False) -> dict[str, bytes]
     if gb18030:
         variants["gb18030"] = data.decode("utf-8").encode("gb18030")
     return variants
-
-
-@pytest.fixture(scope="session")
-def built_db(corpus_dir, tmp_path_factory) -> Path:
-    """The whole pipeline on the real corpus, once per test session: parse, tag (the
-    default tagger), reference coding, annotations (none), references, scholarship, views."""
-    from plea.pipeline import run_build
-    path = tmp_path_factory.mktemp("built") / "plea.db"
-    store = tmp_path_factory.mktemp("store") / "annotations.db"   # absent: nothing to merge
-    run_build(sources_dir=corpus_dir, db_path=path, annotations=store)
-    return path

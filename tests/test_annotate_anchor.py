@@ -161,12 +161,31 @@ def test_same_provision_with_rewritten_surroundings_keeps_the_words(before, tmp_
     assert (at.status, at.provision_id, at.quote) == (SHIFTED, "xx-law:art_2", "值班律师")
 
 
-def test_a_new_source_id_is_searched_through_the_work(before, tmp_path):
+# An anchor moves within its provision, then its source; never on its own to
+# another source (a new edition's id, or another work quoting the same words).
+CROSSING = [
+    # (the corpus after the rebuild, the candidates listed for a person)
+    ([row("xx-law-2024:art_2", TEXT_B, source="xx-law-2024")], ["xx-law-2024:art_2"]),
+    ([row("xx-law:art_2", "这一款的文字已经删改。"),
+      row("yy-interp:art_351", TEXT_B, source="yy-interp", work="yy")], ["yy-interp:art_351"]),
+]
+
+
+@pytest.mark.parametrize("rows,candidates", CROSSING)
+def test_words_found_only_in_another_source_orphan_the_anchor(before, tmp_path, rows,
+                                                              candidates):
     a = make_anchor(before, "xx-law:art_2", quote="签署认罪认罚具结书")
-    corpus = after(tmp_path, [row("xx-law-2024:art_2", TEXT_B, source="xx-law-2024")])
-    at = reattach(a, corpus)
-    assert (at.status, at.provision_id) == (MOVED, "xx-law-2024:art_2")
-    assert at.reason.startswith("work")
+    at = reattach(a, after(tmp_path, rows))
+    assert (at.status, at.provision_id) == (ORPHANED, None)
+    assert at.candidates == candidates and at.candidate == candidates[0]
+    assert "a person decides" in at.reason
+
+
+def test_whole_provision_anchor_does_not_cross_sources(before, tmp_path):
+    a = make_anchor(before, "xx-law:art_2")
+    at = reattach(a, after(tmp_path, [row("yy-interp:art_9", TEXT_B, source="yy-interp",
+                                          work="yy")]))
+    assert at.status == ORPHANED and at.candidates == ["yy-interp:art_9"]
 
 
 def test_short_quote_with_other_surroundings_is_orphaned_not_misplaced(before, tmp_path):

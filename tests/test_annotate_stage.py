@@ -250,7 +250,8 @@ def test_annotations_survive_a_rebuild_with_a_changed_source(tmp_path):
             not in decisions(db, "effective_tags"))
 
     (sources / "cn_markdown" / "mini.md").write_text(SECOND_EDITION, encoding="utf-8")
-    build(db_path, read_manifest(MANIFEST), sources, stages=stages)
+    # The second edition has an article more than the manifest expects: accepted.
+    build(db_path, read_manifest(MANIFEST), sources, stages=stages, keep_going=True)
     assert sha(store_path) == stored                    # the build never writes the store
     db = sqlite_utils.Database(db_path)
     placed = {r["id"]: r for r in db.query("SELECT * FROM annotations")}
@@ -301,7 +302,7 @@ def test_build_report_lists_orphans_with_their_text(tmp_path):
         s.add("alice", "xx-mini:art_3__item_2", "scope.facts", quote="否认指控的犯罪事实")
     (sources / "cn_markdown" / "mini.md").write_text(SECOND_EDITION, encoding="utf-8")
     lines: list[str] = []
-    build(db_path, read_manifest(MANIFEST), sources,
+    build(db_path, read_manifest(MANIFEST), sources, keep_going=True,   # 8 articles, not 7
           stages=[("annotations", annotation_stage(store_path, echo=lines.append))])
     assert len(lines) == 1
     assert "否认指控的犯罪事实" in lines[0] and "xx-mini:art_3__item_2" in lines[0]
@@ -328,3 +329,37 @@ def test_live_decisions_match_what_the_next_build_will_hold(tmp_path, corpus):
     assert {(r["code"], r["decision"]) for r in live} == {
         ("subjects.court", "rejected"), ("subjects.prosecutor", "corrected"),
         ("behavior.consultation", "added")}
+
+
+def test_an_annotation_never_moves_to_another_work_on_its_own(tmp_path):
+    """CPL 190(2) edited, the same words in the SPC Interpretation: the annotation is
+    an orphan listing the other work's provision, not a human decision there."""
+    sources = tmp_path / "sources"
+    shutil.copytree(FIXTURES / "cn_markdown", sources / "cn_markdown")
+    mini = (sources / "cn_markdown" / "mini.md").read_text(encoding="utf-8")
+    (sources / "cn_markdown" / "other.md").write_text(mini.replace("示范协商程序法", "示范解释"),
+                                                       encoding="utf-8")
+    manifest = tmp_path / "two.toml"
+    manifest.write_text(MANIFEST.read_text(encoding="utf-8") + (
+        '\n[[source]]\nid = "yy-interp"\nwork = "yy-interp"\ntitle = "示范解释"\n'
+        'jurisdiction = "CN"\nkind = "judicial-interpretation"\nlanguage = "zh-Hans"\n'
+        'format = "markdown"\nparser = "cn-markdown"\npath = "cn_markdown/other.md"\n'),
+        encoding="utf-8")
+    db_path, store_path = tmp_path / "plea.db", tmp_path / "annotations.db"
+    build(db_path, read_manifest(manifest), sources)
+    with AnnotationStore(store_path, corpus=db_path) as s:
+        s.add("alice", "xx-mini:art_3__item_2", "scope.facts", quote="否认指控的犯罪事实")
+    edited = mini.replace("（二）被告人否认指控的犯罪事实的；", "（二）被告人翻供的；")
+    assert edited != mini
+    (sources / "cn_markdown" / "mini.md").write_text(edited, encoding="utf-8")
+    lines: list[str] = []
+    build(db_path, read_manifest(manifest), sources,
+          stages=[("annotations", annotation_stage(store_path, echo=lines.append))])
+    db = sqlite_utils.Database(db_path)
+    placed = next(db.query("SELECT provision_id, anchor_status FROM annotations"))
+    assert placed == {"provision_id": None, "anchor_status": "orphaned"}
+    orphan = next(db.query("SELECT provision_id, candidates FROM annotation_orphans"))
+    assert orphan["provision_id"] == "xx-mini:art_3__item_2"
+    assert "yy-interp:art_3__item_2" in orphan["candidates"]
+    assert not list(db.query("SELECT * FROM annotation_verdicts WHERE provision_id LIKE 'yy-%'"))
+    assert any("yy-interp:art_3__item_2" in line for line in lines)

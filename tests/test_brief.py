@@ -8,11 +8,13 @@ source. The DOCX is opened with python-docx.
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 import sqlite3
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 docx = pytest.importorskip("docx")
@@ -21,6 +23,8 @@ from docx.oxml.ns import qn  # noqa: E402
 from plea.cli import cli  # noqa: E402
 from plea.exports.brief import (BriefError, build_brief, md_unescape,  # noqa: E402
                                 render_brief)
+from tests.conftest import ROOT  # noqa: E402
+from tests.docx_notes import footnotes, libreoffice_footnotes, references, soffice  # noqa: E402
 from tests.fixtures.brief.realdb import real_db  # noqa: E402
 
 SUBJECT_CODES = ["subjects.prosecutor", "subjects.defense_counsel", "subjects.duty_lawyer",
@@ -30,7 +34,10 @@ SUBJECT_CODES = ["subjects.prosecutor", "subjects.defense_counsel", "subjects.du
 CPL_174_1 = "犯罪嫌疑人自愿认罪，同意量刑建议和程序适用的，应当在辩护人或者值班律师在场的情况下签署认罪认罚具结书。"
 RULE_11_C_1_START = "In General. An attorney for the government and the defendant’s attorney"
 HAN = re.compile(r"[\u4e00-\u9fff]")
-NOTE = re.compile(r"^(\d+)\. (.*) Corpus id: (\S+)\.$")
+# The codebook's labels as the brief names a code: "Prosecutor (检察机关（检察官）)".
+LABELS = {c["id"]: f"{c['label']['en']} ({c['label']['zh']})" for c in yaml.safe_load(
+    (ROOT / "schemas" / "taxonomy.yaml").read_text(encoding="utf-8"))["codes"]}
+NOTE = re.compile(r"^(.*) Corpus id: (\S+)\.$")
 
 
 @pytest.fixture(scope="module")
@@ -53,62 +60,95 @@ def expected_text(conn, corpus_id: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def docx_brief(db_path, tmp_path_factory):
+def docx_bytes(db_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("brief") / "subjects.docx"
     result = CliRunner().invoke(cli, ["brief", "--dimension", "subjects", "--jurisdictions",
                                       "CN,US", "--format", "docx", "--output", str(out),
                                       "--db", str(db_path)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    return docx.Document(str(out))
+    return out.read_bytes()
 
 
-def test_docx_structure(docx_brief):
+@pytest.fixture(scope="module")
+def docx_brief(docx_bytes):
+    return docx.Document(io.BytesIO(docx_bytes))
+
+
+def test_docx_structure(docx_brief, conn):
     paragraphs = docx_brief.paragraphs
     assert paragraphs[0].style.name == "Title" and "Negotiation subjects" in paragraphs[0].text
     h1 = [p.text for p in paragraphs if p.style.name == "Heading 1"]
-    assert [h.rsplit(" — ", 1)[1] for h in h1[:-2]] == SUBJECT_CODES
-    assert h1[-2:] == ["Notes", "Bibliography"]
+    labels = LABELS
+    assert h1[0] == "Summary: Negotiation subjects (协商主体)"
+    assert h1[1:-1] == [labels[c] for c in SUBJECT_CODES]      # no code ids in the prose
+    assert h1[-1] == "Bibliography"                             # notes are footnotes
     h3 = {p.text for p in paragraphs if p.style.name == "Heading 3"}
     assert {"China (CN)", "United States (US)", "Critiques", "Proposals"} <= h3
     h2 = {p.text for p in paragraphs if p.style.name == "Heading 2"}
     assert {"The law", "Contrast", "Scholarship", "Legal sources"} <= h2
+    body = "\n".join(p.text for p in paragraphs)
+    assert "role:" not in body and "modality:" not in body and "subjects." not in body
 
 
-def _notes(document) -> dict[int, tuple[str, str]]:
+def test_docx_summary_table(docx_brief, conn):
+    table = docx_brief.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["", "China", "United States"]
+    labels = LABELS
+    assert [r.cells[0].text for r in table.rows[1:]] == [labels[c] for c in SUBJECT_CODES]
+    # Read in the fixture tags: no US provision names a duty lawyer; CPL art. 174(1)
+    # makes the duty lawyer present at the signing.
+    duty = table.rows[1 + SUBJECT_CODES.index("subjects.duty_lawyer")].cells
+    assert duty[2].text == "no provision in the corpus"
+    assert "present when it is made" in duty[1].text and "must" in duty[1].text
+
+
+def _quotations(document, notes: dict[int, str]) -> list[tuple[str, str, str, str]]:
+    """(quoted text, citation line, note text, corpus id) of every body quotation."""
     paragraphs = document.paragraphs
-    start = next(i for i, p in enumerate(paragraphs)
-                 if p.style.name == "Heading 1" and p.text == "Notes")
-    notes = {}
-    for p in paragraphs[start + 1:]:
-        if p.style.name.startswith("Heading"):
-            break
-        match = NOTE.match(p.text)
-        assert match, p.text
-        notes[int(match[1])] = (match[2], match[3])
-    return notes
-
-
-def test_docx_quotations_match_the_corpus_and_carry_notes(docx_brief, conn):
-    notes = _notes(docx_brief)
-    paragraphs = docx_brief.paragraphs
-    quotes = 0
+    out = []
     for i, p in enumerate(paragraphs):
         if p.style.name != "Quote":
             continue
         line = paragraphs[i + 1]
         assert line.text.startswith("— ")
-        mark = line.runs[-1]
-        assert mark.font.superscript and mark.text.isdigit()
-        note_text, corpus_id = notes[int(mark.text)]
-        assert p.text == expected_text(conn, corpus_id), corpus_id
-        citation = line.text[2:].split(" · ")[0].removesuffix(mark.text)
+        refs = references(line)
+        assert len(refs) == 1, line.text
+        match = NOTE.match(notes[refs[0]])
+        assert match, notes[refs[0]]
+        out.append((p.text, line.text[2:], match[1], match[2]))
+    return out
+
+
+def test_docx_quotations_match_the_corpus_and_carry_footnotes(docx_brief, docx_bytes, conn):
+    notes = footnotes(docx_bytes)
+    assert sorted(notes) == list(range(1, len(notes) + 1))
+    quotes = _quotations(docx_brief, notes)
+    for text, line, note_text, corpus_id in quotes:
+        assert text == expected_text(conn, corpus_id), corpus_id
+        citation = line.split(" (")[0].split(" · ")[0]
         if "#s" in corpus_id:       # "Meng 2023, § 4.1 ¶ 1": the note ends with the pinpoint
             head = note_text.split(" Cites ")[0]
             assert head.endswith(citation.split(", ", 1)[-1] + "."), (citation, note_text)
         else:                       # the provision's citation opens its note
-            assert note_text.startswith(citation + ". "), (citation, note_text)
-        quotes += 1
-    assert quotes > 20
+            assert note_text.startswith(citation), (citation, note_text)
+    assert len(quotes) > 20
+    ids = [q[3] for q in quotes]
+    assert len(ids) == len(set(ids)), "a quotation appears twice"
+
+
+def test_docx_full_citation_first_then_short(docx_bytes):
+    notes = [n for _, n in sorted(footnotes(docx_bytes).items())]
+    cpl = [n for n in notes if n.startswith("《刑事诉讼法》")]
+    assert "中华人民共和国刑事诉讼法 (2018)" in cpl[0]
+    assert not any("中华人民共和国刑事诉讼法" in n for n in cpl[1:])
+    meng = [n for n in notes if "Meng" in n]
+    assert meng[0].startswith("Kelin Meng, “From ‘Sentencing Negotiations’ to ‘Prosecution-Defense "
+                              "Negotiations’: On the Improvement Path")
+    assert all(n.startswith("Meng, “From ‘Sentencing Negotiations’ to ‘Prosecution-Defense "
+                            "Negotiations’,” ") for n in meng[1:])
+    assert not any(".." in n.replace("...", "") or "(2016) (2016)" in n for n in notes)
+    # ZUEL 2025 names no author: cited by its title, never by the school it came from.
+    assert not any("Zhongnan" in n for n in notes)
 
 
 def test_docx_quotes_the_law_read_in_the_corpus(docx_brief):
@@ -120,19 +160,28 @@ def test_docx_quotes_the_law_read_in_the_corpus(docx_brief):
     assert paragraphs[j + 1].text.startswith("— Fed. R. Crim. P. 11(c)(1)")
 
 
-def test_docx_scholarly_claims_carry_their_source(docx_brief):
-    notes = _notes(docx_brief)
-    claims = [(n, text) for n, (text, cid) in notes.items() if "#s" in cid]
+def test_docx_scholarly_claims_carry_their_source(docx_brief, docx_bytes):
+    notes = footnotes(docx_bytes)
+    claims = [text for text in notes.values() if "#s" in text]
     assert claims
-    for _, text in claims:
-        assert text.startswith("Kelin Meng, From “Sentencing Negotiations”") or \
-            text.startswith("School of Law, Zhongnan University of Economics and Law")
+    for text in claims:
+        assert text.startswith(("Kelin Meng, “From", "Meng, “From",
+                                "[Sentencing negotiation in China's plea leniency"))
     # Meng cites Chen Ruihua (2007) in a critique on the suspect's position; ZUEL's
     # citations cannot resolve, and the note says why.
-    assert any("Cites Chen Ruihua (2007)" in t for _, t in claims)
-    assert any("not resolved: source has no reference list" in t for _, t in claims)
+    assert any("Cites Chen Ruihua (2007)" in t for t in claims)
+    assert any("not resolved: source has no reference list" in t for t in claims)
     texts = [p.text for p in docx_brief.paragraphs]
     assert any(t.startswith("— Meng 2023, § 4.1 ¶ 1") for t in texts)
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed "
+                    "(apt-get install libreoffice-writer-nogui)")
+def test_libreoffice_shows_the_notes_as_footnotes(docx_bytes):
+    seen = libreoffice_footnotes(docx_bytes)
+    ours = footnotes(docx_bytes)
+    assert [mark for mark, _ in seen] == [str(n) for n in sorted(ours)]
+    assert [text for _, text in seen] == [ours[n] for n in sorted(ours)]
 
 
 def test_docx_bibliography(docx_brief):
@@ -141,8 +190,9 @@ def test_docx_bibliography(docx_brief):
     entries = [p.text for p in paragraphs[start + 1:] if not p.style.name.startswith("Heading")]
     assert any(e.startswith("中华人民共和国刑事诉讼法 [Criminal Procedure Law") for e in entries)
     assert any(e.startswith("Federal Rules of Criminal Procedure.") for e in entries)
-    assert any(e.startswith("Meng, Kelin (2023). From “Sentencing Negotiations”") for e in entries)
-    assert any(e.startswith("Chen, Ruihua (2007). Confrontation and Cooperation") for e in entries)
+    # Chicago author-date (CSL): Meng's article, and Chen Ruihua from Meng's reference list.
+    assert any(e.startswith("Meng, Kelin. 2023. “From ‘Sentencing Negotiations’") for e in entries)
+    assert any(e.startswith("Chen, Ruihua. 2007. “Confrontation and Cooperation") for e in entries)
 
 
 def test_docx_default_east_asian_font(docx_brief):

@@ -95,14 +95,14 @@ def test_checksum_mismatch_is_reported(tmp_path, sources_dir):
         'path = "cn_markdown/mini.md"', 'path = "cn_markdown/mini.md"\nsha256 = "' + "0" * 64 + '"')
     manifest = tmp_path / "m.toml"
     manifest.write_text(text, encoding="utf-8")
-    report = build(tmp_path / "out.db", read_manifest(manifest), sources_dir)
+    report = build(tmp_path / "out.db", read_manifest(manifest), sources_dir, keep_going=True)
     assert report.results[0].action == "mismatch"
     assert any("checksum" in p for p in report.problems)
 
 
-def test_missing_file_is_reported_not_fatal(tmp_path, sources_dir):
+def test_missing_file_is_reported_with_keep_going(tmp_path, sources_dir):
     (sources_dir / "cn_markdown" / "mini.md").unlink()
-    report = build(tmp_path / "out.db", read_manifest(MANIFEST), sources_dir)
+    report = build(tmp_path / "out.db", read_manifest(MANIFEST), sources_dir, keep_going=True)
     assert report.results[0].action == "missing"
     assert "file not found" in report.results[0].message
 

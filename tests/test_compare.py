@@ -155,6 +155,27 @@ def test_matrix(db):
     assert data["cells"]["US"]["gap"] is False and data["label_zh"] == "辩护人"
 
 
+def test_matrix_counts_most_frequent_first(db):
+    """Count order, not the codebook's: a second (invented) rule keeping the court out
+    makes "excluded" (2) lead "reviewer" (1), and "prohibition" lead "permission"."""
+    db.execute("INSERT INTO provisions VALUES (?,?,?,?,?,?,?,?,?)",
+               ["us-frcrp:rule_99", "us-frcrp", "US", "court-rule", "provision",
+                "Invented rule 99", "The judge shall take no part in any bargaining.", "en", 99])
+    db.execute("INSERT INTO tags VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+               ["us-frcrp:rule_99", "subjects.court", "subjects", 4, 9, "judge", "excluded",
+                "prohibition", "reference", "reference-v1", 1.0, "1"])
+    cell = next(r for r in matrix(db, ["CN", "US"]) if r.code == "subjects.court").cells["US"]
+    assert list(cell.roles.items()) == [("excluded", 2), ("reviewer", 1)]
+    assert list(cell.modalities.items()) == [("prohibition", 2), ("permission", 1)]
+    # one of the two exclusions was decided by the reference coding
+    assert [(c.value, c.n, c.reviewed) for c in cell.role_counts] == [("excluded", 2, 1),
+                                                                      ("reviewer", 1, 0)]
+    # without the reference layer no provision is core, and no system was reviewed
+    assert cell.core == 0 and not cell.shown[0].core
+    assert next(r for r in matrix(db, ["CN", "US"])
+                if r.code == "subjects.duty_lawyer").cells["US"].gap_reason == "no-provision"
+
+
 def test_pairs_and_no_tags(tmp_path, db):
     assert [(c.a.jurisdiction, c.b.jurisdiction) for c in
             contrasts(db, "subjects.court", ["CN", "US", "TW"])] == [("CN", "US"), ("CN", "TW"),

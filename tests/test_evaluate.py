@@ -86,8 +86,10 @@ def test_bad_gold_line(tmp_path) -> None:
 
 
 def test_evaluate_file_runs_the_tagger() -> None:
-    report = evaluate_file(GOLD)
+    # the plumbing, with the rule tagger (the default's own figures come from --cv)
+    from annotate.taggers import get_tagger
+    report = evaluate_file(GOLD, get_tagger("rule"))
     assert report.units == 3
-    predicted = predict(load_gold(GOLD))
+    predicted = predict(load_gold(GOLD), get_tagger("rule"))
     assert predicted["u3"] == set()
     assert "subjects.court" in predicted["u2"]

@@ -71,7 +71,8 @@ def _unit(text: str, unit="s:art_2", codes=()) -> CodedUnit:
 @pytest.mark.parametrize("rows, expected", [
     ({"s:art_2": "被告人认罪认罚的，可以从宽处理。"}, (EXACT, "s:art_2")),
     ({"s:art_3": "被告人认罪认罚的，可以从宽处理。", "s:art_2": "另一条文。"}, (MOVED, "s:art_3")),
-    ({"s:art_2": "被告人认罪认罚的，可以依法从宽处理。"}, (CHANGED, "s:art_2")),
+    ({"s:art_2": "被告人认罪认罚的，可以从宽处理。但有例外。"}, (CHANGED, "s:art_2")),
+    ({"s:art_2": "犯罪嫌疑人认罪认罚的，可以从宽处理。"}, (CHANGED, "s:art_2")),   # evidence still there
     ({"s:art_2": "完全不同的文字。"}, (ORPHANED, None)),
     ({"t:art_2": "被告人认罪认罚的，可以从宽处理。"}, (ORPHANED, None)),   # never across sources
 ])

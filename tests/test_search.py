@@ -13,7 +13,9 @@ DOCS = {
     "us": "The attorney for the government and the defendant's attorney may discuss and reach a plea agreement.",
     "de": "Das Gericht kann sich mit den Verfahrensbeteiligten über den weiteren Fortgang verständigen; die Verständigung.",
     "none": "法律援助机构应当为经济困难公民提供法律咨询。",
+    "de2": "Absprachen über den Schuldspruch sind unzulässig; die Strafe muss schuldangemessen sein.",
 }
+LANGS = {"de": "de", "de2": "de"}
 
 # (query, ids that must match) — read off the texts above.
 CASES = [
@@ -30,6 +32,14 @@ CASES = [
     ("Verstandigung", {"de"}),    # without the umlaut
     ("协商 plea", set()),         # every term must match
     ("辩护人 意见", {"cn"}),
+    # German: stems, ä as ae, singular finds plural, verb finds noun
+    ("Verstaendigung", {"de"}),
+    ("verständigen", {"de"}),
+    ("Verständigungen", {"de"}),
+    ("Absprache", {"de2"}),
+    ("schuldangemessen Strafe", {"de2"}),
+    ('"plea agreement" discuss', {"us"}),
+    ("duty lawyer", set()),        # words joined by AND with an OR group inside
 ]
 
 
@@ -37,7 +47,7 @@ CASES = [
 def conn():
     c = sqlite3.connect(":memory:")
     c.execute(f"CREATE VIRTUAL TABLE f USING fts5(id UNINDEXED, body, tokenize='{FTS_TOKENIZE}')")
-    c.executemany("INSERT INTO f VALUES (?, ?)", [(k, index_text(v)) for k, v in DOCS.items()])
+    c.executemany("INSERT INTO f VALUES (?, ?)", [(k, index_text(v, LANGS.get(k))) for k, v in DOCS.items()])
     return c
 
 

@@ -1,6 +1,8 @@
 """Highlighting without HTML: segments for tags and references, search snippets."""
 from __future__ import annotations
 
+import pytest
+
 from plea.web.highlight import find_hits, query_terms, segments, snippet
 from plea.web.langs import guess_lang, lang_tag
 from plea.web.pages import pieces
@@ -41,7 +43,57 @@ def test_pieces_carry_classes_titles_and_links_but_no_markup():
 
 def test_query_terms_split_like_the_index():
     assert query_terms('協商 "plea agreement" Verständigung') == [
-        ("han", "协商"), ("word", "plea"), ("word", "agreement"), ("word", "verstandigung")]
+        ("han", "协商"), ("phrase", "plea agreement"), ("word", "verstandigung")]
+    assert query_terms("plea agreement") == [("word", "plea"), ("word", "agreement")]
+
+
+# (text, query, highlighted pieces) — what a reader expects lit up, read off each text.
+HIGHLIGHTS = [
+    # a quoted phrase lights up the phrase only, never a lone "plea"
+    ("A plea of guilty; the plea agreement is disclosed.", '"plea agreement"',
+     ["plea agreement"]),
+    ("Plea Agreements must be disclosed.", '"plea agreement"', ["Plea Agreements"]),
+    # unquoted words light up each word
+    ("A plea of guilty; the plea agreement is disclosed.", "plea agreement",
+     ["plea", "plea", "agreement"]),
+    # German: stems, umlauts written ae, ß as ss
+    ("Das Gericht kann sich verständigen; die Verständigung ist wirksam.", "Verstaendigung",
+     ["verständigen", "Verständigung"]),
+    ("Absprachen und eine Absprache", "Absprache", ["Absprachen", "Absprache"]),
+    ("die Straße", "Strasse", ["Straße"]),
+    ("法院不得為協商判決", "协商", ["協商"]),
+]
+
+
+@pytest.mark.parametrize("text,query,expected", HIGHLIGHTS)
+def test_highlights_only_what_matched(text, query, expected):
+    assert [text[a:b] for a, b in find_hits(text, query_terms(query))] == expected
+
+
+# (text, query, width, the hit the snippet must show) — a snippet starts after a
+# space or a Chinese clause mark (or at the text's start) and ends before a space
+# or after a clause mark (or at the text's end): never "ple…".
+SNIPPETS = [
+    ("The parties must disclose the plea agreement in open court when the plea is offered, "
+     "unless the court for good cause allows the parties to disclose the plea agreement in camera.",
+     "agreement", 60, "agreement"),
+    ("x" * 30 + " Verständigungen über den Fortgang und das Ergebnis des Verfahrens sind zulässig "
+     "wenn alle zustimmen", "Verstaendigung", 50, "Verständigungen"),
+    ("人民检察院应当听取意见，犯罪嫌疑人自愿认罪，同意量刑建议和程序适用的，应当在辩护人或者值班律师"
+     "在场的情况下签署认罪认罚具结书。", "量刑建议", 30, "量刑建议"),
+]
+
+
+@pytest.mark.parametrize("text,query,width,hit", SNIPPETS)
+def test_snippet_cuts_at_word_and_clause_boundaries(text, query, width, hit):
+    segs = snippet(text, query_terms(query), width=width)
+    body = [s for s in segs if s.text != "…"]
+    shown = "".join(s.text for s in body)
+    start = text.index(shown)
+    assert start == 0 or text[start - 1] in " ，。；：、"
+    end = start + len(shown)
+    assert end == len(text) or text[end] == " " or text[end - 1] in "，。；：、"
+    assert [s.text for s in body if s.spans] == [hit]
 
 
 def test_hits_fold_traditional_case_and_umlauts():

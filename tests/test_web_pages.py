@@ -2,6 +2,7 @@
 pages, over a fixture database with hand-written tags and references."""
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -49,13 +50,19 @@ def test_home_page_is_the_matrix(site):
     assert "Defence counsel" in row.text_content() and "辩护人" in row.text_content()
     assert row.xpath(".//summary/@title")[0].startswith("A retained or appointed defence lawyer")
     cn = row.xpath("./td[@data-col='CN']")[0]
-    assert cn.xpath(".//a/@href") == ["/code/subjects.defense_counsel?jurisdiction=CN"]
+    assert cn.xpath(".//a[@class='count']/@href") == ["/code/subjects.defense_counsel?jurisdiction=CN"]
     assert "1 provision" in cn.text_content()
-    assert texts(cn.xpath(".//span[contains(@class, 'role')]")) == ["consulted"]
-    assert texts(cn.xpath(".//span[contains(@class, 'modality')]")) == ["obligation"]
+    # each role and modality with its count (the fixture's tags are a person's: reviewed)
+    assert [(s.get("data-value"), s.get("data-n"), s.get("data-reviewed")) for s in
+            cn.xpath(".//span[contains(@class, 'badge role')]")] == [("consulted", "1", "1")]
+    assert [s.get("data-value") for s in
+            cn.xpath(".//span[contains(@class, 'badge modality')]")] == ["obligation"]
+    # the provision that defines the cell, linked
+    assert cn.xpath(".//ul[@class='cell-provisions']//a/@href") == [
+        "/provision/xx-mini:art_2__para_2"]
     assert "gap" in row.xpath("./td[@data-col='DE']/@class")[0]
     assert texts(row.xpath("./td[@data-col='scholarship']//span[contains(@class, 'role')]")) == [
-        "witness"]
+        "witness 1✓"]
 
 
 def test_a_gap_scholarship_proposes_to_fill_says_so(site):
@@ -65,7 +72,7 @@ def test_a_gap_scholarship_proposes_to_fill_says_so(site):
     assert "scholarship proposes to fill it: Example 2024" in cell.text_content()
     # a gap nobody proposes to fill is a plain gap
     us = doc.xpath("//tr[@data-code='subjects.third_party']/td[@data-col='US']")[0]
-    assert us.get("class") == "cell gap"
+    assert "proposed" not in us.get("class") and "proposes" not in us.text_content()
 
 
 def test_translations_are_not_counted_twice(site):
@@ -83,7 +90,10 @@ def test_matrix_exports_as_a_view(site, fmt):
         dc = rows["subjects.defense_counsel"]
         assert (dc["cn_provisions"], dc["us_provisions"], dc["de_provisions"],
                 dc["scholarship_provisions"]) == (1, 1, 0, 1)
-        assert dc["cn_roles"] == "consulted" and dc["us_modalities"] == "permission"
+        assert json.loads(dc["cn_roles"]) == [{"value": "consulted", "n": 1, "reviewed": 1,
+                                               "core": 0, "core_reviewed": 0}]
+        assert [m["value"] for m in json.loads(dc["us_modalities"])] == ["permission"]
+        assert dc["de_gap"] in ("source-missing", "no-provision") and dc["cn_gap"] is None
         assert rows["subjects.third_party"]["cn_proposed_by"] == "Example 2024"
     else:
         assert body.splitlines()[0].startswith("dimension,code,label_en,label_zh,definition,cn_provisions")

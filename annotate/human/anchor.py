@@ -8,13 +8,18 @@ themselves are what a scholar annotated, so re-attaching searches for them:
 
 1. same id, and the words at the hinted offsets               → ``exact``
 2. same id, the words elsewhere in it (surroundings decide)   → ``shifted``
-3. the words verbatim in another provision — same source, then
-   same work, then the whole corpus — where the surroundings
-   match well enough and one place is clearly best            → ``moved``
+3. the words verbatim in another provision of the same source, where
+   the surroundings match well enough and one place is best    → ``moved``
 4. nearly the same words (difflib ratio ≥ threshold), same
-   provision first, then the same source, work, corpus        → ``fuzzy``
+   provision first, then the same source                       → ``fuzzy``
 5. otherwise                                                    → ``orphaned``,
-   with the closest candidate found, so a scholar can re-attach it by hand.
+   with the closest candidate found and the provisions of *other* sources
+   that hold the words (``candidates``), so a person decides.
+
+An anchor never leaves its source on its own: the same sentence stands in the
+CPL and in the SPC Interpretation, and an annotation on one is not a judgement
+on the other. Other sources (the same work first) are searched only to list
+candidates for an orphan.
 
 A verbatim match elsewhere must agree with the stored surroundings, because
 short quotes ("人民检察院") occur thousands of times; an ambiguous match is
@@ -53,6 +58,7 @@ class Attachment:
     reason: str = ""
     candidate: str | None = None          # closest place found, for orphans
     candidate_score: float | None = None
+    candidates: list[str] | None = None   # other sources holding the words (orphans only)
 
     @property
     def attached(self) -> bool:
@@ -103,8 +109,42 @@ def reattach(anchor: Anchor, provisions: Provisions, *,
              threshold: float = FUZZY_THRESHOLD) -> Attachment:
     """Find ``anchor``'s words in the corpus ``provisions`` now holds."""
     if anchor.scope == WHOLE:
-        return _reattach_whole(anchor, provisions, threshold)
-    return _reattach_span(anchor, provisions, threshold)
+        at = _reattach_whole(anchor, provisions, threshold)
+    else:
+        at = _reattach_span(anchor, provisions, threshold)
+    if not at.attached and anchor.exact:
+        at.candidates = _elsewhere(anchor, provisions)
+        if at.candidates:
+            at.reason += (f"; outside its source the words are in {', '.join(at.candidates)}"
+                          " (not moved there: a person decides)")
+            if at.candidate is None:
+                at.candidate, at.candidate_score = at.candidates[0], 1.0
+    return at
+
+
+MAX_CANDIDATES = 5
+
+
+def _elsewhere(anchor: Anchor, provisions: Provisions) -> list[str]:
+    """Provisions outside the anchor's source holding its words verbatim, same work first."""
+    home = _home(anchor)
+    out: list[str] = []
+    for sid in [*provisions.sources(work=anchor.work or None), *provisions.sources()]:
+        if sid == home:
+            continue
+        hits = ([(p, 0) for p in provisions.find_whole(anchor.exact, sid)]
+                if anchor.scope == WHOLE else provisions.find_text(anchor.exact, sid))
+        for pid, _ in hits:
+            if pid not in out:
+                out.append(pid)
+            if len(out) >= MAX_CANDIDATES:
+                return out
+    return out
+
+
+def _home(anchor: Anchor) -> str:
+    """The anchor's source: its hint, else the prefix of its provision id."""
+    return anchor.source_id or anchor.provision_id.split(":", 1)[0]
 
 
 def _reattach_span(anchor: Anchor, provisions: Provisions, threshold: float) -> Attachment:
@@ -213,18 +253,9 @@ def _found(status: str, pid: str, start: int, end: int, text: str, anchor: Ancho
 
 
 def _scopes(anchor: Anchor, provisions: Provisions) -> list[tuple[str, list[str]]]:
-    """Source ids to search, narrowest first: the anchor's source, its work, all."""
-    everything = provisions.sources()
-    seen: set[str] = set()
-    out = []
-    for label, group in (("source", [anchor.source_id] if anchor.source_id in everything else []),
-                         ("work", provisions.sources(work=anchor.work) if anchor.work else []),
-                         ("corpus", everything)):
-        fresh = [s for s in group if s not in seen]
-        seen.update(fresh)
-        if fresh:
-            out.append((label, fresh))
-    return out
+    """Source ids an anchor may move within: its own source only (see the module doc)."""
+    home = _home(anchor)
+    return [("source", [home])] if home in provisions.sources() else []
 
 
 def _ids(provisions: Provisions, sources: Iterable[str]) -> Iterable[str]:

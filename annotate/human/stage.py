@@ -12,8 +12,10 @@ it), re-anchors every annotation against the provisions just built, and writes:
                           the reason and the closest candidate — never dropped
 - ``annotation_verdicts`` the standing human decision per (provision, code)
 - view ``tag_decisions``  every automatic and human tag with its ``decision``
-                          (auto, confirmed, corrected, added, rejected): what the
-                          provision page shows, rejected tags included
+                          (auto, confirmed, corrected, added, rejected) and who
+                          decided it (``decided_by``: the annotator, else the
+                          reference coding's ``rule_id``, else ``machine (<method>)``):
+                          what the provision page shows, rejected tags included
 - view ``effective_tags`` the same without rejected tags: what the comparison
                           and the brief read, human decisions over machine ones
 - view ``annotation_links`` links between provisions (both ends attached)
@@ -76,6 +78,9 @@ class MergeReport:
             what = " ".join(p for p in (o["kind"], o["code"]) if p)
             out.append(f"  orphaned {o['id'][:8]} ({o['annotator']}, {what}) on "
                        f"{o['provision_id']}: «{_short(o['exact'])}» — {o['reason']}")
+            if o.get("candidates"):
+                out.append(f"    candidates for a person to decide: "
+                           f"{', '.join(json.loads(o['candidates']))}")
         return out
 
 
@@ -186,7 +191,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
         "id": str, "part": str, "annotator": str, "created": str, "kind": str, "code": str,
         "note": str, "relation": str, "provision_id": str, "citation": str, "exact": str,
         "prefix": str, "suffix": str, "reason": str, "candidate": str,
-        "candidate_score": float,
+        "candidate_score": float, "candidates": str,
     }, pk=("id", "part"))
     db["annotation_verdicts"].create({
         "provision_id": str, "code": str, "dimension": str, "decision": str, "role": str,
@@ -219,7 +224,8 @@ def _orphan(a: Annotation, anchor, at: Attachment, part: str) -> dict:
             "provision_id": anchor.provision_id, "citation": anchor.citation,
             "exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix,
             "reason": at.reason, "candidate": at.candidate,
-            "candidate_score": at.candidate_score}
+            "candidate_score": at.candidate_score,
+            "candidates": json.dumps(at.candidates, ensure_ascii=False) if at.candidates else None}
 
 
 def _verdict_row(v, at: Attachment) -> dict:
@@ -253,10 +259,13 @@ def _create_views(db: sqlite_utils.Database) -> None:
                     f"ELSE {t_mod} END",
         "decision": "CASE WHEN v.decision IS NULL THEN 'auto' "
                     "WHEN v.decision = 'added' THEN 'confirmed' ELSE v.decision END",
-        # who decided: a human's verdict, else the reference coding, else the machine
-        "decided_by": "coalesce(v.decided_by, CASE WHEN t.method = 'reference' THEN t.rule_id "
-                      "ELSE 'machine (' || t.method || ')' END)" if "method" in have
-                      else "v.decided_by",
+        # Who decided: the annotator when a person did; else the layer the row comes
+        # from — the reference coding by its label (rule_id "reference-v1"), the
+        # tagger as "machine (<method>)".
+        "decided_by": ("coalesce(v.decided_by, " + (
+            "CASE WHEN t.method = 'reference' THEN coalesce(t.rule_id, 'reference') "
+            "ELSE 'machine (' || coalesce(t.method, 'tagger') || ')' END)"
+            if {"method", "rule_id"} <= have else "'machine (tagger)')")),
         "decided_at": "v.decided_at",
         "annotation_id": "v.annotation_id", "note": "v.note",
         "disputed": "coalesce(v.disputed, 0)", "auto_role": t_role, "auto_modality": t_mod,

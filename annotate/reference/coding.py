@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..taxonomy import Taxonomy, load_taxonomy
+from ..text import digest
 
 CODING_FILE = Path(__file__).with_name("coding.jsonl")
 FORMAT = "plea-reference-coding"
@@ -40,10 +41,6 @@ HEAD = 16
 
 class CodingError(ValueError):
     """The coding file is malformed (file and line named)."""
-
-
-def digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def code_fingerprints(taxonomy: Taxonomy) -> dict[str, str]:

@@ -10,6 +10,7 @@ rows attached to the selected provisions. ``extra_units`` are listed by id.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,7 +90,7 @@ def covered_units(db: sqlite_utils.Database, coverage: Coverage | None = None) -
                     order.setdefault(c["id"], c["rowid"])
     existing = {r["id"]: r["rowid"] for r in db.query(
         "SELECT rowid, id FROM provisions WHERE id IN (SELECT value FROM json_each(?))",
-        [__import__("json").dumps(coverage.extra_units)])}
+        [json.dumps(coverage.extra_units)])}
     chosen |= set(existing)
     order.update({k: v for k, v in existing.items() if k not in order})
     return sorted(chosen, key=lambda i: (order.get(i, 1 << 60), i))

@@ -22,6 +22,7 @@ Tags written: ``method = 'reference'``, ``rule_id = 'reference-v<N>'``, confiden
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -152,7 +153,7 @@ def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None) -> 
         db.execute("DELETE FROM tags WHERE method = ?", [METHOD])
     if has_tags and covered:
         db.execute("DELETE FROM tags WHERE provision_id IN (SELECT value FROM json_each(?))",
-                   [__import__("json").dumps(covered)])
+                   [json.dumps(covered)])
     if tag_rows:
         db["tags"].insert_all(tag_rows, batch_size=2000, alter=True)
     report.tags = len(tag_rows)

@@ -1,9 +1,9 @@
 """The `plea refs --jsonl` contract (shared/spec/interfaces.md): one JSON line in, one out."""
 from __future__ import annotations
 
-import json
 from typing import IO, Iterable, Iterator
 
+from ..jsonl_io import BadLine, load_line, surrogate_error, write_line
 from .extract import extract
 from .resolve import Resolver
 
@@ -45,28 +45,38 @@ def refs_for_unit(unit: dict, resolver: Resolver | None) -> dict:
     return {"id": unit.get("id"), "refs": out}
 
 
-def refs_jsonl(lines: Iterable[str], resolver: Resolver | None = None) -> Iterator[dict]:
-    """One output object per input line, in order; a bad line gives {"id", "error"}."""
+def refs_jsonl(lines: Iterable[str | bytes], resolver: Resolver | None = None) -> Iterator[dict]:
+    """One output object per input line (text or bytes), in order, whatever it holds;
+    a bad line gives {"id", "error"}."""
     for line in lines:
-        line = line.rstrip("\r\n")
+        line = line.rstrip(b"\r\n" if isinstance(line, bytes) else "\r\n")
         try:
-            unit = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield {"id": None, "error": f"invalid JSON: {exc.msg} (column {exc.colno})"}
+            unit = load_line(line)
+        except BadLine as exc:
+            yield {"id": None, "error": str(exc)}
             continue
         uid = unit.get("id") if isinstance(unit, dict) else None
+        if not isinstance(uid, (str, int, float, bool, type(None))) or surrogate_error(uid, "id"):
+            yield {"id": None, "error": '"id" must be a string or a number of Unicode text'}
+            continue
+        if isinstance(unit, dict) and (why := surrogate_error(unit.get("text"), "text")):
+            yield {"id": uid, "error": why}
+            continue
         try:
             yield refs_for_unit(unit, resolver)
         except ValueError as exc:
             yield {"id": uid, "error": str(exc)}
 
 
-def run_jsonl(stdin: IO[str], stdout: IO[str], resolver: Resolver | None = None) -> int:
-    """Read stdin, write stdout; the exit status: 1 when any line had an error."""
+def run_jsonl(stdin: IO, stdout: IO[str], resolver: Resolver | None = None) -> int:
+    """Read stdin, write stdout; the exit status: 1 when any line had an error.
+
+    A text stdin is read as bytes when it has them, so a line that is not UTF-8
+    gets its own error line instead of ending the stream."""
     status = 0
-    for obj in refs_jsonl(stdin, resolver):
+    for obj in refs_jsonl(getattr(stdin, "buffer", stdin), resolver):
         if "error" in obj:
             status = 1
-        stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        write_line(obj, stdout)
     stdout.flush()
     return status

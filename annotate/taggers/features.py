@@ -7,7 +7,10 @@ Per language, a few blocks of TF-IDF weights, chosen to carry across wordings:
   3–5-grams inside words (stems, compounds: *Verständigung*, *verständigen*) and words;
 - ``words``: word 1–2-grams (English and German only);
 - ``lead``: the lead-in the unit completes and the headings above it, which often carry
-  the plea context a list item lacks.
+  the plea context a list item lacks;
+- ``rules``: the codes the rule tagger gives the unit, one column each (weight 0.5) —
+  the cues as features: on leave-one-document-out they added 0.03 micro-F1, where
+  the keyword list's codes added nothing.
 
 A fitted :class:`Featurizer` is plain data (vocabularies, idf weights, parameters), saved
 in the model file, so no pickled library object ships with the package.
@@ -79,15 +82,20 @@ class Block:
         return cls(data["name"], data["analyzer"], tuple(data["ngrams"]), data["weight"], v)
 
 
-class Featurizer:
-    """The fitted blocks of one language."""
+RULE_WEIGHT = 0.5
 
-    def __init__(self, lang: str, blocks: list[Block]):
+
+class Featurizer:
+    """The fitted blocks of one language, and the codes whose rule hits are features."""
+
+    def __init__(self, lang: str, blocks: list[Block], rule_codes: list[str] | None = None):
         self.lang = lang
         self.blocks = blocks
+        self.rule_codes = rule_codes or []
 
     @classmethod
-    def fit(cls, lang: str, bodies: list[str], leads: list[str], min_df: int = 2) -> "Featurizer":
+    def fit(cls, lang: str, bodies: list[str], leads: list[str], min_df: int = 2,
+            rule_codes: list[str] | None = None) -> "Featurizer":
         blocks = []
         for name, analyzer, ngrams, max_features, weight in BLOCKS[lang]:
             v = _vectorizer(analyzer, ngrams, max_features, min_df)
@@ -96,19 +104,32 @@ class Featurizer:
                 texts = texts + ["_"]          # a block must have a vocabulary
             v.fit([normalise(t, lang) for t in texts])
             blocks.append(Block(name, analyzer, ngrams, weight, v))
-        return cls(lang, blocks)
+        return cls(lang, blocks, rule_codes)
 
-    def transform(self, bodies: list[str], leads: list[str]) -> sp.csr_matrix:
+    def transform(self, bodies: list[str], leads: list[str],
+                  rules: list[set[str]] | None = None) -> sp.csr_matrix:
+        """Rows of features; ``rules`` (the rule tagger's codes per unit) fills the rule
+        columns, left at zero when not given (the role and modality heads)."""
         mats = []
         for b in self.blocks:
             texts = leads if b.name == "lead" else bodies
             m = b.vectorizer.transform([normalise(t, self.lang) for t in texts])
             mats.append(m * b.weight if b.weight != 1.0 else m)
+        if self.rule_codes:
+            index = {c: i for i, c in enumerate(self.rule_codes)}
+            rows, cols = [], []
+            for r, codes in enumerate(rules or ()):
+                for c in codes:
+                    if c in index:
+                        rows.append(r)
+                        cols.append(index[c])
+            mats.append(sp.csr_matrix((np.full(len(rows), RULE_WEIGHT, np.float32), (rows, cols)),
+                                      shape=(len(bodies), len(self.rule_codes))))
         return sp.hstack(mats, format="csr", dtype=np.float32)
 
     @property
     def size(self) -> int:
-        return sum(len(b.vectorizer.vocabulary_) for b in self.blocks)
+        return sum(len(b.vectorizer.vocabulary_) for b in self.blocks) + len(self.rule_codes)
 
     def feature_name(self, index: int) -> tuple[str, str]:
         """(block name, term) of a column."""
@@ -122,11 +143,13 @@ class Featurizer:
         raise IndexError(index)
 
     def to_data(self) -> dict:
-        return {"lang": self.lang, "blocks": [b.to_data() for b in self.blocks]}
+        return {"lang": self.lang, "blocks": [b.to_data() for b in self.blocks],
+                "rule_codes": self.rule_codes}
 
     @classmethod
     def from_data(cls, data: dict) -> "Featurizer":
-        return cls(data["lang"], [Block.from_data(b) for b in data["blocks"]])
+        return cls(data["lang"], [Block.from_data(b) for b in data["blocks"]],
+                   data.get("rule_codes"))
 
 
 def lead_text(context: str | None, heading: str | None) -> str:

@@ -21,7 +21,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from .base import BaseTagger, Tag, TaggingError, Unit
-from .features import Featurizer, lead_text, normalise
+from ..text import to_simplified
+from .features import Featurizer, lead_text
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WINDOW = {"zh": 16, "en": 60, "de": 60}
@@ -66,10 +67,16 @@ class LanguageModel:
     role: Head | None
     modality: Head | None
 
-    def scores(self, units: list[Unit]) -> tuple[sp.csr_matrix, np.ndarray]:
-        """Features and per-code scores (about 0 for absent, 1 for present)."""
+    @property
+    def needs_rules(self) -> bool:
+        return bool(self.featurizer.rule_codes)
+
+    def scores(self, units: list[Unit], rules: list[set[str]] | None = None
+               ) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Features and per-code scores (about 0 for absent, 1 for present); ``rules``:
+        the rule tagger's codes for each unit, when the model reads them."""
         x = self.featurizer.transform([u.text for u in units],
-                                      [lead_text(u.context, u.heading) for u in units])
+                                      [lead_text(u.context, u.heading) for u in units], rules)
         return x, np.asarray(x @ self.weights.T) + self.bias
 
     def evidence(self, unit: Unit, x_row: sp.csr_matrix, k: int) -> tuple[int, int]:
@@ -80,14 +87,13 @@ class LanguageModel:
         cols, vals = x_row.indices, x_row.data
         contrib = vals * self.weights[k, cols]
         order = np.argsort(-contrib)
-        folded = normalise(text, self.lang) if self.lang != "zh" else None
         for j in order[:5]:
             col = int(cols[j])
             if col >= n_body or contrib[j] <= 0:
                 continue
             _, term = self.featurizer.feature_name(col)
             term = term.strip()
-            at = _find(text, term, self.lang, folded)
+            at = _find(text, term, self.lang)
             if at is not None:
                 return _clause(text, at, at + len(term))
         return 0, len(text)
@@ -125,18 +131,13 @@ class LanguageModel:
             np.savez_compressed(fh, **arrays)
 
 
-def _find(text: str, term: str, lang: str, folded: str | None) -> int | None:
-    if not term:
-        return None
-    if lang == "zh":
-        from ..text import to_simplified
-        simple = to_simplified(text)
-        if len(simple) == len(text):
-            at = simple.find(term)
-            return at if at >= 0 else None
-        at = text.find(term)
-        return at if at >= 0 else None
-    at = text.lower().find(term)
+def _find(text: str, term: str, lang: str) -> int | None:
+    """Where a feature's term (lower case; Chinese in Simplified script) occurs in
+    ``text``; the text is folded the same way when folding keeps its offsets."""
+    folded = to_simplified(text) if lang == "zh" else text.lower()
+    if len(folded) != len(text):
+        folded = text
+    at = folded.find(term) if term else -1
     return at if at >= 0 else None
 
 
@@ -183,7 +184,12 @@ class LearnedTagger(BaseTagger):
             if model is None or not index:
                 continue
             units = [chunk[i] for i in index]
-            x, probs = model.scores(units)
+            rules = None
+            if model.needs_rules:
+                from .rule import RuleTagger
+                rules = [{t.code for t in tags}
+                         for tags in RuleTagger.shared().tag_resolved(units, [lang] * len(units))]
+            x, probs = model.scores(units, rules)
             for row, i in enumerate(index):
                 results[i] = self._tags(model, units[row], x[row], probs[row])
         return results

@@ -14,10 +14,11 @@ from .base import BaseTagger, Tag, Unit
 
 
 def may_carry_codes(unit: Unit, lang: str) -> bool:
-    """False only when the pipeline could not give this unit a tag: no rule of the
-    language fires without a plea context, and no context cue occurs in the unit, its
-    lead-in or its headings (the test ``plea_context`` makes, on the same folded text).
-    Nineteen of twenty corpus units are such, and skipping them skips jieba and spaCy."""
+    """False only when the pipeline could give this unit neither a tag nor a context
+    kind: no rule of the language fires without a plea context, and no context cue occurs
+    in the unit, its lead-in or its headings (the test ``plea_context`` makes, on the same
+    folded text). Nineteen of twenty corpus units are such; skipping them skips jieba and
+    spaCy. (From the build-speed work.)"""
     rules = load_rules(lang)
     if rules.contextless:
         return True
@@ -25,7 +26,7 @@ def may_carry_codes(unit: Unit, lang: str) -> bool:
         return True
     # Siblings share lead-ins and headings: their answer is cached.
     above = fold(unit.context or "", rules.script_fold) + "\n" + fold(unit.heading or "",
-                                                                     rules.script_fold)
+                                                                      rules.script_fold)
     return bool(above.strip()) and _has_context_folded(above, lang)
 
 
@@ -43,8 +44,19 @@ class RuleTagger(BaseTagger):
 
     name = "rule"
 
+    @classmethod
+    def shared(cls) -> "RuleTagger":
+        """One instance per process (its pipelines are cached anyway)."""
+        from . import get_tagger
+        return get_tagger("rule")  # type: ignore[return-value]
+
     def tag_resolved(self, chunk: list[Unit], langs: list[str]) -> list[list[Tag]]:
-        results: list[list[Tag]] = [[] for _ in chunk]
+        return [tags for tags, _ in self.analyse(chunk, langs)]
+
+    def analyse(self, chunk: list[Unit], langs: list[str]) -> list[tuple[list[Tag], set[str]]]:
+        """Tags and the plea-context kinds found (``plea``, ``procedure``, ``duty``: in the
+        unit, its lead-in or its headings) for each unit."""
+        results: list[tuple[list[Tag], set[str]]] = [([], set()) for _ in chunk]
         for lang in sorted(set(langs)):
             nlp = get_pipeline(lang)
             index = [i for i, l in enumerate(langs) if l == lang and chunk[i].text.strip()
@@ -56,7 +68,7 @@ class RuleTagger(BaseTagger):
                                     "heading": chunk[i].heading}
                 docs.append(doc)
             for i, doc in zip(index, nlp.pipe(docs)):
-                results[i] = self._tags(doc)
+                results[i] = (self._tags(doc), set(doc._.plea.unit_kinds))
         return results
 
     def _tags(self, doc) -> list[Tag]:

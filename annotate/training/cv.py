@@ -19,10 +19,8 @@ from ..evaluate import GoldUnit, Report, score
 from ..taggers import get_tagger
 from ..taggers.base import Tag
 from .data import TrainingUnit
+from ..taggers.combined import MARGIN
 from .train import LANGS, as_unit, oof_codes, out_of_fold
-
-TAGGERS = ("keyword", "rule", "learned", "combined")
-
 
 @dataclass
 class AttrScore:
@@ -49,6 +47,7 @@ class CVResult:
     role_source: dict[str, dict[str, str]] = field(default_factory=dict)
     modality_source: dict[str, dict[str, str]] = field(default_factory=dict)
     oofs: dict = field(default_factory=dict, repr=False)     # language -> OutOfFold
+    rules: dict = field(default_factory=dict, repr=False)    # unit id -> rule codes
 
     def as_dict(self) -> dict:
         return {"by": self.by, "units": self.units, "folds": self.folds,
@@ -75,11 +74,19 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
     group = _group(by)
     gold = _gold(units)
     static: dict[str, list[list[Tag]]] = {}
-    for name in ("keyword", "rule"):
-        static[name] = list(get_tagger(name).tag_many(as_unit(u) for u in units))
+    static["keyword"] = list(get_tagger("keyword").tag_many(as_unit(u) for u in units))
+    rule = get_tagger("rule")
+    analysed = []
+    for i in range(0, len(units), 256):
+        chunk = [as_unit(u) for u in units[i:i + 256]]
+        analysed += rule.analyse(chunk, [rule.resolve_lang(u.text, u.lang) for u in chunk])
+    static["rule"] = [tags for tags, _ in analysed]
+    context_of = {u.id: kinds for u, (_, kinds) in zip(units, analysed)}
     rule_by_id = {u.id: tags for u, tags in zip(units, static["rule"])}
+    rule_sets = {uid: {t.code for t in tags} for uid, tags in rule_by_id.items()}
     learned: dict[str, set[str]] = {}
     combined: dict[str, set[str]] = {}
+    combined_build: dict[str, set[str]] = {}
     roles: dict[str, AttrScore] = defaultdict(AttrScore)
     modality: dict[str, AttrScore] = defaultdict(AttrScore)
     # per language and code: how often the rule's / the learned head's value is right
@@ -91,15 +98,20 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
         mine = [u for u in units if u.lang == lang]
         if not mine:
             continue
-        oof = out_of_fold(mine, lang, group=group, progress=progress)
+        oof = out_of_fold(mine, lang, group=group, progress=progress, rules=rule_sets)
         oofs[lang] = oof
         folds |= set(oof.folds)
         predicted = oof_codes(oof)
+        strong = oof_codes(oof, margin=MARGIN)
         known = set(oof.codes)
         for u in oof.units:
             learned[u.id] = predicted[u.id]
             rules = rule_by_id[u.id]
-            combined[u.id] = predicted[u.id] | {t.code for t in rules if t.code not in known}
+            ruled_only = {t.code for t in rules if t.code not in known}
+            combined[u.id] = predicted[u.id] | ruled_only
+            # the build's form: without plea context a code must clear a margin
+            kept = predicted[u.id] if context_of[u.id] else strong[u.id]
+            combined_build[u.id] = kept | ruled_only
             hits = {}
             for t in rules:
                 hits.setdefault(t.code, t)
@@ -120,7 +132,8 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
                "rule": score(gold, {u.id: {t.code for t in tags}
                                     for u, tags in zip(units, static["rule"])}),
                "learned": score(gold, learned),
-               "combined": score(gold, combined)}
+               "combined": score(gold, combined),
+               "combined-build": score(gold, combined_build)}
     role_source = _sources(votes["role"])
     modality_source = _sources(votes["modality"])
     for attr, table in (("role", roles), ("modality", modality)):
@@ -128,7 +141,7 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
             table[f"{src}/{lang}"].right += s.right
             table[f"{src}/{lang}"].total += s.total
     return CVResult(by, len(units), len(folds), reports, dict(roles), dict(modality),
-                    role_source, modality_source, oofs)
+                    role_source, modality_source, oofs, rule_sets)
 
 
 def _sources(votes: dict[tuple[str, str, str], AttrScore]) -> dict[str, dict[str, str]]:

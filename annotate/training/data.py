@@ -25,12 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..text import digest
 from .textref import TextRefError, unit_text
 
 HERE = Path(__file__).resolve().parent
 LABELS_DIR = HERE / "labels"
 WRITTEN_DIR = HERE / "written"
 REFERENCE_FILE = HERE.parent / "reference" / "coding.jsonl"
+PRESUMED_FILE = HERE / "presumed-negatives.txt"
 TEXTS_NAME = Path("shared") / "training-texts"
 
 
@@ -82,6 +84,15 @@ def _fold_of(doc: str) -> str:
     name = re.sub(r"^tw-en-", "tw-", name)
     name = re.sub(r"^tw-cpc-(zh|en)$", "tw-cpc", name)
     return name
+
+
+_PREFIX_JURISDICTION = {"cn": "CN", "tw": "TW", "de": "DE", "at": "AT", "ca": "CA", "us": "US",
+                        "intl": "INT"}
+
+
+def _jurisdiction_of(doc: str) -> str:
+    """From a training file's name (``de/at-smg-…`` → AT)."""
+    return _PREFIX_JURISDICTION.get(Path(doc).name.split("-", 1)[0], "")
 
 
 def _labels(raw: list[dict], text: str, where: str) -> list[Label]:
@@ -146,7 +157,8 @@ def text_label_units(root: Path | None = None, directory: Path = LABELS_DIR) -> 
             units.append(TrainingUnit(
                 id=f"{obj['doc']}#{loc}[{obj['start']}:{obj['end']}]", doc=obj["doc"],
                 fold=_fold_of(obj["doc"]), lang=obj["lang"],
-                jurisdiction=obj.get("jurisdiction", ""), text=text, context=context,
+                jurisdiction=obj.get("jurisdiction") or _jurisdiction_of(obj["doc"]),
+                text=text, context=context,
                 heading=heading, kind=obj.get("kind"),
                 labels=_labels(obj.get("codes", []), text, where), origin="texts"))
     return units
@@ -180,8 +192,29 @@ def reference_units(db, path: Path = REFERENCE_FILE) -> list[TrainingUnit]:
     return units
 
 
-def digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+def presumed_negatives(db, path: Path = PRESUMED_FILE) -> list[TrainingUnit]:
+    """Corpus units presumed to carry no code: a fixed sample of the units the reference
+    coding did not cover (neither core provisions nor anything the rule tagger ever
+    tagged) and that name no plea word. They teach the classifiers what most of a code
+    book is — ~95 % of the corpus carries nothing, against a third of the hand-labelled
+    units — so that a whole statute is not tagged at the hand-labelled rate."""
+    if not path.exists():
+        return []
+    from ..stage import read_units
+    wanted = {line.split()[0]: line.split()[1] for line in path.read_text().splitlines()
+              if line.strip() and not line.startswith("#")}
+    meta = {r["id"]: r for r in db.query("SELECT id, jurisdiction, source_id FROM provisions")}
+    units = []
+    for su in read_units(db):
+        if su.provision_id not in wanted or digest(su.text) != wanted[su.provision_id]:
+            continue
+        row = meta[su.provision_id]
+        units.append(TrainingUnit(
+            id=su.provision_id, doc=row["source_id"], fold=_fold_of(row["source_id"]),
+            lang=su.lang, jurisdiction=row["jurisdiction"] or "", text=su.text,
+            context=su.context, heading=su.heading, kind=su.kind, labels=[],
+            origin="presumed"))
+    return units
 
 
 def load_training_units(db=None, *, root: Path | None = None) -> list[TrainingUnit]:
@@ -191,6 +224,8 @@ def load_training_units(db=None, *, root: Path | None = None) -> list[TrainingUn
         units += reference_units(db)
     units += text_label_units(root)
     units += written_units()
+    if db is not None:
+        units += presumed_negatives(db)
     return _dedupe(units)
 
 
@@ -211,8 +246,7 @@ def _dedupe(units: Iterable[TrainingUnit]) -> list[TrainingUnit]:
 def data_files() -> list[Path]:
     """The files whose content decides the trained model (hashed into its metadata)."""
     files = sorted(LABELS_DIR.glob("*.jsonl")) + sorted(WRITTEN_DIR.glob("*.jsonl"))
-    if REFERENCE_FILE.exists():
-        files.append(REFERENCE_FILE)
+    files += [p for p in (REFERENCE_FILE, PRESUMED_FILE) if p.exists()]
     return files
 
 

@@ -13,20 +13,17 @@ A training label never holds the text it labels (the texts stay in
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
 
+from ..text import digest
+
 
 class TextRefError(ValueError):
     """A label names text that is not there (missing file, bad locator, changed text)."""
-
-
-def digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 @lru_cache(maxsize=64)

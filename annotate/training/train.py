@@ -70,21 +70,42 @@ def _targets(units: Sequence[TrainingUnit], codes: list[str]) -> np.ndarray:
     return np.array([[code in u.codes for code in codes] for u in units], dtype=np.float64)
 
 
-def featurize(units: Sequence[TrainingUnit], lang: str) -> tuple[Featurizer, sp.csr_matrix]:
+Rules = dict[str, set[str]]     # unit id -> the rule tagger's codes (features)
+
+
+def rule_codes(units: Sequence[TrainingUnit]) -> Rules:
+    """The rule tagger's codes for every unit: fixed features, computed once."""
+    from ..taggers import get_tagger
+    tagged = get_tagger("rule").tag_many(as_unit(u) for u in units)
+    return {u.id: {t.code for t in tags} for u, tags in zip(units, tagged)}
+
+
+def featurize(units: Sequence[TrainingUnit], lang: str, rules: Rules | None = None
+              ) -> tuple[Featurizer, sp.csr_matrix]:
     bodies = [u.text for u in units]
     leads = [lead_text(u.context, u.heading) for u in units]
-    featurizer = Featurizer.fit(lang, bodies, leads)
-    return featurizer, featurizer.transform(bodies, leads)
+    codebook = None
+    if rules is not None:
+        from ..taxonomy import load_taxonomy
+        codebook = list(load_taxonomy().code_ids)
+    featurizer = Featurizer.fit(lang, bodies, leads, rule_codes=codebook)
+    hits = [rules.get(u.id, set()) for u in units] if rules is not None else None
+    return featurizer, featurizer.transform(bodies, leads, hits)
 
 
 # -- role and modality heads -------------------------------------------------------------
+HEAD_FEATURES = 1000           # window n-grams a head reads (the most frequent in its examples)
+
+
 @dataclass
 class HeadData:
     attr: str
     owners: list[int]            # index of the unit each example comes from
     codes: list[str]             # the code of each example
     labels: list[str]
-    x: sp.csr_matrix             # window features + code one-hots
+    x: sp.csr_matrix             # selected window features + code one-hots
+    columns: np.ndarray          # the featurizer's columns kept
+    width: int                   # the featurizer's full width
 
     @property
     def classes(self) -> list[str]:
@@ -115,10 +136,22 @@ def head_data(featurizer: Featurizer, units: Sequence[TrainingUnit], lang: str,
         return None
     code_list = sorted(set(codes))
     xw = featurizer.transform(windows, [""] * len(windows))
+    df = np.asarray((xw > 0).sum(axis=0)).ravel()
+    columns = np.sort(np.argsort(-df, kind="stable")[:HEAD_FEATURES])
     onehot = sp.csr_matrix((np.ones(len(codes), np.float32),
                             (np.arange(len(codes)), [code_list.index(c) for c in codes])),
                            shape=(len(codes), len(code_list)))
-    return HeadData(attr, owners, codes, labels, sp.hstack([xw, onehot], format="csr"))
+    x = sp.hstack([xw[:, columns], onehot], format="csr")
+    return HeadData(attr, owners, codes, labels, x, columns, xw.shape[1])
+
+
+def _primal_solve(gram: np.ndarray, xty: np.ndarray, lam: float) -> np.ndarray:
+    """Primal ridge with an unpenalised-ish intercept column last: (XᵀX + λI)⁻¹ XᵀY."""
+    return np.linalg.solve(gram + lam * np.eye(gram.shape[0]), xty)
+
+
+def _with_bias(x: sp.csr_matrix) -> sp.csr_matrix:
+    return sp.hstack([x, np.ones((x.shape[0], 1), np.float32)], format="csr")
 
 
 def fit_head(data: HeadData | None, rows: np.ndarray | None = None) -> Head | None:
@@ -129,19 +162,26 @@ def fit_head(data: HeadData | None, rows: np.ndarray | None = None) -> Head | No
     if len(classes) == 1 or len(rows) == 0:
         return Head(classes, data.code_list,
                     np.zeros((1, data.x.shape[1]), np.float32), np.zeros(1, np.float32))
-    x = data.x[rows]
+    x = _with_bias(data.x[rows])
     y = np.array([[data.labels[r] == c for c in classes] for r in rows], dtype=np.float64)
-    weights, bias = primal(x, solve(kernel(x), y, RIDGE_HEADS))
-    return Head(classes, data.code_list, weights, bias)
+    coef = _primal_solve(np.asarray((x.T @ x).todense()), np.asarray(x.T @ y), RIDGE_HEADS)
+    # back to the featurizer's full width (zeros for the columns the head does not read)
+    n_sel = len(data.columns)
+    full = np.zeros((len(classes), data.width + len(data.code_list)), np.float32)
+    full[:, data.columns] = coef[:n_sel].T
+    full[:, data.width:] = coef[n_sel:-1].T
+    return Head(classes, data.code_list, full, coef[-1].astype(np.float32))
 
 
 # -- one language -------------------------------------------------------------------------
 def fit_language(units: Sequence[TrainingUnit], lang: str, codes: list[str] | None = None,
-                 thresholds: dict[str, float] | None = None) -> LanguageModel:
-    """One language's classifiers, fitted on ``units`` (all of that language)."""
+                 thresholds: dict[str, float] | None = None, rules: Rules | None = None
+                 ) -> LanguageModel:
+    """One language's classifiers, fitted on ``units`` (all of that language); with
+    ``rules`` the rule tagger's codes are features too."""
     units = sorted(units, key=lambda u: u.id)
     codes = codes if codes is not None else codes_for(units)
-    featurizer, x = featurize(units, lang)
+    featurizer, x = featurize(units, lang, rules)
     weights, bias = primal(x, solve(kernel(x), _targets(units, codes), RIDGE))
     t = thresholds or {}
     thr = np.array([t.get(c, DEFAULT_THRESHOLD) for c in codes], dtype=np.float32)
@@ -161,20 +201,28 @@ class OutOfFold:
     folds: list[str]
     # (unit id, code) -> (role, modality) the fold's heads read at the gold evidence
     heads: dict[tuple[str, str], tuple[str | None, str]]
+    targets: np.ndarray           # (units, codes) gold, 0/1
 
 
 def out_of_fold(units: Sequence[TrainingUnit], lang: str,
                 group: Callable[[TrainingUnit], str] = lambda u: u.fold,
-                progress: Callable[[str], None] | None = None) -> OutOfFold:
+                progress: Callable[[str], None] | None = None,
+                rules: Rules | None = None) -> OutOfFold:
     units = sorted(units, key=lambda u: u.id)
     codes = codes_for(units)
-    featurizer, x = featurize(units, lang)
+    featurizer, x = featurize(units, lang, rules)
     k_all = kernel(x)
     y = _targets(units, codes)
     groups = np.array([group(u) for u in units])
     probs = np.zeros((len(units), len(codes)), dtype=np.float32)
     heads_data = {a: head_data(featurizer, units, lang, a) for a in ("role", "modality")}
-    head_kernels = {a: kernel(d.x) if d is not None else None for a, d in heads_data.items()}
+    head_x = {a: _with_bias(d.x) if d is not None else None for a, d in heads_data.items()}
+    head_y = {a: np.array([[l == c for c in d.classes] for l in d.labels], np.float64)
+              if d is not None else None for a, d in heads_data.items()}
+    head_gram = {a: np.asarray((x.T @ x).todense()) if x is not None else None
+                 for a, x in head_x.items()}
+    head_xty = {a: np.asarray(x.T @ head_y[a]) if x is not None else None
+                for a, x in head_x.items()}
     head_out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for g in sorted(set(groups)):
         test = np.flatnonzero(groups == g)
@@ -194,23 +242,24 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
                 for r in te:
                     head_out[(units[owners[r]].id, data.codes[r])][attr] = classes[0]
                 continue
-            kk = head_kernels[attr]
-            yy = np.array([[data.labels[r] == c for c in classes] for r in tr], np.float64)
-            a = solve(kk[np.ix_(tr, tr)], yy, RIDGE_HEADS)
-            pred = kk[np.ix_(te, tr)] @ a
+            # the fold's examples taken out of the sufficient statistics: one small solve
+            xte = head_x[attr][te]
+            gram = head_gram[attr] - np.asarray((xte.T @ xte).todense())
+            xty = head_xty[attr] - np.asarray(xte.T @ head_y[attr][te])
+            pred = np.asarray(xte @ _primal_solve(gram, xty, RIDGE_HEADS))
             for r, row in zip(te, pred):
                 head_out[(units[owners[r]].id, data.codes[r])][attr] = classes[int(row.argmax())]
         if progress:
             progress(f"{lang}: fold {g} ({len(test)} units)")
     heads = {key: (v.get("role"), v.get("modality", "none")) for key, v in head_out.items()}
-    return OutOfFold(lang, units, codes, probs, [str(g) for g in groups], heads)
+    return OutOfFold(lang, units, codes, probs, [str(g) for g in groups], heads, y)
 
 
 def best_thresholds(oof: OutOfFold, exclude: str | None = None) -> dict[str, float]:
     """Per code, the threshold that maximises F1 on the out-of-fold scores (of every
     fold but ``exclude``, so the fold being scored does not choose its own threshold)."""
     keep = np.array([f != exclude for f in oof.folds])
-    y_all = _targets(oof.units, oof.codes).astype(bool)
+    y_all = oof.targets.astype(bool)
     out = {}
     for k, code in enumerate(oof.codes):
         y = y_all[keep, k]
@@ -225,13 +274,14 @@ def best_thresholds(oof: OutOfFold, exclude: str | None = None) -> dict[str, flo
     return out
 
 
-def oof_codes(oof: OutOfFold) -> dict[str, set[str]]:
-    """Predicted codes per unit id, each fold thresholded by the other folds' choice."""
+def oof_codes(oof: OutOfFold, margin: float = 0.0) -> dict[str, set[str]]:
+    """Predicted codes per unit id, each fold thresholded by the other folds' choice
+    (plus ``margin``)."""
     out: dict[str, set[str]] = {}
     cache: dict[str, dict[str, float]] = {}
     for i, u in enumerate(oof.units):
         t = cache.setdefault(oof.folds[i], best_thresholds(oof, exclude=oof.folds[i]))
-        out[u.id] = {c for k, c in enumerate(oof.codes) if oof.probs[i, k] >= t[c]}
+        out[u.id] = {c for k, c in enumerate(oof.codes) if oof.probs[i, k] >= t[c] + margin}
     return out
 
 
@@ -244,16 +294,19 @@ def by_language(units: Sequence[TrainingUnit]) -> dict[str, list[TrainingUnit]]:
 
 
 def train(units: Sequence[TrainingUnit], oofs: dict[str, OutOfFold] | None = None,
-          progress: Callable[[str], None] | None = None) -> tuple[dict[str, LanguageModel], dict]:
+          progress: Callable[[str], None] | None = None, rules: Rules | None = None
+          ) -> tuple[dict[str, LanguageModel], dict]:
     """Models for every language with data, thresholds chosen on the out-of-fold scores
-    of leave-one-document-out (computed here unless given)."""
+    of leave-one-document-out (computed here unless given); the rule tagger's codes are
+    features (computed here unless given)."""
+    rules = rules if rules is not None else rule_codes(units)
     models, meta = {}, {"data_hash": data_hash(), "ridge": RIDGE, "languages": {}}
     for lang, mine in sorted(by_language(units).items()):
         if lang not in LANGS:
             continue
-        oof = (oofs or {}).get(lang) or out_of_fold(mine, lang, progress=progress)
+        oof = (oofs or {}).get(lang) or out_of_fold(mine, lang, progress=progress, rules=rules)
         thresholds = best_thresholds(oof)
-        models[lang] = fit_language(mine, lang, oof.codes, thresholds)
+        models[lang] = fit_language(mine, lang, oof.codes, thresholds, rules)
         meta["languages"][lang] = {
             "units": len(mine), "documents": len({u.doc for u in mine}),
             "positives": dict(sorted(Counter(c for u in mine for c in u.codes).items())),

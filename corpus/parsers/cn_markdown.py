@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..checks import CONTROL, control_characters
 from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..numbering import CN_DIGITS, article_key, cn_to_int, int_to_cn
@@ -48,6 +49,11 @@ class _Article:
 
 def parse(data: bytes, ctx: ParseContext) -> Document:
     text = decode(data, ctx.path, lang=ctx.lang or "zh")
+    # Control characters (a NUL before 第一百条) would hide an article header and
+    # make its text invisible to search: report where they were, then drop them.
+    control = control_characters(text)
+    if control:
+        text = CONTROL.sub("", text)
     lines = text.split("\n")
     title, history, start = _header(lines, ctx)
     parser = _BodyParser(ctx)
@@ -63,7 +69,8 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
     parser.cite_all()
     return Document(title=title, nodes=parser.roots, body_text="\n".join(body_lines),
                     meta={"history": history, "article_count": len(parser.articles),
-                          "irregular": parser.irregular})
+                          "irregular": parser.irregular, "numbering": parser.numbering,
+                          "control_characters": control})
 
 
 def _header(lines: list[str], ctx: ParseContext) -> tuple[str, list[str], int]:
@@ -87,7 +94,9 @@ class _BodyParser:
         self.stack: list[Node] = []          # open containers, outermost first
         self.depths: list[int] = []          # their depth: 编 0, 章 1, 节 2
         self.articles: list[_Article] = []
-        self.irregular: list[str] = []
+        self.irregular: list[str] = []       # layout notes (a missing space); harmless
+        self.numbering: list[str] = []       # duplicate, out-of-order or skipped articles
+        self.seen: dict[tuple[int, int], int] = {}   # article key → line it was first seen
         self.current: _Article | None = None
         self.annex_para: Node | None = None  # the open paragraph of an annex
 
@@ -155,33 +164,51 @@ class _BodyParser:
         """Is ``第X条`` at the start of this line an article header or a reference?
 
         A paragraph may itself begin with a reference ("第二款规定的…"), so a
-        header must continue the numbering, or at least be followed by a space
-        and move forward.
+        header must continue the numbering, or be followed by a space. A header
+        that does not continue the numbering (a gap, a repeat, a step back) is
+        still an article of its own, recorded in ``numbering`` with its line —
+        never folded into the article before it.
         """
         base = cn_to_int(m.group(1))
         suffix = cn_to_int(m.group(2)) if m.group(2) else 0
+        printed = m.group(0).strip()
         if not self.articles:
+            if (base, suffix) != (1, 0):
+                self.numbering.append(f"line {lineno}: the first article is {printed}")
             return True
         last_base, last_suffix = self.articles[-1].key
         if (base, suffix) in ((last_base + 1, 0), (last_base, last_suffix + 1)):
             if not m.group(3):
-                self.irregular.append(f"line {lineno}: no space after {m.group(0).strip()}")
+                self.irregular.append(f"line {lineno}: no space after {printed}")
             return True
-        if m.group(3) and (base, suffix) > (last_base, last_suffix):
-            self.irregular.append(f"line {lineno}: numbering jumps to {m.group(0).strip()}")
-            return True
-        return False
+        if not m.group(3):
+            return False
+        last = self.articles[-1].node.num
+        if (base, suffix) in self.seen:
+            self.numbering.append(f"line {lineno}: {printed} repeats the article at line "
+                                  f"{self.seen[(base, suffix)]}")
+        elif (base, suffix) < (last_base, last_suffix):
+            self.numbering.append(f"line {lineno}: {printed} out of order, after {last}")
+        else:
+            self.numbering.append(f"line {lineno}: numbering jumps from {last} to {printed}")
+        return True
 
     def start_article(self, m: re.Match, line: str, lineno: int) -> None:
         key = article_key(m.group(1), m.group(2))
         printed = m.group(0).strip()
-        node = Node(eid=f"art_{key}", level="article", num=printed, num_norm=key, line=lineno)
+        base = cn_to_int(m.group(1))
+        suffix = cn_to_int(m.group(2)) if m.group(2) else 0
+        eid = f"art_{key}"
+        if (base, suffix) in self.seen:
+            # A repeated number keeps its own row (eids are unique within a source).
+            eid += f"_dup{sum(1 for a in self.articles if a.key == (base, suffix)) + 1}"
+        else:
+            self.seen[(base, suffix)] = lineno
+        node = Node(eid=eid, level="article", num=printed, num_norm=key, line=lineno)
         first = line[m.end():]
         if first.strip() in ("（删去）", "（删除）", "(删去)", "(删除)"):
             node.attrs["status"] = "deleted"
         node.text = first
-        base = cn_to_int(m.group(1))
-        suffix = cn_to_int(m.group(2)) if m.group(2) else 0
         self.current = _Article(node, [], (base, suffix))
         self.articles.append(self.current)
         self._attach(node)

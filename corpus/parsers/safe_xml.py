@@ -33,17 +33,20 @@ def _parser() -> etree.XMLParser:
                            dtd_validation=False, huge_tree=False, remove_comments=False)
 
 
-def parse_xml(data: bytes, path: str) -> etree._Element:
+def parse_xml(data: bytes, path: str, errors: list[str] | None = None) -> etree._Element:
     """Parse ``data`` (read from ``path``) and return the root element.
 
     The bytes go to lxml undecoded so that the XML declaration and any BOM
-    decide the encoding, as the XML specification requires.
+    decide the encoding, as the XML specification requires. Errors libxml2
+    logs without stopping (an undefined namespace prefix …) are appended to
+    ``errors`` as ``line L: message``, for the build to report.
     """
     if not data.strip():
         raise SourceError(path, "empty file: no XML document")
     _refuse_entity_declarations(data, path)
+    parser = _parser()
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno, None)
         message = _PLACE_SUFFIX.sub("", exc.msg or "malformed XML")
@@ -52,7 +55,15 @@ def parse_xml(data: bytes, path: str) -> etree._Element:
     except ValueError as exc:  # e.g. a Unicode string with an encoding declaration
         raise SourceError(path, f"cannot read as XML: {exc}") from None
     _refuse_entities(root, path)
+    if errors is not None:
+        errors += logged_errors(parser.error_log)
     return root
+
+
+def logged_errors(log) -> list[str]:
+    """The entries of a libxml2 error log at level error or worse, one line each."""
+    return [f"line {e.line}: {_PLACE_SUFFIX.sub('', e.message).strip()}"
+            for e in log if e.level >= etree.ErrorLevels.ERROR]
 
 
 def _refuse_entity_declarations(data: bytes, path: str) -> None:

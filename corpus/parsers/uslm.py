@@ -117,7 +117,8 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
     if key not in INSTRUMENTS:
         raise ConfigError(f"uslm: unknown instrument {key!r}; known: {', '.join(INSTRUMENTS)}")
     instrument = INSTRUMENTS[key]
-    root = parse_xml(data, ctx.path)
+    parser_errors: list[str] = []
+    root = parse_xml(data, ctx.path, parser_errors)
     element = _find_instrument(root, instrument, ctx.path)
     builder = _Builder(ctx, ctx.short_title or instrument.short)
     nodes = builder.instrument(element)
@@ -127,6 +128,7 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
         "publication": _first_text(root, "docPublicationName"),
         "created": _first_text(root, "created"),
         "toc": _toc(element),
+        "parser_errors": parser_errors,
     }
     return Document(title=instrument.title, nodes=nodes, body_text=body_text(element),
                     meta={k: v for k, v in meta.items() if v})

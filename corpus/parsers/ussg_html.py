@@ -77,6 +77,7 @@ from lxml import etree
 from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, PROVISION, Document, Node, ParseContext
 from ..textio import decode
+from .safe_xml import logged_errors
 
 DEFAULT_SHORT = "USSG"
 
@@ -243,10 +244,17 @@ def _load(data: bytes, ctx: ParseContext):
         root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(ctx.path, f"cannot be read as HTML: {exc}") from None
+    # libxml2 stops at its limits (nesting deeper than 256, …) with a fatal error
+    # in its log and hands back the tree so far; fidelity would compare that
+    # truncated tree with its own truncated body, so the log must be read here.
+    for e in parser.error_log:
+        if e.level >= etree.ErrorLevels.FATAL:
+            raise SourceError(ctx.path, f"HTML parser stopped: {e.message}", line=e.line or None)
+    errors = logged_errors(parser.error_log)
     body = root.find("body")
     if body is None:
         raise SourceError(ctx.path, "the HTML document has no <body>")
-    return root, body
+    return root, body, errors
 
 
 def _is_section_heading(el) -> re.Match | None:
@@ -784,7 +792,7 @@ def _table_rows(table) -> list[list[str]]:
 
 def parse(data: bytes, ctx: ParseContext) -> Document:
     """Parse the Guidelines Manual HTML in ``data`` (read from ``ctx.path``)."""
-    root, body = _load(data, ctx)
+    root, body, parser_errors = _load(data, ctx)
     children = list(body)
     start = next((i for i, el in enumerate(children) if _is_chapter_heading(el)), None)
     first_section = next((i for i, el in enumerate(children) if _is_section_heading(el)), None)
@@ -805,6 +813,7 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
         "images": [el.get("src") for el in body.iter("img", "embed") if el.get("src")],
         "generator": next((m.get("content") for m in root.iter("meta")
                            if m.get("name") == "generator"), None),
+        "parser_errors": parser_errors,
     }
 
     # Body text, independent of the tree: every text node from the start on.

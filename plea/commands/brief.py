@@ -107,8 +107,10 @@ def export_bib(fmt, output, present_only, db_path):
 
 @click.command("cite")
 @click.argument("provision_id")
-@click.option("--style", type=click.Choice(["default", "bluebook", "gb7714"]), default="default",
-              show_default=True, help="Citation style.")
+@click.option("--style", type=click.Choice(["default", "bluebook", "gb7714", "chicago-notes",
+                                           "oscola"]), default="default",
+              show_default=True, help="Citation style (scholarship by a CSL processor; legal "
+                                      "pinpoints in the project's own forms).")
 @db_option
 @user_errors
 @_exports_errors

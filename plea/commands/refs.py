@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, text_input, user_errors
+from ..options import db_option, default_db, read_text_file, text_input, user_errors
 
 
 def _resolver(db_path: Path):
@@ -30,7 +30,7 @@ def refs(text, file_, jsonl, lang, work, pinpoint, db_path):
     if jsonl:
         sys.exit(run_jsonl(sys.stdin, sys.stdout, resolver))
     if file_ is not None:
-        text = file_.read()
+        text = read_text_file(file_)
     if not text:
         raise click.UsageError("give a TEXT, --file PATH or --jsonl")
     context = {"work": work, "pinpoint": pinpoint.split(",") if pinpoint else []} if work else None

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, tagger_option, text_input, user_errors
+from ..options import (db_option, default_db, read_text_file, tagger_option, text_input,
+                       user_errors)
 
 SHARED_GOLD = Path("..") / "shared" / "gold"
 
@@ -19,18 +20,20 @@ SHARED_GOLD = Path("..") / "shared" / "gold"
 def tag(text, file_, jsonl, lang, tagger):
     """Tag TEXT (or --file, or --jsonl on stdin) with the codes of the codebook:
     evidence span, role of each subject and modality."""
-    from annotate.tagger import TaggingError, format_tags, get_tagger, tag_jsonl
+    from annotate.tagger import TaggingError, format_tags, get_tagger, tag_jsonl, write_jsonl
 
     tagger = get_tagger(tagger)
     if jsonl:
         status = 0
-        for obj in tag_jsonl(sys.stdin, tagger):
+        # Bytes, not text: a line that is not UTF-8 gets its own error line
+        # instead of ending the whole stream with a decoding error.
+        for obj in tag_jsonl(sys.stdin.buffer, tagger):
             status = status or int("error" in obj)
-            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            write_jsonl(obj, sys.stdout)
         sys.stdout.flush()
         sys.exit(status)
     if file_ is not None:
-        text = file_.read()
+        text = read_text_file(file_)
     if not text or not text.strip():
         raise click.UsageError("give a TEXT, --file PATH or --jsonl (the text is empty)")
     try:
@@ -41,6 +44,14 @@ def tag(text, file_, jsonl, lang, tagger):
 
 
 def _gold_kind(path: Path) -> str:
+    try:
+        return _read_gold_kind(path)
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text (byte {exc.start}): not a gold "
+                                   "file") from None
+
+
+def _read_gold_kind(path: Path) -> str:
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
@@ -147,12 +158,13 @@ def train(db_path, check):
             return
         raise click.ClickException(f"{MODEL_DIR}: trained on other data than the current "
                                    "training data: run `plea train`")
-    from annotate.training.cv import cross_validate
+    from annotate.training.cv import cross_validate, format_cv
     from annotate.training.train import save, train as fit
     units = _training_units(Path(db_path) if db_path else default_db())
     echo = lambda m: click.echo(f"  {m}", err=True)  # noqa: E731
     result = cross_validate(units, by="document", progress=echo)
-    models, meta = fit(units, result.oofs, progress=echo)
+    click.echo(format_cv(result))
+    models, meta = fit(units, result.oofs, progress=echo, rules=result.rules)
     meta["role_source"] = result.role_source
     meta["modality_source"] = result.modality_source
     meta["cv"] = {k: {"micro_f1": round(r.micro.f1, 4), "macro_f1": round(r.macro.f1, 4)}

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -27,13 +28,15 @@ from annotate import compare
 from annotate.compare import CodeInfo, Contrast, Db, connect, rows, table_exists
 
 from . import cite as cite_styles
-from .csl import format_reference, reference_item, source_item
+from .csl import (JOURNAL_IN_PROVENANCE as JOURNAL, bibliography, format_reference,
+                  reference_item, source_item)
 
 FORMATS = ("md", "html", "docx")
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 PRIMARY_KINDS = ("statute", "court-rule")
 STANCE_TITLES = {"critique": "Critiques", "proposal": "Proposals"}
+BIBLIOGRAPHY_STYLE = "chicago-author-date"   # the scholarship's entries (CSL, citeproc-py)
 
 
 class BriefError(ValueError):
@@ -55,6 +58,7 @@ class Quote:
     pinned: bool = False
     note: int = 0
     translation: Quote | None = None
+    repeat: bool = False        # quoted in full earlier in the brief: referred to here
 
 
 @dataclass
@@ -91,6 +95,14 @@ class Note:
 
 
 @dataclass
+class SummaryTable:
+    """One dimension at a glance: a row per code, a cell per jurisdiction."""
+    title: str
+    jurisdictions: list[str]
+    rows: list[tuple[str, list[str]]]
+
+
+@dataclass
 class Brief:
     title: str
     jurisdictions: list[str]
@@ -101,11 +113,15 @@ class Brief:
     bibliography_scholarship: list[str]
     warnings: list[str]
     generated: str
+    summary: list[SummaryTable] = field(default_factory=list)
 
     def quotes(self) -> Iterable[Quote]:
+        """Every quotation in full (a provision referred to again is not one)."""
         for section in self.sections:
             for quotes in section.law.values():
                 for q in quotes:
+                    if q.repeat:
+                        continue
                     yield q
                     if q.translation:
                         yield q.translation
@@ -176,25 +192,29 @@ def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: 
         carried = {c for cs in pinned_codes.values() for c in cs}
         wanted = [c.code for c in book if c.code in carried]
     claims = _claims(conn, juris)
-    centrality = _centrality(conn) if has_tags else {}
+    rank = _Rank(conn) if has_tags else None
     sections = []
     placed: set[str] = set()
+    said: set[str] = set()          # scholarly sentences already quoted
     for code in wanted:
         info = known[code]
         law: dict[str, list[Quote]] = {}
         for j in juris:
-            quotes = _law(conn, code, j, pinned_rows, pinned_codes, centrality, max_quotes)
+            quotes = _law(conn, code, j, pinned_rows, pinned_codes, rank, max_quotes, placed)
             placed.update(q.provision_id for q in quotes)
             law[j] = quotes
         contrasts = compare.contrasts(conn, code, juris) if has_tags and len(juris) > 1 else []
-        mine = [c for c in claims if code in c["codes"]]
-        sections.append(CodeSection(
-            info, law, contrasts,
-            [_claim(c) for c in mine if c["stance"] == "critique"][:max_claims],
-            [_claim(c) for c in mine if c["stance"] == "proposal"][:max_claims]))
+        # A sentence bearing on several codes is quoted under the first only.
+        mine = [c for c in claims if code in c["codes"] and c["id"] not in said]
+        critiques = [_claim(c) for c in mine if c["stance"] == "critique"][:max_claims]
+        proposals = [_claim(c) for c in mine if c["stance"] == "proposal"][:max_claims]
+        said.update(c.id for c in critiques + proposals)
+        sections.append(CodeSection(info, law, contrasts, critiques, proposals))
     extra = [_quote(r, pinned=True) for pid, r in pinned_rows.items() if pid not in placed]
     brief = Brief(title or _title(book, wanted, dimension, juris), juris, sections, extra, [], [],
                   [], warnings, date.today().isoformat())
+    if has_tags:
+        brief.summary = _summary(conn, sections, juris)
     _notes_and_bibliography(conn, brief)
     return brief
 
@@ -230,37 +250,130 @@ def _codes_of(conn, ids: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def _centrality(conn) -> dict[str, int]:
-    """How many codes each tagged provision carries: the core plea provisions carry many."""
-    relation = compare.tags_relation(conn)
-    return {r["provision_id"]: r["n"] for r in rows(
-        conn, f"SELECT provision_id, COUNT(DISTINCT code) AS n FROM [{relation}] GROUP BY provision_id")}
+class _Rank:
+    """Which provisions to quote first, from the reviewed reference coding
+    (``reference_units``): a unit the coders marked core *for this code* first;
+    statutes and court rules before the rules made under them; the works at the
+    centre of each system's plea law (most core units: the CPL, FRCrP, StPO)
+    before those that touch it; then the units the coding gave most codes (CPL
+    art. 173(2) regulates who is heard on what; Legal Aid Law art. 37 only that
+    duty lawyers may act); then the order of the law. Without a reference coding,
+    the number of codes the tags give a provision stands in for its breadth."""
+
+    def __init__(self, conn) -> None:
+        self.core: dict[str, set[str]] = {}
+        self.breadth: dict[str, int] = {}
+        self.work: dict[str, int] = {}
+        if table_exists(conn, "reference_units"):
+            for r in rows(conn, "SELECT provision_id, core, codes, code_list FROM reference_units "
+                                "WHERE provision_id IS NOT NULL"):
+                pid = r["provision_id"]
+                if r["core"]:
+                    self.core.setdefault(pid, set()).update((r["code_list"] or "").split())
+                    src = pid.split(":")[0]
+                    self.work[src] = self.work.get(src, 0) + 1
+                self.breadth[pid] = max(self.breadth.get(pid, 0), r["codes"] or 0)
+        if not self.breadth:
+            relation = compare.tags_relation(conn)
+            self.breadth = {r["provision_id"]: r["n"] for r in rows(
+                conn, f"SELECT provision_id, COUNT(DISTINCT code) AS n FROM [{relation}] "
+                      "GROUP BY provision_id")}
+        self.translations = self.translation_ids(conn)
+
+    @staticmethod
+    def translation_ids(conn) -> set[str]:
+        """Translations are quoted beside their original, never on their own."""
+        if not table_exists(conn, "alignments"):
+            return set()
+        return {r["target_id"] for r in rows(
+            conn, "SELECT target_id FROM alignments WHERE kind = 'translation'")}
+
+    def key(self, pid: str, code: str, row: dict) -> tuple:
+        return (code not in self.core.get(pid, ()),
+                row["source_kind"] not in PRIMARY_KINDS,
+                -self.work.get(row["source_id"], 0),
+                -self.breadth.get(pid, 0),
+                row["source_id"], row["position"])
 
 
 def _law(conn, code: str, jurisdiction: str, pinned: dict[str, dict], pinned_codes: dict,
-         centrality: dict[str, int], limit: int) -> list[Quote]:
+         rank: _Rank | None, limit: int, placed: set[str]) -> list[Quote]:
+    """The provisions quoted for one code and system: pinned ones, else the best
+    ``limit`` by :class:`_Rank`. One quoted under an earlier code is referred to,
+    not quoted again, and does not take the place of a new one."""
     tags = compare.law_tags(conn, code=code, jurisdiction=jurisdiction)
     by_provision: dict[str, list[dict]] = {}
     for t in tags:
         by_provision.setdefault(t["provision_id"], []).append(t)
     chosen = [pid for pid, r in pinned.items()
               if r["jurisdiction"] == jurisdiction and code in pinned_codes.get(pid, [])]
-    if not chosen:
-        order = sorted(by_provision, key=lambda pid: (
-            -centrality.get(pid, 0),
-            by_provision[pid][0]["source_kind"] not in PRIMARY_KINDS,
-            by_provision[pid][0]["source_id"], by_provision[pid][0]["position"]))
-        chosen = [pid for pid in order if (by_provision[pid][0]["text"] or "").strip()][:limit]
+    if not chosen and rank is not None:
+        order = sorted((pid for pid in by_provision if pid not in rank.translations),
+                       key=lambda pid: rank.key(pid, code, by_provision[pid][0]))
+        order = [pid for pid in order if (by_provision[pid][0]["text"] or "").strip()]
+        fresh = [pid for pid in order if pid not in placed][:limit]
+        # Earlier quotations that rank among the first `limit` are referred to in place.
+        again = [pid for pid in order[:limit] if pid in placed]
+        chosen = sorted(fresh + again, key=order.index)
     quotes = []
     for pid in chosen:
         row = pinned.get(pid) or rows(conn, "SELECT * FROM provisions WHERE id = ?", [pid])[0]
         quote = _quote(row, pinned=pid in pinned)
+        quote.repeat = pid in placed
         quote.roles = sorted({t["role"] for t in by_provision.get(pid, []) if t.get("role")})
         quote.modalities = sorted({t["modality"] for t in by_provision.get(pid, [])
                                    if t.get("modality")})
-        quote.translation = _translation(conn, pid)
+        if not quote.repeat:
+            quote.translation = _translation(conn, pid)
         quotes.append(quote)
     return quotes
+
+
+def _summary(conn, sections: list[CodeSection], juris: list[str]) -> list[SummaryTable]:
+    """Per dimension, a table of codes × systems: how many provisions carry the
+    code, what they make each subject and with what force — in plain words."""
+    words = brief_words()
+    tables: dict[str, SummaryTable] = {}
+    dims = dimension_labels()
+    translations = _Rank.translation_ids(conn)
+    for section in sections:
+        info = section.info
+        dim = info.dimension
+        if dim not in tables:
+            en, zh = dims.get(dim, (dim, ""))
+            tables[dim] = SummaryTable(f"{en} ({zh})" if zh else en, juris, [])
+        cells = []
+        for j in juris:
+            found = [t for t in compare.law_tags(conn, code=info.code, jurisdiction=j)
+                     if t["provision_id"] not in translations]
+            n = len({t["provision_id"] for t in found})
+            if not n:
+                cells.append(words["summary"]["none"])
+                continue
+            roles = [r for r in words["roles"] if r in {t.get("role") for t in found}]
+            mods = [m for m in words["modalities"] if m in {t.get("modality") for t in found}]
+            bits = [words["summary"]["provisions"].format(n=n, s="" if n == 1 else "s")]
+            if roles:
+                bits.append(", ".join(words["roles"][r] for r in roles))
+            if mods:
+                bits.append(" / ".join(words["modalities"][m] for m in mods))
+            lead = next((q.citation for q in section.law.get(j, [])), None)
+            if lead:
+                bits.append(f"chiefly {lead}")
+            cells.append("; ".join(bits))
+        label = (f"{info.label_en} ({info.label_zh})" if info.label_zh
+                 else (info.label_en or info.code))
+        tables[dim].rows.append((label, cells))
+    return list(tables.values())
+
+
+BRIEF_WORDS = Path(__file__).resolve().parent / "data" / "brief_words.yaml"
+
+
+@lru_cache(maxsize=1)
+def brief_words() -> dict:
+    """Plain words for roles, modalities and the summary (data/brief_words.yaml)."""
+    return yaml.safe_load(BRIEF_WORDS.read_text(encoding="utf-8"))
 
 
 def script_lang(lang: str | None, jurisdiction: str | None) -> str:
@@ -320,33 +433,99 @@ def _claim(r: dict) -> Claim:
                  r.get("lang") or "en", r["jurisdiction"], r["cites"], r["targets"][:3])
 
 
+def _sentence(*parts: str) -> str:
+    """Parts joined as one note sentence, ending in exactly one full stop, so a
+    citation that ends in an abbreviation ("USSG §6B1.1(a), p.s.") is not given a
+    second one."""
+    out = ""
+    for part in (p.strip() for p in parts if p and p.strip()):
+        if out and not out.endswith((".", "?", "!", "。")):
+            out += "."
+        out = f"{out} {part}" if out else part
+    return out if out.endswith((".", "?", "!", "。")) else out + "."
+
+
+def law_source_citation(src: dict) -> str:
+    """A legal source in full, as a first note names it: the title, and the year
+    of the version unless the title already gives it ("Guidelines Manual (2016)")."""
+    title = src.get("title") or src.get("id") or ""
+    year = cite_styles._year(src)
+    if year and year not in title:
+        title += f" ({year})"
+    return title
+
+
+def scholarship_citation(src: dict, pin: str, *, short: bool) -> str:
+    """A scholarly source in a note, Chicago notes style: in full the first time
+    ("Kelin Meng, “From …,” Law and Economy (2023), § 4.1 ¶ 1"), then short
+    ("Meng, “From …,” § 4.3 ¶ 2"). Authors as the source names them; a text with
+    no byline is cited by its title, never by the institution it came from."""
+    meta = json.loads(src.get("meta") or "{}")
+    authors = meta.get("authors") or []
+    title = (src.get("title") or src.get("id") or "").strip()
+    untitled = title.endswith("(untitled)")
+    if untitled:                     # a descriptive title the corpus gave it
+        title = title[: -len("(untitled)")].strip()
+    if short:
+        title = title.split(":")[0].strip()
+        if untitled and len(title.split()) > 6:
+            title = " ".join(title.split()[:6])
+    title = _inner_quotes(title)
+    shown = f"[{title}]," if untitled else f"“{title},”"
+    who = ""
+    if authors:
+        names = [a.split()[-1] for a in authors] if short else authors
+        who = (" and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + ", and "
+               + names[-1]) + ", "
+    if short:
+        return _sentence(f"{who}{shown} {pin}".replace(",” ,", ",”").strip().rstrip(","))
+    journal = JOURNAL.match(src.get("provenance") or "")
+    year = cite_styles._year(src) or "n.d."
+    where = (f"{journal['journal'].strip()} ({year})" if journal
+             else f"(untitled manuscript, {year})" if untitled else f"({year})")
+    if untitled:
+        shown = shown.rstrip(",")
+    return _sentence(f"{who}{shown} {where}, {pin}")
+
+
+def _inner_quotes(title: str) -> str:
+    # Inside a title set in double quotes, the title's own quotation marks become single.
+    return title.replace("“", "‘").replace("”", "’")
+
+
 def _notes_and_bibliography(conn, brief: Brief) -> None:
-    """Number every quotation in reading order and collect what the notes cite."""
+    """Number every citation in reading order — one note per occurrence, as Word
+    footnotes are — and collect what the notes cite. A source's first note cites
+    it in full; later notes use the short form (the pinpoint, or author and short
+    title); a provision quoted before is referred to its first note."""
     sources = {r["id"]: r for r in rows(conn, "SELECT * FROM sources")}
     used_sources: dict[str, None] = {}
     used_refs: dict[str, None] = {}
-
-    numbers: dict[str, int] = {}
+    cited_before: set[str] = set()
+    first_note: dict[str, int] = {}
 
     def add(note: Note) -> int:
-        # A provision or sentence quoted under several codes keeps its first number.
-        if note.corpus_id not in numbers:
-            brief.notes.append(note)
-            numbers[note.corpus_id] = len(brief.notes)
-        return numbers[note.corpus_id]
+        brief.notes.append(note)
+        first_note.setdefault(note.corpus_id, len(brief.notes))
+        return len(brief.notes)
 
     def law_note(q: Quote) -> Note:
         src = sources.get(q.source_id, {})
         used_sources.setdefault(q.source_id)
-        version = f" ({src['version']})" if src.get("version") else ""
-        return Note(f"{q.citation}. {src.get('title') or q.source_id}{version}.", q.provision_id)
+        if q.repeat and q.provision_id in first_note:
+            return Note(_sentence(q.citation, f"Quoted above at note {first_note[q.provision_id]}"),
+                        q.provision_id)
+        if q.source_id in cited_before:
+            return Note(_sentence(q.citation), q.provision_id)
+        cited_before.add(q.source_id)
+        return Note(_sentence(q.citation, law_source_citation(src)), q.provision_id)
 
     def claim_note(c: Claim) -> Note:
         used_sources.setdefault(c.source_id)
-        provision = rows(conn, "SELECT * FROM provisions WHERE id = ?", [c.provision_id])
-        full = (cite_styles.bluebook(provision[0], sources.get(c.source_id, {}))
-                if provision else c.citation)
-        text = full
+        src = sources.get(c.source_id, {})
+        pin = c.citation.split(", ", 1)[1] if ", " in c.citation else ""
+        text = scholarship_citation(src, pin, short=c.source_id in cited_before)
+        cited_before.add(c.source_id)
         for ref in c.cites:
             if ref.get("bibliography_id"):
                 used_refs.setdefault(ref["bibliography_id"])
@@ -379,7 +558,7 @@ def _notes_and_bibliography(conn, brief: Brief) -> None:
                             f"({', '.join('?' for _ in used_refs)})", list(used_refs)):
             scholarship_items.append(reference_item(r))
     brief.bibliography_law = [format_reference(i) for i in law_items]
-    brief.bibliography_scholarship = sorted(format_reference(i) for i in scholarship_items)
+    brief.bibliography_scholarship = bibliography(scholarship_items, BIBLIOGRAPHY_STYLE)
 
 
 # -- Markdown ---------------------------------------------------------------------------
@@ -397,14 +576,19 @@ def md_unescape(text: str) -> str:
 
 
 def _attrs(q: Quote) -> str:
+    """What the provision makes the subject and with what force, in plain words
+    (data/brief_words.yaml): " (party to the agreement; must)"."""
+    words = brief_words()
     bits = []
-    if q.roles:
-        bits.append("role: " + ", ".join(q.roles))
-    if q.modalities:
-        bits.append("modality: " + ", ".join(q.modalities))
+    roles = [words["roles"].get(r, r) for r in q.roles]
+    mods = [words["modalities"].get(m, m) for m in q.modalities if m != "none"]
+    if roles:
+        bits.append(", ".join(roles))
+    if mods:
+        bits.append(" / ".join(mods))
     if q.pinned:
-        bits.append("pinned")
-    return (" · " + " · ".join(bits)) if bits else ""
+        bits.append("selected")
+    return f" ({'; '.join(bits)})" if bits else ""
 
 
 def _md_quote(text: str) -> list[str]:
@@ -419,10 +603,18 @@ def render_markdown(brief: Brief) -> str:
     out.append("")
     for w in brief.warnings:
         out += [f"> **Note:** {md_escape(w)}", ""]
+    for table in brief.summary:
+        out += [f"## Summary: {md_escape(table.title)}", ""]
+        out.append("| | " + " | ".join(compare.JURISDICTION_NAMES.get(j, j)
+                                          for j in table.jurisdictions) + " |")
+        out.append("|---" * (len(table.jurisdictions) + 1) + "|")
+        for label, cells in table.rows:
+            out.append(f"| {md_escape(label)} | " + " | ".join(md_escape(c) for c in cells) + " |")
+        out.append("")
     for section in brief.sections:
         info = section.info
         label = f"{info.label_en} ({info.label_zh})" if info.label_zh else info.label_en or info.code
-        out += [f"## {md_escape(label)} — `{info.code}`", ""]
+        out += [f"## {md_escape(label)}", ""]
         if info.definition:
             out += [f"*{md_escape(info.definition)}*", ""]
         out += ["### The law", ""]
@@ -431,6 +623,9 @@ def render_markdown(brief: Brief) -> str:
             if not quotes:
                 out += ["No provision in the corpus carries this code.", ""]
             for q in quotes:
+                if q.repeat:
+                    out += [f"{md_escape(q.citation)}{_attrs(q)}, quoted above.[^{q.note}]", ""]
+                    continue
                 out += _md_quote(q.text)
                 out += [">", f"> — {md_escape(q.citation)}{_attrs(q)}[^{q.note}]", ""]
                 if q.translation:
@@ -485,6 +680,9 @@ p.cite { margin: .2rem 0 .6rem; font-size: .92em; }
 code { font-size: .9em; } .meta { color: #555; font-size: .92em; }
 ol.notes li, ul.bib li { font-size: .92em; margin-bottom: .3rem; }
 .warning { border: 1px solid #c90; padding: .5rem 1rem; background: #fff8e6; }
+div.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
+table.summary { border-collapse: collapse; font-size: .9em; }
+table.summary th, table.summary td { border: 1px solid #bbb; padding: .3rem .5rem; vertical-align: top; }
 """
 
 
@@ -510,12 +708,20 @@ def render_html(brief: Brief) -> str:
            f"{_e(brief.generated)} by plea-corpus. Quotations are the corpus text verbatim; the "
            "notes give each one's full citation and corpus id.</p>"]
     out += [f'<p class="warning">{_e(w)}</p>' for w in brief.warnings]
+    for table in brief.summary:
+        out.append(f'<h2>Summary: {_e(table.title)}</h2><table class="summary"><thead><tr><th></th>'
+                   + "".join(f"<th>{_e(compare.JURISDICTION_NAMES.get(j, j))}</th>"
+                             for j in table.jurisdictions) + "</tr></thead><tbody>")
+        for label, cells in table.rows:
+            out.append(f"<tr><th>{_e(label)}</th>" + "".join(f"<td>{_e(c)}</td>" for c in cells)
+                       + "</tr>")
+        out.append("</tbody></table>")
     for section in brief.sections:
         info = section.info
         out.append(f'<section class="code" id="{_e(info.code)}">')
         out.append(f"<h2>{_e(info.label_en or info.code)}"
                    + (f' (<span lang="zh">{_e(info.label_zh)}</span>)' if info.label_zh else "")
-                   + f" — <code>{_e(info.code)}</code></h2>")
+                   + "</h2>")
         if info.definition:
             out.append(f"<p><em>{_e(info.definition)}</em></p>")
         out.append("<h3>The law</h3>")
@@ -524,11 +730,18 @@ def render_html(brief: Brief) -> str:
             if not quotes:
                 out.append("<p>No provision in the corpus carries this code.</p>")
             for q in quotes:
-                out += _html_quote(q.text, q.lang, q.citation, q.note, _attrs(q))
-                if q.translation:
+                if q.repeat:
+                    out.append(f'<p class="again">{_e(q.citation)}{_e(_attrs(q))}, quoted above.'
+                               f'<sup><a href="#note-{q.note}" id="ref-{q.note}">{q.note}</a></sup></p>')
+                    continue
+                if q.translation:     # the English beside the original
                     t = q.translation
-                    out.append(f"<p>English translation ({_e(t.citation)}):</p>")
-                    out += _html_quote(t.text, t.lang, t.citation, t.note)
+                    out.append('<div class="pair">')
+                    out += _html_quote(q.text, q.lang, q.citation, q.note, _attrs(q))
+                    out += _html_quote(t.text, t.lang, t.citation, t.note, cls="law translation")
+                    out.append("</div>")
+                    continue
+                out += _html_quote(q.text, q.lang, q.citation, q.note, _attrs(q))
         if section.contrasts:
             out.append("<h3>Contrast</h3>")
             for c in section.contrasts:

@@ -1,11 +1,13 @@
 """The brief as a Word document (python-docx).
 
-Structure: title; per code a Heading 1, the definition, Heading 2 "The law" with
-a Heading 3 per jurisdiction, each provision as a paragraph in the "Quote" style
-holding exactly the corpus text, followed by a citation line ending in a
-superscript note number; "Contrast" as bullets; "Scholarship" with critiques
-and proposals quoted the same way; then "Notes" (numbered, one paragraph each:
-python-docx cannot write real footnotes) and "Bibliography".
+Structure: title; a summary table per dimension (codes × systems, in plain
+words); per code a Heading 1, the definition, Heading 2 "The law" with a Heading 3
+per jurisdiction, each provision as a paragraph in the "Quote" style holding
+exactly the corpus text, followed by a citation line ending in a real Word
+footnote (docx_footnotes.py); a Chinese provision with an English translation in
+the corpus is a two-column table, the translation beside the original; a
+provision quoted before is a one-line reference; "Contrast" as bullets;
+"Scholarship" with critiques and proposals quoted the same way; "Bibliography".
 
 Chinese text: every run names an East Asian font (``w:rFonts/@w:eastAsia``,
 SimSun for Simplified, PMingLiU for Traditional) and the document's default
@@ -22,7 +24,8 @@ from docx.shared import Pt
 
 from annotate.compare import JURISDICTION_NAMES
 
-from .brief import STANCE_TITLES, Brief, Claim, Quote, _attrs
+from .brief import STANCE_TITLES, Brief, Claim, Note, Quote, _attrs
+from .docx_footnotes import Footnotes
 
 EAST_ASIAN_FONT = {"zh-Hant": "PMingLiU"}
 DEFAULT_EAST_ASIAN = "SimSun"
@@ -83,36 +86,77 @@ def _quote(doc, text: str, lang: str) -> None:
     _run(paragraph, text, lang)
 
 
-def _citation_line(doc, citation: str, note: int, extra: str = "") -> None:
-    paragraph = doc.add_paragraph()
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _run(paragraph, f"— {citation}{extra}")
-    mark = _run(paragraph, str(note))
-    mark.font.superscript = True
+class _Writer:
+    """The document and its footnotes; the brief's notes in reading order."""
+
+    def __init__(self, doc, notes: list[Note]) -> None:
+        self.doc = doc
+        self.footnotes = Footnotes(doc)
+        self.notes = notes
+
+    def footnote(self, paragraph, number: int) -> None:
+        note = self.notes[number - 1]
+        made = self.footnotes.add(paragraph, note.plain(), style_run=_east_asian)
+        # Word numbers footnotes by their order in the text, as the brief does.
+        assert made == number, (made, number)
+
+    def citation_line(self, citation: str, note: int, extra: str = "", container=None) -> None:
+        paragraph = (container or self.doc).add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _run(paragraph, f"— {citation}{extra}")
+        self.footnote(paragraph, note)
+
+    def law(self, q: Quote) -> None:
+        if q.repeat:
+            paragraph = self.doc.add_paragraph()
+            _run(paragraph, f"{q.citation}{_attrs(q)}, quoted above.")
+            self.footnote(paragraph, q.note)
+            return
+        if q.translation:
+            # The English beside the Chinese: one row, the original left.
+            t = q.translation
+            table = self.doc.add_table(rows=1, cols=2)
+            for cell, quote, extra in ((table.rows[0].cells[0], q, _attrs(q)),
+                                       (table.rows[0].cells[1], t, "")):
+                first = cell.paragraphs[0]
+                first.style = self.doc.styles["Quote"]
+                _run(first, quote.text, quote.lang)
+                self.citation_line(quote.citation, quote.note, extra, container=cell)
+            return
+        _quote(self.doc, q.text, q.lang)
+        self.citation_line(q.citation, q.note, _attrs(q))
+
+    def claim(self, c: Claim) -> None:
+        _quote(self.doc, c.text, c.lang)
+        extra = (" · would change: " + "; ".join(c.targets)) if c.targets else ""
+        self.citation_line(c.citation, c.note, extra)
 
 
-def _law(doc, q: Quote) -> None:
-    _quote(doc, q.text, q.lang)
-    _citation_line(doc, q.citation, q.note, _attrs(q))
-    if q.translation:
-        t = q.translation
-        _run(doc.add_paragraph(), f"English translation ({t.citation}):", italic=True)
-        _quote(doc, t.text, t.lang)
-        _citation_line(doc, t.citation, t.note)
+def _summary(doc, brief: Brief) -> None:
+    for table in brief.summary:
+        _heading(doc, f"Summary: {table.title}", 1)
+        grid = doc.add_table(rows=1 + len(table.rows), cols=1 + len(table.jurisdictions))
+        grid.style = doc.styles["Table Grid"]
+        head = grid.rows[0].cells
+        for cell, j in zip(head[1:], table.jurisdictions):
+            _run(cell.paragraphs[0], JURISDICTION_NAMES.get(j, j), bold=True)
+        for row, (label, cells) in zip(grid.rows[1:], table.rows):
+            _run(row.cells[0].paragraphs[0], label, bold=True)
+            for cell, text in zip(row.cells[1:], cells):
+                _run(cell.paragraphs[0], text)
 
 
-def _claim(doc, c: Claim) -> None:
-    _quote(doc, c.text, c.lang)
-    extra = (" · would change: " + "; ".join(c.targets)) if c.targets else ""
-    _citation_line(doc, c.citation, c.note, extra)
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rsplit(", ", 1)[0] + "…"
 
 
 def render_docx(brief: Brief) -> bytes:
     doc = Document()
     _set_defaults(doc)
-    doc.core_properties.title = brief.title
+    doc.core_properties.title = _clip(brief.title, 255)
     doc.core_properties.subject = "Reform brief on plea negotiation"
-    doc.core_properties.keywords = ", ".join(s.info.code for s in brief.sections)
+    # python-docx refuses core properties over 255 characters (about 12 codes).
+    doc.core_properties.keywords = _clip(", ".join(s.info.code for s in brief.sections), 255)
     title = doc.add_heading(level=0)
     _run(title, brief.title)
     _run(doc.add_paragraph(),
@@ -121,11 +165,12 @@ def render_docx(brief: Brief) -> bytes:
          "citation and corpus id.", italic=True)
     for warning in brief.warnings:
         _run(doc.add_paragraph(), warning, bold=True)
+    _summary(doc, brief)
+    w = _Writer(doc, brief.notes)
     for section in brief.sections:
         info = section.info
         label = info.label_en or info.code
-        _heading(doc, f"{label} ({info.label_zh}) — {info.code}" if info.label_zh
-                 else f"{label} — {info.code}", 1)
+        _heading(doc, f"{label} ({info.label_zh})" if info.label_zh else label, 1)
         if info.definition:
             _run(doc.add_paragraph(), info.definition, italic=True)
         _heading(doc, "The law", 2)
@@ -134,7 +179,7 @@ def render_docx(brief: Brief) -> bytes:
             if not quotes:
                 _run(doc.add_paragraph(), "No provision in the corpus carries this code.")
             for q in quotes:
-                _law(doc, q)
+                w.law(q)
         if section.contrasts:
             _heading(doc, "Contrast", 2)
             for c in section.contrasts:
@@ -147,17 +192,11 @@ def render_docx(brief: Brief) -> bytes:
                 if claims:
                     _heading(doc, STANCE_TITLES[stance], 3)
                 for c in claims:
-                    _claim(doc, c)
+                    w.claim(c)
     if brief.extra:
         _heading(doc, "Further provisions selected", 1)
         for q in brief.extra:
-            _law(doc, q)
-    _heading(doc, "Notes", 1)
-    for n, note in enumerate(brief.notes, start=1):
-        paragraph = doc.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(2)
-        _run(paragraph, f"{n}. ")
-        _run(paragraph, note.plain())
+            w.law(q)
     _heading(doc, "Bibliography", 1)
     for heading, items in (("Legal sources", brief.bibliography_law),
                            ("Scholarship", brief.bibliography_scholarship)):

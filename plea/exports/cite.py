@@ -8,6 +8,15 @@
              brackets, the pinpoint and the country ("… art. 201, para. 2 (2018) (China)").
 ``gb7714``   GB/T 7714-2015 reference form, with the pinpoint after the year:
              "全国人民代表大会. 中华人民共和国刑事诉讼法[Z]. 2018: 第二百零一条第二款."
+``chicago-notes``, ``oscola``  a note in that style.
+
+Scholarship is cited by a CSL processor (citeproc-py with the official CSL styles,
+csl.py): Chicago notes, OSCOLA and GB/T 7714 (its note style); ``bluebook`` has no
+CSL style in the package and stays the project's own. Legal pinpoints stay the
+project's own in every style — CSL has no forms for 第二百零一条第二款, Fed. R. Crim.
+P. 11(c)(1)(C) or § 257c Abs. 2 StPO — so chicago-notes and oscola cite a provision
+by the corpus's citation, as both manuals say to cite foreign legislation in the
+form of its own system.
 """
 from __future__ import annotations
 
@@ -16,7 +25,10 @@ import re
 
 from annotate.compare import Db, connect, rows
 
-STYLES = ("default", "bluebook", "gb7714")
+STYLES = ("default", "bluebook", "gb7714", "chicago-notes", "oscola")
+CSL_NOTE_STYLES = {"gb7714": "gb7714-note", "chicago-notes": "chicago-notes", "oscola": "oscola"}
+# "§ 4.1 ¶ 1" (the corpus's pinpoint in a scholarly source) as a CSL locator.
+SCHOLARLY_PIN = re.compile(r"^(?:§ (?P<section>\S+))?\s*(?:¶ (?P<para>\S+))?$")
 COUNTRY = {"CN": "China", "TW": "Taiwan", "DE": "Ger.", "US": "U.S."}
 # eid parts that name a designation, outermost first, and how Bluebook names them.
 LEVEL_WORDS = {"art": "art.", "para": "para.", "item": "item", "sec": "§", "rule": "r.",
@@ -65,9 +77,12 @@ def bluebook(provision: dict, source: dict) -> str:
     citation = provision.get("citation") or provision["id"]
     year = _year(source)
     if source.get("kind") == "scholarship":
-        authors = " & ".join(_authors(source)) or (source.get("issuer") or "")
+        # Authors as the source names them; none named, the title alone (never the
+        # institution the text came from).
+        authors = " & ".join(_authors(source))
         pin = citation.split(", ", 1)[1] if ", " in citation else ""
-        return f"{authors}, {source.get('title')} ({year or 'n.d.'})" + (f", {pin}" if pin else "") + "."
+        lead = f"{authors}, " if authors else ""
+        return f"{lead}{source.get('title')} ({year or 'n.d.'})" + (f", {pin}" if pin else "") + "."
     if juris == "US":
         if citation.startswith("USSG "):
             body = citation[len("USSG "):].replace(", p.s.", "")
@@ -127,13 +142,39 @@ def gb7714(provision: dict, source: dict) -> str:
     return f"{lead}{title}[Z]. {year}: {pin.rstrip('.')}."
 
 
+def scholarly_note(provision: dict, source: dict, style: str) -> str:
+    """A scholarly passage as a note in a CSL style, its pinpoint as the locator."""
+    from .csl import note, source_item
+
+    citation = provision.get("citation") or ""
+    pin = citation.split(", ", 1)[1] if ", " in citation else ""
+    found = SCHOLARLY_PIN.match(pin)
+    if found and found["section"]:
+        label, locator = "section", found["section"] + (f" ¶ {found['para']}" if found["para"]
+                                                        else "")
+    elif found and found["para"]:
+        label, locator = "paragraph", found["para"]
+    else:
+        label, locator = "page", None
+    text = note(source_item(source), CSL_NOTE_STYLES[style], locator, label)
+    if locator and " ¶ " in locator:
+        # citeproc-py reads the space in "4.1 ¶ 1" as several sections ("secs.", "ss").
+        text = text.replace(f"secs. {locator}", f"sec. {locator}").replace(
+            f"ss {locator}", f"s {locator}")
+    return text
+
+
 def cite(db: Db, provision_id: str, style: str = "default") -> str:
-    """The citation of one provision in ``style`` (default, bluebook, gb7714)."""
+    """The citation of one provision in ``style`` (see :data:`STYLES`)."""
     if style not in STYLES:
         raise CiteError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
     provision, source = _provision(connect(db), provision_id)
     if style == "default":
         return provision.get("citation") or provision_id
+    if source.get("kind") == "scholarship" and style in CSL_NOTE_STYLES:
+        return scholarly_note(provision, source, style)
     if style == "bluebook":
         return bluebook(provision, source)
-    return gb7714(provision, source)
+    if style == "gb7714":
+        return gb7714(provision, source)
+    return provision.get("citation") or provision_id

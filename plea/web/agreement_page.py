@@ -1,4 +1,12 @@
-"""``/-/plea/agreement``: inter-annotator agreement, as `plea agreement` prints it.
+"""``/-/plea/agreement``: how far the coding agrees — first the reference coding's two
+independent passes (the build's ``reference_agreement`` table), then the annotators of
+the store, as `plea agreement` prints it.
+
+Reference coding: per jurisdiction (all, CN, US, DE, TW, scholarship), overall and per
+dimension, Cohen's kappa and Krippendorff's alpha between pass A and pass B before
+adjudication, and each pass against the final (adjudicated) coding; roles and modality
+as nominal labels where both passes gave the code (A|B only); per code, A|B over every
+unit.
 
 The numbers are annotate.human.agreement's (Cohen's kappa, mean over pairs;
 Krippendorff's alpha, nominal) per dimension and code, over the units two or
@@ -21,9 +29,53 @@ def _num(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+PAIRS = ("A|B", "A|final", "B|final")
+SCOPES = ("all", "subjects", "scope", "behavior", "consequences", "role", "modality")
+REFERENCE_JURISDICTIONS = ("all", "CN", "US", "DE", "TW", "scholarship")
+
+
+def reference_agreement(conn: sqlite3.Connection, labels: dict[str, dict]) -> dict | None:
+    """The reference coding's agreement as a table: a row per (jurisdiction, scope), a
+    column group per pair; the per-code rows apart. None without the table."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_agreement'"
+                        ).fetchone():
+        return None
+    cur = conn.execute("SELECT * FROM reference_agreement")
+    names = [d[0] for d in cur.description]
+    found = [dict(zip(names, r)) for r in cur.fetchall()]
+    coding = conn.execute("SELECT max(coding), count(*) FROM reference_units").fetchone() \
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_units'").fetchone() \
+        else (None, 0)
+    table: dict[tuple[str, str], dict] = {}
+    codes = []
+    for r in found:
+        cells = {"kappa": _num(r["kappa"]), "alpha": _num(r["alpha"]),
+                 "agreement": _num(r["agreement"]), "items": r["items"]}
+        if r["level"] == "code":
+            codes.append({"code": r["scope"], "jurisdiction": r["jurisdiction"],
+                          "pair": r["pair"], "present": r["present"], **cells,
+                          "label": (labels.get(r["scope"]) or {}).get("label_en") or ""})
+            continue
+        row = table.setdefault((r["jurisdiction"], r["scope"]), {
+            "jurisdiction": r["jurisdiction"], "scope": r["scope"], "level": r["level"],
+            "units": r["units"], "pairs": {}})
+        row["pairs"][r["pair"]] = cells
+    order = lambda k: (_index(k[0], REFERENCE_JURISDICTIONS), _index(k[1], SCOPES), k)  # noqa: E731
+    rows = [table[k] for k in sorted(table, key=order)]
+    for row in rows:
+        row["cells"] = [row["pairs"].get(p) for p in PAIRS]
+    return {"rows": rows, "codes": codes, "pairs": PAIRS, "coding": coding[0],
+            "units": coding[1]}
+
+
+def _index(value: str, order: tuple[str, ...]) -> int:
+    return order.index(value) if value in order else len(order)
+
+
 def agreement_page(conn: sqlite3.Connection, store_path: Path, labels: dict[str, dict]) -> dict:
     base = {"store": str(store_path), "annotators": [], "units": {}, "rows": [], "tagger": [],
-            "enough": False, "has_store": store_path.is_file()}
+            "enough": False, "has_store": store_path.is_file(),
+            "reference": reference_agreement(conn, labels)}
     if not base["has_store"]:
         return base
     with AnnotationStore(store_path, readonly=True, taxonomy=taxonomy()) as store:

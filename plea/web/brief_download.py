@@ -16,15 +16,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from datasette.utils import sqlite_timelimit
 from datasette.utils.asgi import Response
 
-from plea.exports.brief import FORMATS, MEDIA_TYPES, BriefError, filename, render_brief
+from plea.exports.brief import FORMATS, MEDIA_TYPES, BriefError, filename
+
+from .brief_worker import BriefBusy, pool_for
 
 MAX_CODES, MAX_PROVISIONS, MAX_ITEM = 80, 100, 300
-# A brief runs a few hundred queries; give it more than a page's 3 s but
-# still a bound, so a huge selection cannot hold a server thread.
-TIME_LIMIT_MS = 20_000
 
 
 class BadBrief(ValueError):
@@ -71,22 +69,32 @@ async def brief(datasette, request):
     except BadBrief as exc:
         return await _bad(datasette, request, render_page, str(exc))
 
-    def work(conn: sqlite3.Connection) -> bytes:
-        with sqlite_timelimit(conn, TIME_LIMIT_MS):
-            return render_brief(conn, codes=params["codes"], dimension=params["dimension"],
-                                jurisdictions=params["jurisdictions"],
-                                provision_ids=params["provision_ids"], fmt=params["fmt"])
-
+    # In a worker process with a time limit and a cap (brief_worker.py), so a
+    # brief never holds the event loop or a SQL thread the pages need.
     try:
-        body = await datasette.get_database().execute_fn(work)
+        body = await pool_for(datasette).render(datasette.get_database().path, params)
     except BriefError as exc:
         return await _bad(datasette, request, render_page, str(exc))
+    except BriefBusy as exc:
+        return await _busy(datasette, request, render_page, str(exc), exc.retry_after)
+    except sqlite3.OperationalError:   # the worker's own SQL time limit
+        return await _busy(datasette, request, render_page,
+                           "the brief took too long and was stopped; choose fewer codes "
+                           "or provisions", 60)
     name = filename(params["fmt"], codes=params["codes"], dimension=params["dimension"])
     return Response(body, status=200, content_type=MEDIA_TYPES[params["fmt"]], headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
     })
+
+
+async def _busy(datasette, request, render_page, message: str, retry_after: int):
+    response = await render_page(datasette, request, "plea_error.html", {
+        "message": message, "what": "The brief cannot be made now"},
+        title="Busy", status=503)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 async def _bad(datasette, request, render_page, message: str):

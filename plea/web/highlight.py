@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Sequence
 
-from corpus.search import fold
+from corpus.search import fold, german_stem, query_bits
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
 _HAN_RUN = re.compile(f"[{_HAN}]+")
-# The same splitting as corpus.search.fts_query: whitespace, or a "quoted phrase".
-_QUERY_BITS = re.compile(r'\s+|(".*?")')
+_LATIN_WORD = re.compile(rf"[^\W{_HAN}]+")
 
 
 @dataclass
@@ -72,36 +72,56 @@ def _plain_char(c: str) -> str:
 
 
 def query_terms(query: str) -> list[tuple[str, str]]:
-    """The pieces of a query to look for: ("han", 协商) or ("word", agreement)."""
+    """The pieces of a query to look for: ("han", 协商), ("word", agreement) or,
+    for a "quoted phrase" of several words, ("phrase", "plea agreement") — so a
+    phrase search lights up the phrase and never its words on their own."""
     terms: list[tuple[str, str]] = []
-    for bit in _QUERY_BITS.split(query or ""):
-        if not bit:
-            continue
-        bit = bit.strip('"')
+    for bit, quoted in query_bits(query or ""):
         form = _search_form(bit)
-        for m in re.finditer(f"[{_HAN}]+|\\w+", form):
-            kind = "han" if _HAN_RUN.fullmatch(m.group()) else "word"
-            if (kind, m.group()) not in terms:
-                terms.append((kind, m.group()))
+        pieces = [(("han" if _HAN_RUN.fullmatch(m.group()) else "word"), m.group())
+                  for m in re.finditer(f"[{_HAN}]+|\\w+", form)]
+        if quoted and len(pieces) > 1 and all(k == "word" for k, _ in pieces):
+            pieces = [("phrase", " ".join(w for _, w in pieces))]
+        for piece in pieces:
+            if piece not in terms:
+                terms.append(piece)
     return terms
 
 
-def _word_pattern(word: str) -> str:
-    # The index stems English (porter); matching the word's beginning is the
-    # cheap approximation: "agreement" also lights up "agreements".
-    stem = word if len(word) <= 4 else word[: max(4, len(word) - 2)]
-    return r"\b" + re.escape(stem) + r"\w*"
+@lru_cache(maxsize=20_000)
+def _forms(word: str) -> frozenset[str]:
+    """The forms under which the index may have stored a (folded, lower-case)
+    word: itself, its English stem (FTS5's porter) and its German stem."""
+    return frozenset({word, _english().stemWord(word), german_stem(word)})
+
+
+@lru_cache(maxsize=1)
+def _english():
+    import snowballstemmer
+    return snowballstemmer.stemmer("english")
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or bool(_forms(a) & _forms(b))
 
 
 def find_hits(text: str, terms: list[tuple[str, str]]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) offsets of the terms in ``text``."""
+    """Non-overlapping (start, end) offsets of the terms in ``text``: Chinese as
+    folded characters, words by stem (agreement lights up Agreements, verständigen
+    lights up Verständigung), phrases only where their words follow each other."""
     if not text or not terms:
         return []
     form = _search_form(text)
+    words = [(m.start(), m.end(), m.group()) for m in _LATIN_WORD.finditer(form)]
     found = []
     for kind, term in terms:
-        pattern = re.escape(term) if kind == "han" else _word_pattern(term)
-        found += [(m.start(), m.end()) for m in re.finditer(pattern, form)]
+        if kind == "han":
+            found += [(m.start(), m.end()) for m in re.finditer(re.escape(term), form)]
+            continue
+        want = term.split()
+        for i in range(len(words) - len(want) + 1):
+            if all(_same_word(words[i + k][2], w) for k, w in enumerate(want)):
+                found.append((words[i][0], words[i + len(want) - 1][1]))
     found.sort()
     merged: list[tuple[int, int]] = []
     for a, b in found:
@@ -110,6 +130,35 @@ def find_hits(text: str, terms: list[tuple[str, str]]) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
+
+
+# Where a snippet may start or end: after a space, or after a Chinese clause mark.
+_BREAK = re.compile(r"[\s，。；：、！？,;:]")
+_SLACK = 40   # how far a snippet's edge may move to reach a boundary
+
+
+def _start_at_boundary(text: str, lo: int, first: int) -> int:
+    """Move ``lo`` forward to just after the next boundary (never past the first
+    hit); if none is near, back to the previous one."""
+    if lo <= 0:
+        return 0
+    m = _BREAK.search(text, lo - 1, min(first, lo + _SLACK))
+    if m:
+        return m.end()
+    back = [m.end() for m in _BREAK.finditer(text, max(0, lo - _SLACK), lo)]
+    return back[-1] if back else lo
+
+
+def _end_at_boundary(text: str, hi: int, last: int) -> int:
+    """Move ``hi`` back to the last boundary before it (keeping Chinese clause
+    marks, never before the end of the first hit)."""
+    if hi >= len(text):
+        return len(text)
+    found = [m for m in _BREAK.finditer(text, max(last, hi - _SLACK), hi + 1)]
+    if not found:
+        return hi
+    m = found[-1]
+    return m.end() if not m.group().isspace() else m.start()
 
 
 def snippet(text: str, terms: list[tuple[str, str]], width: int = 220) -> list[Segment]:
@@ -123,6 +172,8 @@ def snippet(text: str, terms: list[tuple[str, str]], width: int = 220) -> list[S
     lo = max(0, first - width // 3)
     hi = min(len(text), lo + width)
     lo = max(0, min(lo, hi - width))
+    lo = _start_at_boundary(text, lo, first)
+    hi = _end_at_boundary(text, hi, hits[0][1] if hits else lo)
     window = [(max(a, lo) - lo, min(b, hi) - lo) for a, b in hits if b > lo and a < hi]
     segs = segments(text[lo:hi], [{"start": a, "end": b} for a, b in window])
     for s in segs:

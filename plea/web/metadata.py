@@ -11,12 +11,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .matrix import SCHOLARSHIP, matrix_sql, order_jurisdictions
+from annotate.compare import MatrixShape, matrix_sql
+
+from .matrix import SCHOLARSHIP, order_jurisdictions
 from .views import MATRIX_VIEW
 
 LICENCE = ("Official texts: public domain or not subject to copyright (PRC Copyright Law "
            "art. 5, 17 U.S.C. § 105, § 5 UrhG, ROC Copyright Act art. 9); Meng 2023: CC BY 4.0. "
            "Each source's own licence is in the sources table.")
+# The sources columns corpus.build writes, which the matrix statement reads.
+BUILT_SOURCE_COLUMNS = frozenset({"status", "work", "short_title", "title_en", "title"})
 SOURCE_NOTE = "Official sources of every text: the sources table (url, provenance, sha256)"
 
 PROVISION_COLUMNS = {
@@ -82,9 +86,24 @@ def matrix_columns(juris: list[str]) -> dict[str, str]:
     for j in [*juris, SCHOLARSHIP]:
         k, name = j.lower(), ("scholarly passages" if j == SCHOLARSHIP else f"{j} provisions")
         cols[f"{k}_provisions"] = f"How many {name} carry the code (0 = gap)"
-        cols[f"{k}_roles"] = f"Roles the {name} give (subjects codes)"
-        cols[f"{k}_modalities"] = f"Modalities found in the {name}"
+        cols[f"{k}_core"] = (f"Of them, core provisions of the reference coding "
+                             "(reference_units.core = 1)")
+        cols[f"{k}_reviewed"] = "Of them, decided by the reference coding or an annotator"
+        count = ("JSON, most frequent first: value, n (provisions), reviewed, core, "
+                 "core_reviewed")
+        cols[f"{k}_roles"] = f"Roles the {name} give (subjects codes). {count}"
+        cols[f"{k}_modalities"] = f"Modalities of the {name}. {count}"
+        cols[f"{k}_shown"] = ("JSON: the provisions that define the cell, core first, then "
+                              "reviewed (id, citation, core, reviewed, rank)")
         if j != SCHOLARSHIP:
+            reasons = ("reviewed-absent (the reference coding read the system's core "
+                       "provisions and none carries the code), source-missing (the manifest "
+                       "lists texts of the system the corpus lacks: see _missing), "
+                       "no-provision")
+            cols[f"{k}_gap"] = f"Why {j} has no provision with the code: {reasons}"
+            cols[f"{k}_core_gap"] = f"The same, reading {j}'s core provisions only"
+            cols[f"{k}_missing"] = (f"JSON: texts of {j} the corpus lacks (sources with "
+                                    "status missing), on a gap")
             cols[f"{k}_proposed_by"] = (f"When {j} has no provision: the scholarship on {j} "
                                         "that carries the code (a gap it proposes to fill)")
     return cols
@@ -197,7 +216,9 @@ def stored_queries(names: set[str], juris: list[str]) -> dict[str, dict]:
             "title": "Comparison matrix",
             "description": "One row per code; per jurisdiction the provisions carrying it, "
                            "their roles and modalities, and gaps.",
-            "sql": matrix_sql(juris, tags),
+            "sql": matrix_sql(juris, MatrixShape(
+                tags=tags, decisions=tags == "effective_tags",
+                reference="reference_units" in names, source_columns=BUILT_SOURCE_COLUMNS)),
         }
     return queries
 

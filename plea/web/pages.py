@@ -10,23 +10,24 @@ import json
 import sqlite3
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote, urlencode
 
 from datasette.utils import tilde_encode
 
-from corpus.search import fold, fts_query
+from annotate.compare import NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING, reviewed_systems
+from annotate.compare import matrix as compare_matrix
 
 from . import queries as q
 from .contrast import code_contrast
-from .highlight import query_terms, segments, snippet
+from .highlight import segments
 from .langs import lang_tag
 from .matrix import (DIMENSIONS, JURISDICTION_NAMES, MODALITY_ORDER, ROLE_ORDER, SCHOLARSHIP,
-                     jurisdictions, split_list)
+                     jurisdictions)
 
 # Decisions a person made (tag_decisions.decision); "auto" is the tagger's alone.
 HUMAN_DECISIONS = ("confirmed", "corrected", "added", "rejected")
-SEARCH_PAGE_SIZE = 30
 CODE_COLUMN_LIMIT = 60   # provisions per jurisdiction column before "show all"
 MAX_BACKLINKS = 60       # citing units listed on a provision page; the rest via what_cites
 
@@ -97,8 +98,11 @@ def tag_title(tag: dict, labels: dict[str, dict]) -> str:
     names = " / ".join(x for x in (label.get("label_en"), label.get("label_zh")) if x)
     facts = " · ".join(f"{k}: {tag[k]}" for k in ("role", "modality", "method", "decision")
                        if tag.get(k))
-    if tag.get("decided_by"):
+    who = decider(tag)
+    if who["kind"] == "human" and tag.get("decided_by"):
         facts += f" by {tag['decided_by']}"
+    elif tag.get("decided_by") or tag.get("method"):
+        facts += f"\ndecided by {who['label']}"
     return f"{tag['code']}" + (f" — {names}" if names else "") + (f"\n{facts}" if facts else "")
 
 
@@ -155,7 +159,58 @@ def _as_span(row: dict) -> dict:
 
 
 # -- the matrix ------------------------------------------------------------------
-def matrix_page(conn: sqlite3.Connection, links: Links) -> dict:
+CELL_PROVISIONS = 3      # provisions named in a matrix cell; the rest behind "more"
+# The language of a system's citations (《刑事诉讼法》…, 刑事訴訟法第…條, § … StPO), so the
+# browser picks the right glyphs.
+CITATION_LANGS = {"CN": "zh-Hans", "TW": "zh-Hant", "DE": "de"}
+GAP_WORDS = {
+    REVIEWED_ABSENT: "reviewed and absent",
+    SOURCE_MISSING: "a source is missing",
+    NO_PROVISION: "no provision in the corpus",
+}
+
+
+def coding_label(rule_id: str | None) -> str:
+    """``reference-v1`` → "reference coding v1"."""
+    version = (rule_id or "").rsplit("-v", 1)
+    return (f"reference coding v{version[1]}" if len(version) == 2 and version[1]
+            else "reference coding")
+
+
+def decider(tag: dict) -> dict[str, str]:
+    """Who decided a tag, for a badge: the reference coding (``reference-v1`` →
+    "reference coding v1"), an annotator, or the machine ("machine (rule)")."""
+    who = tag.get("decided_by") or ""
+    if tag.get("decision") in HUMAN_DECISIONS or tag.get("method") == "human":
+        return {"kind": "human", "label": f"{who} (annotator)" if who else "annotator"}
+    if tag.get("method") == "reference" or who.startswith("reference"):
+        return {"kind": "reference", "label": coding_label(who or tag.get("rule_id"))}
+    return {"kind": "machine", "label": who or f"machine ({tag.get('method') or 'tagger'})"}
+
+
+_MATRIX_CACHE: dict[tuple, list] = {}
+
+
+def _served_matrix(conn: sqlite3.Connection, juris: list[str]) -> list:
+    """annotate.compare.matrix, computed once per database file: the site serves its
+    database immutable, and the statement reads every tag (tens of milliseconds)
+    while the page is asked for again and again. The key holds the file's size, mtime
+    and schema version, so a rebuilt or changed file is read afresh."""
+    path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if not path:
+        return compare_matrix(conn, juris)
+    stat = Path(path).stat()
+    key = (path, stat.st_size, stat.st_mtime_ns,
+           conn.execute("PRAGMA schema_version").fetchone()[0], tuple(juris))
+    if key not in _MATRIX_CACHE:
+        _MATRIX_CACHE.clear()          # one served database: keep only the latest
+        _MATRIX_CACHE[key] = compare_matrix(conn, juris)
+    return _MATRIX_CACHE[key]
+
+
+def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> dict:
+    """The comparison matrix; ``core``: read on the reference coding's core provisions
+    only (the cells count, name and explain core provisions alone)."""
     have = q.tables(conn)
     juris = jurisdictions(conn)
     sizes = q.jurisdiction_sizes(conn)
@@ -164,25 +219,32 @@ def matrix_page(conn: sqlite3.Connection, links: Links) -> dict:
     count = q.tag_count(conn) if "tags" in have else 0
     # The annotations stage creates an empty tags table when the tagger did not run.
     has_tags, has_taxonomy = count > 0, "taxonomy" in have
-    if has_tags and has_taxonomy:
-        found = q.matrix_rows(conn, juris, use_view="comparison_matrix" in have)
-    elif has_taxonomy:
-        found = q.taxonomy(conn)
-    else:
-        found = []
+    reviewed = reviewed_systems(conn)
     dims: OrderedDict[str, dict] = OrderedDict()
-    for r in found:
-        dim = dims.setdefault(r["dimension"], {**dimension_label(r["dimension"]), "codes": []})
-        dim["codes"].append({
-            "code": r["code"], "label_en": r.get("label_en"), "label_zh": r.get("label_zh"),
-            "definition": r.get("definition"), "href": links.code(r["code"]),
-            "cells": [_cell(r, j, links, has_tags) for j in juris],
-            "scholarship": _cell(r, SCHOLARSHIP, links, has_tags),
-        })
+    if has_tags and has_taxonomy:
+        for r in _served_matrix(conn, juris):
+            dim = dims.setdefault(r.dimension, {**dimension_label(r.dimension), "codes": []})
+            dim["codes"].append({
+                "code": r.code, "label_en": r.label_en, "label_zh": r.label_zh,
+                "definition": r.definition, "href": links.code(r.code),
+                "cells": [_cell(r.cells[j], r.code, links, core, reviewed) for j in juris],
+                "scholarship": _cell(r.scholarship, r.code, links, core, reviewed),
+            })
+    elif has_taxonomy:
+        for r in q.taxonomy(conn):
+            dim = dims.setdefault(r["dimension"], {**dimension_label(r["dimension"]), "codes": []})
+            dim["codes"].append({
+                "code": r["code"], "label_en": r.get("label_en"), "label_zh": r.get("label_zh"),
+                "definition": r.get("definition"), "href": links.code(r["code"]),
+                "cells": [{"key": j, "count": None} for j in juris],
+                "scholarship": {"key": SCHOLARSHIP, "count": None}})
     return {
         "columns": columns, "scholarship": scholarship, "dimensions": list(dims.values()),
         "has_tags": has_tags, "has_taxonomy": has_taxonomy,
-        "tag_count": count,
+        "tag_count": count, "core": core, "has_core": bool(reviewed),
+        "reviewed": [{"key": j, **reviewed[j], "label": coding_label(reviewed[j]["coding"])}
+                     for j in juris if j in reviewed],
+        "switch": {"all": links.home(), "core": links._url("/", {"core": 1})},
         "export": ({"csv": links.table("comparison_matrix", ".csv", _size="max"),
                     "json": links.table("comparison_matrix", ".json", _shape="array"),
                     "table": links.table("comparison_matrix")}
@@ -191,23 +253,67 @@ def matrix_page(conn: sqlite3.Connection, links: Links) -> dict:
     }
 
 
-def _cell(row: dict, col: str, links: Links, has_tags: bool) -> dict:
-    k = col.lower()
-    count = row.get(f"{k}_provisions")
-    if count is None or not has_tags:
-        return {"key": col, "count": None}
-    return {
-        "key": col, "count": count, "gap": count == 0,
-        "roles": split_list(row.get(f"{k}_roles"), ROLE_ORDER),
-        "modalities": split_list(row.get(f"{k}_modalities"), MODALITY_ORDER),
-        "proposed_by": split_list(row.get(f"{k}_proposed_by")),
-        "href": links.code(row["code"], jurisdiction=col),
+def _counted(counts, order: tuple[str, ...]) -> list[dict]:
+    """Roles or modalities with their counts, most frequent first, each marked by how
+    much of it a person or the reference coding decided."""
+    out = []
+    for c in sorted(counts, key=lambda c: (-c.n, _rank(c.value, order))):
+        state = ("reviewed" if c.reviewed and c.reviewed == c.n
+                 else "partly" if c.reviewed else "machine")
+        out.append({"value": c.value, "n": c.n, "reviewed": c.reviewed, "state": state,
+                    "title": f"{c.n} provision{'s' if c.n != 1 else ''}, {c.reviewed} reviewed"})
+    return out
+
+
+def _cell(cell, code: str, links: Links, core: bool, reviewed: dict[str, dict]) -> dict:
+    col = cell.jurisdiction
+    outside = cell.provisions - cell.core
+    if core:
+        cell = cell.core_only()
+    lang = CITATION_LANGS.get(col)
+    shown = [{"id": s.id, "citation": s.citation or s.id, "core": s.core, "lang": lang,
+              "reviewed": s.reviewed, "values": s.values, "href": links.provision(s.id)}
+             for s in cell.shown[:CELL_PROVISIONS]]
+    out = {
+        "key": col, "count": cell.provisions, "gap": cell.gap,
+        "core_count": cell.core, "reviewed_count": cell.reviewed,
+        "roles": _counted(cell.role_counts, ROLE_ORDER),
+        "modalities": _counted(cell.modality_counts, MODALITY_ORDER),
+        "shown": shown, "more": max(cell.provisions - len(shown), 0),
+        "proposed_by": cell.proposed_by,
+        "href": links.code(code, jurisdiction=col, core=1 if core else None),
     }
+    if cell.gap and col != SCHOLARSHIP:
+        out["reason"] = _gap_reason(cell, col, reviewed.get(col), outside if core else 0)
+    return out
+
+
+def _gap_reason(cell, col: str, review: dict | None, outside: int) -> dict:
+    """Why a cell is empty, in words: reviewed and absent, a missing source (named),
+    or no provision in the corpus."""
+    reason = cell.gap_reason or NO_PROVISION
+    if reason == REVIEWED_ABSENT and review:
+        text = (f"none of the {review['units']} core provisions of {col} carries it "
+                f"({coding_label(review.get('coding'))}: read by hand twice)")
+        if not outside:
+            text += "; the tagger found it nowhere else"
+    elif reason == SOURCE_MISSING:
+        text = "the corpus lacks texts that may regulate it"
+    else:
+        text = "no provision of the corpus carries it"
+    if outside:
+        text += (f"; {outside} provision{'s' if outside != 1 else ''} outside the core "
+                 f"carr{'y' if outside != 1 else 'ies'} it")
+    return {"kind": reason, "label": GAP_WORDS.get(reason, reason), "text": text,
+            "missing": cell.missing_sources}
 
 
 # -- a code ----------------------------------------------------------------------
 def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], links: Links,
-              show_all: bool = False) -> dict | None:
+              show_all: bool = False, core: bool = False) -> dict | None:
+    """The provisions carrying ``code``, the systems side by side: core provisions of
+    the reference coding first, each provision once with every tag it carries and who
+    decided it; ``core``: core provisions only."""
     have = q.tables(conn)
     labels = _labels(conn, have)
     info = labels.get(code)
@@ -216,7 +322,7 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
             return None
         return {"info": info, "code": code, "has_tags": False, "columns": [],
                 "scholarship": None, "filters": filters, "facets": {}, **_code_nav(info)}
-    found = q.code_tags(conn, code, **filters)
+    found = q.code_tags(conn, code, **filters, core=core)
     facets = q.code_facets(conn, code, filters.get("jurisdiction"))
     if info is None and not facets["sources"] and not q.code_facets(conn, code)["sources"]:
         return None
@@ -230,11 +336,15 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
                 "id": r["id"], "citation": r["citation"] or r["id"], "container": r["container"],
                 "heading": r["heading"], "source": r["source"], "col": col, "lang": _lang(r),
                 "href": links.provision(r["id"]), "text": r["text"], "spans": [],
-                "roles": [], "modalities": [], "methods": []}
+                "roles": [], "modalities": [], "methods": [], "deciders": [],
+                "core": bool(r.get("core"))}
         unit["spans"].append(_as_span(r))
         for key, many in (("role", "roles"), ("modality", "modalities"), ("method", "methods")):
             if r.get(key) and r[key] not in unit[many]:
                 unit[many].append(r[key])
+        who = decider(r)
+        if who not in unit["deciders"]:
+            unit["deciders"].append(who)
     for unit in units.values():
         unit["pieces"] = pieces(unit.pop("text"), unit.pop("spans"), labels=labels)
     # Translations are not columns of their own; show them under their original.
@@ -251,16 +361,20 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
     juris = [j for j in every if not wanted or j == wanted]
     columns = []
     for j in juris:
+        # Core provisions first (the query's order), each provision once (one card).
         mine = [u for u in units.values() if u["col"] == j]
         columns.append({**column_label(j), "total": len(mine),
+                        "core": sum(u["core"] for u in mine),
                         "units": mine if show_all else mine[:CODE_COLUMN_LIMIT]})
     scholarly = [u for u in units.values() if u["col"] == SCHOLARSHIP]
     show_scholarship = not wanted or wanted == SCHOLARSHIP
     facet_links = {
-        "sources": [{**f, "href": links.code(code, **{**filters, "source": f["value"]}),
+        "sources": [{**f, "href": links.code(code, **{**filters, "source": f["value"]},
+                                             core=1 if core else None),
                      "selected": filters.get("source") == f["value"]}
                     for f in facets["sources"]],
-        "modalities": [{**f, "href": links.code(code, **{**filters, "modality": f["value"]}),
+        "modalities": [{**f, "href": links.code(code, **{**filters, "modality": f["value"]},
+                                                core=1 if core else None),
                         "selected": filters.get("modality") == f["value"]}
                        for f in sorted(facets["modalities"], key=lambda f: _rank(
                            f["value"], MODALITY_ORDER))],
@@ -270,9 +384,12 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
         "scholarship": ({"units": scholarly, "total": len(scholarly)}
                         if show_scholarship else None),
         "filters": filters, "facets": facet_links, "show_all": show_all,
-        "all_url": links.code(code, **filters, all=1),
-        "clear_url": links.code(code),
-        "remove": {k: links.code(code, **{**filters, k: None}) for k in filters},
+        "all_url": links.code(code, **filters, all=1, core=1 if core else None),
+        "clear_url": links.code(code, core=1 if core else None),
+        "remove": {k: links.code(code, **{**filters, k: None}, core=1 if core else None)
+                   for k in filters},
+        "core": core, "has_core": "reference_units" in have,
+        "switch": {"all": links.code(code, **filters), "core": links.code(code, **filters, core=1)},
         # Always across every system: a matrix cell leads here filtered to one.
         "contrast": code_contrast(conn, code, every, labels),
         "brief_columns": [column_label(j) for j in every],
@@ -355,7 +472,8 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
         "has_translation": any(u.get("translation") for u in shown_units),
         "translation_source": next((translated[t]["source"] for t in translated), None),
         "tags": [{**t, "citation": _citation_of(units, t["provision_id"]),
-                  "label": labels.get(t["code"], {}), "href": links.code(t["code"])}
+                  "label": labels.get(t["code"], {}), "href": links.code(t["code"]),
+                  "decider": decider(t)}
                  for t in tags],
         "legend": [dimension_label(d) for d in (dims_present or DIMENSIONS)],
         "refs": [{**r, "title": ref_title(r),
@@ -457,45 +575,11 @@ FACETS = ("jurisdiction", "source", "dimension", "code")
 
 def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], page: int,
                 links: Links) -> dict:
-    have = q.tables(conn)
-    labels = _labels(conn, have)
-    base = {"query": query, "filters": filters, "results": [], "total": 0, "facets": [],
-            "codes": _matching_codes(labels, query, links), "error": None, "pages": None,
-            "commentary": None, "offset": 0}
-    match = fts_query(query) if query.strip() else ""
-    if not match:
-        return base
-    offset = (page - 1) * SEARCH_PAGE_SIZE
-    try:
-        found = q.search(conn, match, filters, have_tags="tags" in have,
-                         limit=SEARCH_PAGE_SIZE, offset=offset)
-        n_notes = q.commentary_matches(conn, match) if "commentary_fts" in have else 0
-    except sqlite3.OperationalError as exc:   # e.g. a query FTS5 cannot parse
-        return {**base, "error": str(exc)}
-    terms = query_terms(query)
-    carried = (q.tags_for_results(conn, [r["id"] for r in found["results"]])
-               if "tags" in have else {})
-    results = []
-    for r in found["results"]:
-        body = r["text"] or r["wrapup"] or ""
-        results.append({
-            "id": r["id"], "citation": _label(r), "href": links.provision(r["id"]),
-            "heading": snippet(r["heading"], terms, 400) if r["heading"] else [],
-            "snippet": snippet(body, terms), "lang": _lang(r), "source": r["source"],
-            "container": r["container"],
-            "col": SCHOLARSHIP if r["source_kind"] == SCHOLARSHIP else r["jurisdiction"],
-            "codes": [{"code": c, "href": links.code(c)} for c in carried.get(r["id"], [])],
-        })
-    pages = -(-found["total"] // SEARCH_PAGE_SIZE)
-    return {
-        **base, "results": results, "total": found["total"], "offset": offset,
-        "facets": _facets(found["facets"], labels, query, filters, links),
-        "pages": {"page": page, "count": pages,
-                  "previous": links.search(q=query, **filters, page=page - 1) if page > 1 else None,
-                  "next": links.search(q=query, **filters, page=page + 1) if page < pages else None},
-        "commentary": ({"n": n_notes, "href": links.table("commentary", _search=query)}
-                       if n_notes else None),
-    }
+    """The search page (search_page.py): hits grouped by source, codes the query names."""
+    from . import search_page as sp
+    return sp.search_page(conn, query, filters, page, links,
+                          labels=_labels(conn, q.tables(conn)), label=_label, lang=_lang,
+                          facets=_facets)
 
 
 def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[str, str],
@@ -524,17 +608,3 @@ def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[
                           "href": links.search(q=query, **params)})
         out.append({"name": name, "options": items})
     return out
-
-
-def _matching_codes(labels: dict[str, dict], query: str, links: Links) -> list[dict]:
-    """Codes whose label or id contains the query, across languages: searching
-    "counsel" or 辩护人 offers the comparison for subjects.defense_counsel."""
-    needle = fold(query.strip().strip('"')).lower()
-    if len(needle) < 2 and not any("\u4e00" <= c <= "\u9fff" for c in needle):
-        return []
-    found = []
-    for code, r in labels.items():
-        hay = " ".join(x or "" for x in (code, r.get("label_en"), r.get("label_zh"))).lower()
-        if needle and needle in hay:
-            found.append({**r, "href": links.code(code)})
-    return found[:8]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Iterable, Sequence
 
-from .matrix import SCHOLARSHIP, matrix_sql
+from .matrix import SCHOLARSHIP
 
 Row = dict[str, Any]
 PROVISION_FIELDS = ("p.id, p.source_id, p.jurisdiction, p.source_kind, p.level, p.kind, "
@@ -48,6 +48,26 @@ def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
+def decided_by(conn: sqlite3.Connection, relation: str, alias: str = "") -> str:
+    """SQL for who decided a tag: the annotator (tag_decisions.decided_by), else the
+    reference coding's label for its rows (rule_id ``reference-v1``), else
+    ``machine (<method>)`` — so a database built before tag_decisions said so reads
+    the same."""
+    a = f"{alias}." if alias else ""
+    have = {r[1] for r in conn.execute(f"PRAGMA table_info([{relation}])")}
+    rule = f"{a}rule_id" if "rule_id" in have else "NULL"
+    layer = (f"CASE WHEN {a}method = 'reference' THEN coalesce({rule}, 'reference') "
+             f"ELSE 'machine (' || coalesce({a}method, 'tagger') || ')' END")
+    return f"coalesce({a}decided_by, {layer})" if "decided_by" in have else layer
+
+
+def core_ids_sql(conn: sqlite3.Connection) -> str:
+    """A subquery of the reference coding's core provisions (none without it)."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_units'").fetchone()
+    return ("SELECT provision_id FROM reference_units WHERE core = 1 AND provision_id IS NOT NULL"
+            if found else "SELECT NULL WHERE 0")
+
+
 # -- codebook and matrix -------------------------------------------------------
 def taxonomy(conn: sqlite3.Connection) -> list[Row]:
     return rows(conn, "SELECT code, dimension, label_en, label_zh, definition FROM taxonomy "
@@ -64,23 +84,23 @@ def jurisdiction_sizes(conn: sqlite3.Connection) -> dict[str, int]:
     return {r["col"]: r["n"] for r in found}
 
 
-def matrix_rows(conn: sqlite3.Connection, juris: list[str], *, use_view: bool) -> list[Row]:
-    if use_view:   # the build's own copy of the same statement
-        return rows(conn, "SELECT * FROM comparison_matrix")
-    return rows(conn, matrix_sql(juris, tag_table(conn)))
-
-
 def tag_count(conn: sqlite3.Connection) -> int:
     return conn.execute(f"SELECT count(*) FROM {tag_table(conn)}").fetchone()[0]
 
 
 # -- code page -------------------------------------------------------------------
 def code_tags(conn: sqlite3.Connection, code: str, *, jurisdiction: str | None = None,
-              source: str | None = None, modality: str | None = None) -> list[Row]:
+              source: str | None = None, modality: str | None = None,
+              core: bool = False) -> list[Row]:
     """Every tag with ``code`` on an original text (not a translation), with its
-    provision; filters narrow the provisions."""
+    provision, whether that is a core provision of the reference coding, and who
+    decided the tag; filters narrow the provisions (``core``: core provisions only).
+    Core provisions come first, then the sources' and texts' order."""
     tags = tag_table(conn)
+    core_ids = core_ids_sql(conn)
     where, params = ["g.code = ?", "s.translation_of IS NULL"], [code]
+    if core:
+        where.append(f"g.provision_id IN ({core_ids})")
     if jurisdiction == SCHOLARSHIP:
         where.append(f"p.source_kind = '{SCHOLARSHIP}'")
     elif jurisdiction:
@@ -95,11 +115,13 @@ def code_tags(conn: sqlite3.Connection, code: str, *, jurisdiction: str | None =
         params += [code, modality]
     return rows(conn, f"""
         SELECT {PROVISION_FIELDS}, g.start AS tag_start, g."end" AS tag_end, g.role, g.modality,
-               g.method, g.evidence, g.confidence, g.code, g.dimension
+               g.method, g.evidence, g.confidence, g.code, g.dimension,
+               {decided_by(conn, tags, "g")} AS decided_by,
+               g.provision_id IN ({core_ids}) AS core
         FROM {tags} g JOIN provisions p ON p.id = g.provision_id
         JOIN sources s ON s.id = p.source_id
         WHERE {' AND '.join(where)}
-        ORDER BY s.rowid, p.position, g.start""", params)
+        ORDER BY core DESC, s.rowid, p.position, g.start""", params)
 
 
 def code_facets(conn: sqlite3.Connection, code: str,
@@ -179,11 +201,15 @@ def tags_of(conn: sqlite3.Connection, ids: Sequence[str], *, decisions: bool = F
     if not ids:
         return []
     source = tag_table(conn)
-    extra = ", NULL AS decision, NULL AS decided_by, NULL AS note"
+    have = {r[1] for r in conn.execute(f"PRAGMA table_info([{source}])")}
+    extra = (", decision" if "decision" in have else ", NULL AS decision") + (
+        f", {decided_by(conn, source)} AS decided_by, "
+        + ("note" if "note" in have else "NULL AS note"))
     if decisions and conn.execute(
             "SELECT 1 FROM sqlite_master WHERE name = 'tag_decisions'").fetchone():
         have = {r[1] for r in conn.execute("PRAGMA table_info(tag_decisions)")}
-        source, extra = "tag_decisions", ", decision, decided_by, note" + (
+        source, extra = "tag_decisions", (f", decision, {decided_by(conn, 'tag_decisions')} "
+                                          "AS decided_by, note") + (
             ", disputed" if "disputed" in have else "")
     return rows(conn, f"""
         SELECT provision_id, code, dimension, start, "end", evidence, role, modality, method,
@@ -271,6 +297,23 @@ def provisions_by_id(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, 
 _COL = f"CASE WHEN p.source_kind = '{SCHOLARSHIP}' THEN '{SCHOLARSHIP}' ELSE p.jurisdiction END"
 
 
+# Ranking: FTS5's BM25 with weights per column (heading, text, wrapup, citation) —
+# the words of a provision count more than a heading that merely names a chapter —
+# then multiplied by boosts (BM25 is negative in SQLite, lower is better, so a
+# factor above 1 moves a row up). A unit the tagger or the reference coding gave
+# codes is more likely the rule a scholar looks for; the reviewed core plea
+# provisions (reference_units.core, and their aligned translations) more still.
+# Containers and rows with no text of their own (a heading only) go down; an
+# unquoted query of several words found as a phrase goes up.
+BM25_WEIGHTS = (0.3, 4.0, 2.0, 0.5)
+BOOST_CODED = 0.6
+BOOST_CORE = 1.0
+BOOST_PER_CODE = 0.25   # per code the reviewed coding gave a core unit, up to 8
+BOOST_PHRASE = 1.0
+HEADING_ONLY = 0.2
+RANKED = 400   # hits ranked and grouped; the count and facets cover them all
+
+
 def _hits_cte(filters: dict[str, str], tags: str | None) -> tuple[str, list]:
     where, params = ["provisions_fts MATCH ?"], []
     if filters.get("jurisdiction"):
@@ -283,23 +326,56 @@ def _hits_cte(filters: dict[str, str], tags: str | None) -> tuple[str, list]:
         if filters.get(key) and tags:
             where.append(f"p.id IN (SELECT provision_id FROM {tags} WHERE {key} = ?)")
             params.append(filters[key])
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     return (f"""WITH hits AS (
-        SELECT p.rowid AS rid, p.id, p.source_id, {_COL} AS col, f.rank AS rank
+        SELECT p.rowid AS rid, p.id, p.source_id, {_COL} AS col,
+               bm25(provisions_fts, {weights}) AS rank
         FROM provisions_fts f JOIN provisions p ON p.rowid = f.rowid
         WHERE {' AND '.join(where)})""", params)
 
 
+def _boosts(have: set[str], phrase: bool) -> str:
+    """The factor a hit's BM25 score is multiplied by (see the constants above)."""
+    factor = ["1.0"]
+    if "tags" in have:
+        factor.append(f"{BOOST_CODED} * EXISTS (SELECT 1 FROM tags t WHERE t.provision_id = p.id)")
+    if "reference_units" in have:
+        core = ("SELECT provision_id FROM reference_units "
+                "WHERE core = 1 AND provision_id IS NOT NULL")
+        aligned = ""
+        if "alignments" in have:
+            aligned = (f" OR p.id IN (SELECT target_id FROM alignments WHERE provision_id IN ({core}))"
+                       f" OR p.id IN (SELECT provision_id FROM alignments WHERE target_id IN ({core}))")
+        # Core *provisions*: the reference coding's scholarly passages are coded
+        # too, but law and scholarship are grouped apart and not ranked as rules.
+        law = f"(p.source_kind != '{SCHOLARSHIP}')"
+        factor.append(f"{BOOST_CORE} * {law} * coalesce(p.id IN ({core}){aligned}, 0)")
+        # The reviewed coding's breadth: Rule 11(c)(1), which sets up the whole
+        # agreement, carries seven codes; a rule on disclosing it, three.
+        factor.append(f"{BOOST_PER_CODE} * {law} * coalesce((SELECT min(max(r.codes), 8) "
+                      "FROM reference_units r WHERE r.provision_id = p.id AND r.core = 1), 0)")
+    if phrase:
+        factor.append(f"{BOOST_PHRASE} * (h.rid IN (SELECT rowid FROM provisions_fts "
+                      "WHERE provisions_fts MATCH ?))")
+    heading_only = (f"CASE WHEN p.kind = 'container' OR (coalesce(p.text, '') = '' "
+                    f"AND coalesce(p.wrapup, '') = '') THEN {HEADING_ONLY} ELSE 1.0 END")
+    return f"({' + '.join(factor)}) * {heading_only}"
+
+
 def search(conn: sqlite3.Connection, match: str, filters: dict[str, str], *, have_tags: bool,
-           limit: int, offset: int) -> dict[str, Any]:
-    """Provisions (scholarship included) matching an FTS5 expression, with facets."""
+           limit: int = RANKED, offset: int = 0, phrase: str | None = None) -> dict[str, Any]:
+    """Provisions (scholarship included) matching an FTS5 expression, best first,
+    with facets. ``phrase``: an FTS5 phrase whose hits rank higher."""
+    have = tables(conn)
     tags = tag_table(conn) if have_tags else None
     cte, params = _hits_cte(filters, tags)
     args = [match, *params]
     total = conn.execute(f"{cte} SELECT count(*) FROM hits", args).fetchone()[0]
     results = rows(conn, f"""{cte}
-        SELECT {PROVISION_FIELDS} FROM hits h JOIN provisions p ON p.rowid = h.rid
-        JOIN sources s ON s.id = p.source_id ORDER BY h.rank LIMIT ? OFFSET ?""",
-                   [*args, limit, offset])
+        SELECT {PROVISION_FIELDS}, h.rank * {_boosts(have, bool(phrase))} AS score
+        FROM hits h JOIN provisions p ON p.rowid = h.rid
+        JOIN sources s ON s.id = p.source_id ORDER BY score, p.rowid LIMIT ? OFFSET ?""",
+                   [*args, *([phrase] if phrase else []), limit, offset])
     facets = {
         "jurisdiction": rows(conn, f"{cte} SELECT col AS value, count(*) AS n FROM hits "
                                    "GROUP BY 1 ORDER BY 2 DESC", args),
@@ -329,3 +405,34 @@ def tags_for_results(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, 
         if r["code"] not in codes:
             codes.append(r["code"])
     return found
+
+
+def code_provisions(conn: sqlite3.Connection, code: str, *,
+                    per_column: int) -> dict[str, dict[str, Any]]:
+    """Per column of the matrix: how many units carry ``code`` and the first
+    ``per_column`` of them — units the reviewed coding marks core for the code
+    first, then the broadest in that coding, then in the order of the law."""
+    tags = tag_table(conn)
+    have = tables(conn)
+    if "reference_units" in have:
+        core = ("coalesce((SELECT max(r.core * (instr(' ' || r.code_list || ' ', ' ' || ? || ' ') > 0))"
+                " FROM reference_units r WHERE r.provision_id = p.id), 0)")
+        breadth = "coalesce((SELECT max(r.codes) FROM reference_units r WHERE r.provision_id = p.id), 0)"
+        params: list = [code]
+    else:
+        core, breadth, params = "0", "0", []
+    found = rows(conn, f"""
+        WITH carrying AS (SELECT DISTINCT provision_id FROM {tags} WHERE code = ?)
+        SELECT {PROVISION_FIELDS}, {_COL} AS col, {core} AS core, {breadth} AS breadth
+        FROM carrying c JOIN provisions p ON p.id = c.provision_id
+        JOIN sources s ON s.id = p.source_id
+        ORDER BY col, core DESC,
+                 CASE WHEN s.kind IN ('statute', 'court-rule') THEN 0 ELSE 1 END,
+                 breadth DESC, p.source_id, p.position""", [code, *params])
+    out: dict[str, dict[str, Any]] = {}
+    for r in found:
+        entry = out.setdefault(r["col"], {"rows": [], "n": 0})
+        entry["n"] += 1
+        if len(entry["rows"]) < per_column:
+            entry["rows"].append(r)
+    return out

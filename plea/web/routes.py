@@ -9,6 +9,7 @@ CSRF token, and write only to the annotation store, never to the served
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from typing import Callable
 from urllib.parse import unquote
 
@@ -45,11 +46,76 @@ async def render_page(datasette, request, template: str, context: dict, *, title
     return Response.html(html, status=status)
 
 
+class PageCache:
+    """Rendered pages for anonymous visitors, least recently used out first.
+
+    The corpus is immutable while served, so a page depends only on its URL —
+    and on the annotation store, whose decisions provision pages show at once:
+    its modification time is part of the key. Annotators (forms, their name)
+    and requests carrying flash messages are never served from or put in the
+    cache. Under load this is what keeps pages fast: a page costs 20–200 ms of
+    Python, and many readers ask for the same few.
+    """
+
+    MAX_BYTES = 64 * 1024 * 1024
+
+    def __init__(self):
+        self.pages: OrderedDict[tuple, tuple[bytes, int]] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: tuple) -> tuple[bytes, int] | None:
+        found = self.pages.get(key)
+        if found is not None:
+            self.pages.move_to_end(key)
+        return found
+
+    def put(self, key: tuple, body: bytes, status: int) -> None:
+        if len(body) > self.MAX_BYTES // 8:
+            return
+        old = self.pages.pop(key, None)
+        if old:
+            self.size -= len(old[0])
+        self.pages[key] = (body, status)
+        self.size += len(body)
+        while self.size > self.MAX_BYTES:
+            _, (dropped, _) = self.pages.popitem(last=False)
+            self.size -= len(dropped)
+
+
+def _cache_key(datasette, request, template: str) -> tuple | None:
+    if request.actor is not None or "ds_messages" in request.cookies:
+        return None
+    try:
+        info = annotations_path(datasette).stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+    except OSError:
+        stamp = None
+    return (template, request.path, request.query_string, stamp)
+
+
+def _cache(datasette) -> PageCache:
+    found = getattr(datasette, "_plea_page_cache", None)
+    if found is None:
+        found = datasette._plea_page_cache = PageCache()
+    return found
+
+
 async def _page(datasette, request, template: str, build: Callable, *, title: str = "") -> Response:
     if request.method not in ("GET", "HEAD"):
         # Reading pages only read; say so rather than pretend a form was taken.
         return Response.text("Method not allowed: this page is read-only.", status=405,
                              headers={"Allow": "GET, HEAD"})
+    key = _cache_key(datasette, request, template)
+    if key is not None and (hit := _cache(datasette).get(key)) is not None:
+        return Response(hit[0], status=hit[1], content_type="text/html; charset=utf-8")
+    response = await _render(datasette, request, template, build, title)
+    if key is not None and response.status == 200:
+        body = response.body if isinstance(response.body, bytes) else response.body.encode("utf-8")
+        _cache(datasette).put(key, body, response.status)
+    return response
+
+
+async def _render(datasette, request, template: str, build: Callable, title: str) -> Response:
     db = datasette.get_database()
     links = _links(datasette)
     limit_ms = datasette.setting("sql_time_limit_ms")
@@ -71,17 +137,26 @@ def _filters(request, names: tuple[str, ...]) -> dict[str, str]:
     return {k: v for k in names if (v := (request.args.get(k) or "").strip())}
 
 
+def _core(request) -> bool:
+    """The "core provisions only" switch (``?core=1``)."""
+    return (request.args.get("core") or "").strip() not in ("", "0")
+
+
 async def matrix(datasette, request):
-    return await _page(datasette, request, "plea_matrix.html", pages.matrix_page,
-                       title="Comparison matrix")
+    core = _core(request)
+    return await _page(datasette, request, "plea_matrix.html",
+                       lambda conn, links: pages.matrix_page(conn, links, core=core),
+                       title="Comparison matrix" + (" (core provisions)" if core else ""))
 
 
 async def code(datasette, request):
     name = unquote(request.url_vars["code"])
     filters = _filters(request, FILTERS["code"])
     show_all = bool(request.args.get("all"))
+    core = _core(request)
     return await _page(datasette, request, "plea_code.html",
-                       lambda conn, links: pages.code_page(conn, name, filters, links, show_all),
+                       lambda conn, links: pages.code_page(conn, name, filters, links, show_all,
+                                                           core=core),
                        title=name)
 
 
@@ -116,7 +191,7 @@ async def agreement(datasette, request):
     store = annotations_path(datasette)
     return await _page(datasette, request, "plea_agreement.html",
                        lambda conn, links: agreement_page(conn, store, pages.code_labels(conn)),
-                       title="Agreement between annotators")
+                       title="Agreement")
 
 
 async def versions(datasette, request):

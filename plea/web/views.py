@@ -7,7 +7,7 @@ there, so it is safe on a database built without those stages.
 """
 from __future__ import annotations
 
-from .matrix import jurisdictions, matrix_sql
+from annotate.compare import matrix_jurisdictions, matrix_shape, matrix_sql
 
 MATRIX_VIEW = "comparison_matrix"
 
@@ -49,15 +49,16 @@ def install(db) -> list[str]:
                        f"({', '.join(f'[{c}]' for c in cols)})")
             made.append(name)
     if {"tags", "taxonomy", "provisions", "sources"} <= tables:
-        # Re-created each build: its columns follow the jurisdictions present. Written
-        # as a table, not a view: the served file is immutable, so the matrix cannot
-        # change between builds, and a view would aggregate every tag on every request
-        # (355 ms on a corpus ten times the real one).
+        # Re-created each build: its columns follow the jurisdictions present, and the
+        # statement is the comparison's own (annotate.compare.matrix_sql). Written as a
+        # table, not a view: the served file is immutable, so the matrix cannot change
+        # between builds, and a view would aggregate every tag on every request (355 ms
+        # on a corpus ten times the real one).
         for (kind,) in db.execute("SELECT type FROM sqlite_master WHERE name = ?",
                                   [MATRIX_VIEW]).fetchall():
             db.execute(f"DROP {kind.upper()} [{MATRIX_VIEW}]")
-        tags = "effective_tags" if "effective_tags" in tables else "tags"
-        sql = matrix_sql(jurisdictions(db), tags)
+        conn = getattr(db, "conn", db)
+        sql = matrix_sql(matrix_jurisdictions(conn), matrix_shape(conn))
         columns = [d[0] for d in db.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
         # Keyed by code, so Datasette shows and exports the columns without a rowid.
         db.execute(f"CREATE TABLE [{MATRIX_VIEW}] ("

@@ -59,16 +59,12 @@ def shoot():
 
 
 @pytest.fixture(scope="session")
-def real_db(browser, corpus_dir, tmp_path_factory) -> Path:
-    """The whole corpus, built as `plea build` builds it (with no annotation
-    store: an empty path is given, so a store in the checkout never leaks in).
+def real_db(browser, built_db) -> Path:
+    """The whole corpus, built as `plea build` builds it (tests/conftest.py's
+    session build, shared with the other tests that read a built database).
     Until the build has its tagging and reference stages, hand-written tags and
     references on the provisions the tests visit stand in for them."""
-    from plea.pipeline import run_build
-
-    tmp = tmp_path_factory.mktemp("real")
-    db = tmp / "plea.db"
-    run_build(sources_dir=corpus_dir, db_path=db, annotations=tmp / "no-annotations.db")
+    db = built_db
     conn = sqlite3.connect(db)
     has_tags = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'tags'").fetchone()
     conn.close()

@@ -12,6 +12,8 @@ import pytest
 pytest.importorskip("playwright", reason="the playwright package is not installed")
 from playwright.sync_api import expect  # noqa: E402
 
+from tests.docx_notes import footnotes  # noqa: E402
+
 CODES = ("subjects.defense_counsel", "subjects.court")
 PINNED = "cn-cpl-2018:art_174__para_1"
 NOTE = re.compile(r"Corpus id: (\S+?)\.?$")
@@ -46,7 +48,8 @@ def test_tick_two_codes_and_download_the_docx(page, real_site, real_db, shoot, t
     document = docx.Document(str(path))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0].startswith("Reform brief: Defence counsel, Court — CN, US")
-    ids = [m.group(1) for p in paragraphs if (m := NOTE.search(p))]
+    # the notes are Word footnotes, each ending with the quotation's corpus id
+    ids = [m.group(1) for n in footnotes(path.read_bytes()).values() if (m := NOTE.search(n))]
     assert ids, "the brief has no notes with corpus ids"
     texts = corpus_texts(real_db, ids)
     quoted = [pid for pid in ids if pid in texts and texts[pid] in paragraphs]

@@ -25,6 +25,7 @@ from markupsafe import Markup
 
 from corpus.search import fts_query, index_text
 
+from .. import guard
 from ..langs import guess_lang, lang_tag
 from ..login import actor_from_cookie, permission
 from ..markup import FILTERS
@@ -44,6 +45,19 @@ def prepare_connection(conn):
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("plea_fts_query", 1, fts_query, deterministic=True)
     conn.create_function("plea_index_text", 1, index_text, deterministic=True)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    return guard.wrap
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    # Ahead of Datasette's own handler, which prints a rich traceback with locals.
+    async def inner():
+        return await guard.error_response(datasette, request, exception)
+    return inner
 
 
 @hookimpl
@@ -68,6 +82,8 @@ def prepare_jinja2_environment(env):
 
 @hookimpl
 def startup(datasette):
+    guard.drop_datasette_exception_handler()
+
     async def load_languages():
         for name, db in datasette.databases.items():
             if name != "_internal" and await db.table_exists("sources"):

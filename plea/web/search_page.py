@@ -1,0 +1,160 @@
+"""The search page: ranked hits grouped by source, and the codes a query names.
+
+Ranking is SQL (queries.search: BM25 with column weights and boosts); here the
+ranked hits are grouped by source — the source of the best hit first, and in
+each group its best units first — and the query is matched against the
+codebook in every language (labels and schemas/search_terms.yaml), so "duty
+lawyer" also offers the 值班律师 provisions of China and their counterparts
+elsewhere. Plain data out; the template escapes.
+"""
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from corpus.search import fold, fts_query, phrase_query
+
+from . import queries as q
+from .highlight import query_terms, snippet
+from .matrix import SCHOLARSHIP, jurisdictions
+
+GROUPS_PER_PAGE = 10
+PER_GROUP = 5          # units shown per source; the rest behind "more from this source"
+CODE_OFFERS = 3        # codes offered with their provisions
+PER_SYSTEM = 4         # provisions per system under an offered code
+TERMS_FILE = Path(__file__).resolve().parents[2] / "schemas" / "search_terms.yaml"
+
+
+@lru_cache(maxsize=1)
+def search_terms() -> dict[str, list[str]]:
+    """code → the words scholars search it by, every language together."""
+    try:
+        raw = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        return {}
+    return {code: [t for lang in langs.values() for t in lang] for code, langs in raw.items()}
+
+
+def _plain(text: str) -> str:
+    """Lower case, Simplified script, German spelling folded (ä → ae, ß → ss), so
+    Verstaendigung, Verständigung and 協商 compare with the data as typed."""
+    text = fold(text).lower().replace("ß", "ss")
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue")):
+        text = text.replace(a, b)
+    return unicodedata.normalize("NFC", text)
+
+
+def matching_codes(labels: dict[str, dict], query: str) -> list[str]:
+    """Codes the query names in any language: the query is a label or listed
+    term, or a part of one (two characters of Chinese, three letters otherwise).
+    Exact matches first."""
+    needle = _plain(query.strip().strip('"'))
+    han = any("\u4e00" <= c <= "\u9fff" for c in needle)
+    if not needle or len(needle) < (2 if han else 3):
+        return []
+    exact, partial = [], []
+    for code, row in labels.items():
+        names = [row.get("label_en"), row.get("label_zh"), code.split(".")[-1].replace("_", " "),
+                 *search_terms().get(code, [])]
+        names = [_plain(n) for n in names if n]
+        if needle in names:
+            exact.append(code)
+        elif any(needle in n for n in names):
+            partial.append(code)
+    return exact + partial
+
+
+def _group_by_source(results: list[dict]) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for r in results:                      # already best first
+        g = groups.setdefault(r["source_id"], {"source_id": r["source_id"],
+                                               "source": r["source"], "results": []})
+        g["results"].append(r)
+    return list(groups.values())
+
+
+def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], page: int,
+                links, *, labels: dict[str, dict], label, lang, facets) -> dict:
+    """Everything the search template shows. ``label``, ``lang`` and ``facets`` are
+    pages.py's helpers (passed in so the two modules do not import each other)."""
+    have = q.tables(conn)
+    codes = matching_codes(labels, query) if query.strip() else []
+    base = {"query": query, "filters": filters, "groups": [], "total": 0, "facets": [],
+            "codes": [{**labels[c], "href": links.code(c)} for c in codes[:8]],
+            "offers": _offers(conn, codes[:CODE_OFFERS], labels, links, label, lang, have),
+            "error": None, "pages": None, "commentary": None, "shown": 0}
+    match = fts_query(query) if query.strip() else ""
+    if not match:
+        return base
+    try:
+        found = q.search(conn, match, filters, have_tags="tags" in have,
+                         phrase=phrase_query(query))
+        n_notes = q.commentary_matches(conn, match) if "commentary_fts" in have else 0
+    except sqlite3.OperationalError as exc:   # e.g. a query FTS5 cannot parse
+        return {**base, "error": str(exc)}
+    terms = query_terms(query)
+    groups = _group_by_source(found["results"])
+    n_pages = max(1, -(-len(groups) // GROUPS_PER_PAGE))
+    page = min(max(page, 1), n_pages)
+    shown_groups = groups[(page - 1) * GROUPS_PER_PAGE: page * GROUPS_PER_PAGE]
+    shown_ids = [r["id"] for g in shown_groups for r in g["results"][:PER_GROUP]]
+    carried = q.tags_for_results(conn, shown_ids) if "tags" in have else {}
+    out_groups = []
+    for g in shown_groups:
+        items = []
+        for r in g["results"][:PER_GROUP]:
+            body = r["text"] or r["wrapup"] or ""
+            items.append({
+                "id": r["id"], "citation": label(r), "href": links.provision(r["id"]),
+                "heading": snippet(r["heading"], terms, 400) if r["heading"] else [],
+                "snippet": snippet(body, terms), "lang": lang(r), "source": r["source"],
+                "container": r["container"],
+                "col": SCHOLARSHIP if r["source_kind"] == SCHOLARSHIP else r["jurisdiction"],
+                "codes": [{"code": c, "href": links.code(c)} for c in carried.get(r["id"], [])],
+            })
+        more = len(g["results"]) - len(items)
+        out_groups.append({
+            "source_id": g["source_id"], "source": g["source"], "results": items,
+            "col": items[0]["col"],
+            "more": {"n": more, "href": links.search(q=query, **{**filters,
+                                                                "source": g["source_id"]})}
+            if more > 0 and not filters.get("source") else None,
+        })
+    return {
+        **base, "groups": out_groups, "total": found["total"],
+        "shown": sum(len(g["results"]) for g in out_groups),
+        "facets": facets(found["facets"], labels, query, filters, links),
+        "pages": {"page": page, "count": n_pages,
+                  "previous": links.search(q=query, **filters, page=page - 1) if page > 1 else None,
+                  "next": links.search(q=query, **filters, page=page + 1)
+                  if page < n_pages else None},
+        "commentary": ({"n": n_notes, "href": links.table("commentary", _search=query)}
+                       if n_notes else None),
+    }
+
+
+def _offers(conn: sqlite3.Connection, codes: list[str], labels: dict[str, dict], links,
+            label, lang, have: set[str]) -> list[dict]:
+    """For each code the query names: its provisions in every system, the
+    reviewed core provisions first — the cross-language answer to a query."""
+    if not codes or "tags" not in have:
+        return []
+    cols = jurisdictions(conn)
+    out = []
+    for code in codes:
+        by_col = q.code_provisions(conn, code, per_column=PER_SYSTEM)
+        systems = []
+        for col in [c for c in cols if c != SCHOLARSHIP] + [SCHOLARSHIP]:
+            found = by_col.get(col, {"rows": [], "n": 0})
+            systems.append({
+                "col": col, "n": found["n"],
+                "provisions": [{"citation": label(r), "href": links.provision(r["id"]),
+                                "lang": lang(r)} for r in found["rows"]],
+                "href": links.code(code, jurisdiction=col),
+            })
+        out.append({**labels[code], "href": links.code(code), "systems": systems})
+    return out

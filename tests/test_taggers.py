@@ -1,0 +1,83 @@
+"""Taggers chosen by name: the seam every tagger plugs into, and each one's contract."""
+from __future__ import annotations
+
+import pytest
+
+from annotate.taggers import DEFAULT, REGISTRY, TaggingError, Unit, get_tagger, tagger_class
+from annotate.taggers.base import BaseTagger
+from annotate.taggers.learned import load_models
+
+HAVE_MODEL = bool(load_models())
+
+SAMPLES = [
+    Unit("被告人认罪认罚的，可以依法从宽处理。", "zh"),
+    Unit("The court must not participate in these discussions.", "en",
+         context="An attorney for the government and the defendant's attorney may discuss "
+                 "and reach a plea agreement."),
+    Unit("Das Gericht kann sich in geeigneten Fällen mit den Verfahrensbeteiligten über den "
+         "weiteren Fortgang und das Ergebnis des Verfahrens verständigen.", "de"),
+    Unit("对于管辖权有争议的，由争议的人民法院协商解决。", "zh"),
+]
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_registered_tagger_honours_the_contract(name):
+    if name in ("learned",) and not HAVE_MODEL:
+        pytest.skip("no trained model shipped")
+    tagger = get_tagger(name)
+    assert isinstance(tagger, BaseTagger) and tagger.name == name
+    for unit, tags in zip(SAMPLES, tagger.tag_many(SAMPLES)):
+        for t in tags:
+            assert t.code in tagger.taxonomy
+            assert 0 <= t.start <= t.end <= len(unit.text)
+            assert unit.text[t.start:t.end] == t.text
+            assert (t.role is not None) == t.code.startswith("subjects.") or name == "keyword"
+            assert t.modality in tagger.taxonomy.modalities
+            assert t.method == name
+            assert 0.0 <= t.confidence <= 1.0
+
+
+def test_unknown_tagger_is_a_clear_error():
+    with pytest.raises(TaggingError, match="unknown tagger 'neural'"):
+        tagger_class("neural")
+
+
+def test_the_default_is_the_combination():
+    assert DEFAULT == "combined" and get_tagger().name == "combined"
+
+
+def test_keyword_baseline_fires_on_words_without_context():
+    # the baseline's weakness, on purpose: 协商 of courts agreeing on jurisdiction
+    codes = get_tagger("keyword").codes("对于管辖权有争议的，由争议的人民法院协商解决。", "zh")
+    assert "behavior.consultation" in codes
+
+
+@pytest.mark.skipif(not HAVE_MODEL, reason="no trained model shipped")
+def test_combined_tags_a_plea_rule_and_not_its_false_friend():
+    tagger = get_tagger("combined")
+    plea, friend = list(tagger.tag_many([SAMPLES[0], SAMPLES[3]]))
+    assert "consequences.leniency" in {t.code for t in plea}
+    assert friend == []
+
+
+def test_a_tagger_without_model_files_falls_back_to_rules(tmp_path):
+    from annotate.taggers.combined import CombinedTagger
+    from annotate.taggers.learned import LearnedTagger
+    tagger = CombinedTagger(learned=LearnedTagger(models={}), meta={})
+    tags = tagger.tag("被告人认罪认罚的，可以依法从宽处理。", "zh")
+    assert {t.method for t in tags} == {"combined"}
+    assert {t.code for t in tags} == get_tagger("rule").codes("被告人认罪认罚的，可以依法从宽处理。", "zh")
+
+
+def test_the_cli_names_are_the_registry():
+    from plea.options import TAGGER_NAMES
+    assert set(TAGGER_NAMES) == set(REGISTRY)
+
+
+@pytest.mark.parametrize("command", ["tag", "eval", "build"])
+def test_the_cli_offers_every_registered_tagger(command):
+    from click.testing import CliRunner
+    from plea.cli import cli
+    help_text = CliRunner().invoke(cli, [command, "--help"], terminal_width=200).output
+    assert "--tagger" in help_text
+    assert all(name in help_text for name in REGISTRY), help_text
