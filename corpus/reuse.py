@@ -218,3 +218,51 @@ def package_modules(package: str) -> list[str]:
     return [package] + sorted(
         ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
         for p in base.rglob("*.py"))
+
+
+# -- stages that read the whole corpus ---------------------------------------------------
+def rows_digest(db: sqlite_utils.Database, queries: Iterable[tuple[str, list]]) -> str:
+    """A digest of the rows some queries return: what a stage read, so an equal digest
+    (and an equal code key) means the stage would write what it wrote last time."""
+    digest = hashlib.sha256()
+    for sql, params in queries:
+        digest.update(b"\1" + sql.encode())
+        cur = db.execute(sql, params)
+        while batch := cur.fetchmany(5000):
+            digest.update(json.dumps(batch, default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def copy_outputs(db: sqlite_utils.Database, alias: str, tables: Iterable[str],
+                 views: Iterable[str] = ()) -> None:
+    """Replace ``tables`` (with their indexes) and ``views`` by the previous build's, as
+    they were written there (same statements, same rows and rowids)."""
+    def schema(kind: str, name: str) -> list[str]:
+        column = "tbl_name" if kind == "index" else "name"
+        return [r[0] for r in db.execute(
+            f"SELECT sql FROM {alias}.sqlite_master WHERE type = ? AND {column} = ? "
+            "AND sql IS NOT NULL ORDER BY rowid", [kind, name]).fetchall()]
+
+    views, tables = list(views), list(tables)
+    for name in views:
+        db.execute(f"DROP VIEW IF EXISTS main.[{name}]")
+    for name in tables:
+        db.execute(f"DROP TABLE IF EXISTS main.[{name}]")
+        for sql in schema("table", name):
+            db.execute(sql)
+            db.execute(f"INSERT INTO main.[{name}] SELECT * FROM {alias}.[{name}]")
+            for index in schema("index", name):
+                db.execute(index)
+    for name in views:
+        for sql in schema("view", name):
+            db.execute(sql)
+
+
+def previous_outcome(db: sqlite_utils.Database, alias: str, stage: str) -> str | None:
+    """The log line the previous build wrote for ``stage``."""
+    try:
+        row = db.execute(f"SELECT message FROM {alias}.build_log WHERE action = ? "
+                         "ORDER BY rowid DESC LIMIT 1", [f"stage:{stage}"]).fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row else None

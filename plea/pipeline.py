@@ -6,6 +6,7 @@ ignorant of each other and of the CLI.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -38,6 +39,18 @@ def tag_key(tagger: str | None) -> str:
 
 def refs_key() -> str:
     return reuse.code_key([m for p in REFS_CODE for m in reuse.package_modules(p)], REFS_DATA)
+
+
+def stage_code_files(name: str) -> list[Path]:
+    """Every file whose content is part of a stage's key (what a test can check)."""
+    if name == "tags":
+        return reuse.code_files([m for p in TAG_CODE for m in reuse.package_modules(p)],
+                                TAG_DATA)
+    if name == "references":
+        return reuse.code_files([m for p in REFS_CODE for m in reuse.package_modules(p)],
+                                REFS_DATA)
+    spec = {s.name: s for s in (REFERENCE, ANNOTATIONS, SCHOLARSHIP)}[name]
+    return reuse.code_files(spec.code, spec.data)
 
 
 def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | None = None,
@@ -96,11 +109,161 @@ def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | N
     steps: list[NamedStage] = []
     if tag:
         steps.append(("tags", tags_stage))
-    steps.append(("reference", reference_stage))
-    steps += [("annotations", annotation_stage(annotations, echo=echo)),
-              ("references", references_stage), ("scholarship", analyse_scholarship),
+    steps.append(("reference", whole_stage(REFERENCE, reference_run(previous), previous)))
+    steps += [("annotations", whole_stage(ANNOTATIONS, annotation_stage(annotations, echo=echo),
+                                          previous, annotations)),
+              ("references", references_stage),
+              ("scholarship", whole_stage(SCHOLARSHIP, analyse_scholarship, previous)),
+              # The web stage is the views: always made again (a fraction of a second).
               ("web", web_stage)]
     return steps
+
+
+# -- stages that read the whole corpus ---------------------------------------------------
+# Such a stage is reused whole: when its code and data, and the rows it reads, are
+# those of the last build, it would write what it wrote then, so its tables (and what
+# it changed in others) are copied from the last build instead.
+@dataclass(frozen=True)
+class WholeStage:
+    name: str
+    code: tuple[str, ...]                     # modules (import closures are hashed)
+    data: tuple[str, ...]                     # data globs besides the modules' folders
+    inputs: Callable                          # (db, option) -> [(sql, params)]: what it reads
+    tables: tuple[str, ...]                   # what it writes (whole tables)
+    views: tuple[str, ...] = ()
+
+
+def _sources_in(ids: set[str]) -> list:
+    return [json.dumps(sorted(ids))]
+
+
+def _reference_inputs(db, _option) -> list[tuple[str, list]]:
+    """The provisions and notes of the sources the coding and the coverage name (a unit
+    is placed within its own source), and the tags the coding goes over."""
+    from annotate.reference.coding import CODING_FILE, load_coding
+    from annotate.reference.coverage import load_coverage
+
+    coding = load_coding(CODING_FILE)
+    coverage = load_coverage()
+    ids = {u.unit.split(":", 1)[0] for u in (coding.units if coding else [])}
+    ids |= {s.source for s in coverage.selectors}
+    ids |= {u.split(":", 1)[0] for u in coverage.extra_units}
+    within = "source_id IN (SELECT value FROM json_each(?))"
+    out = [(f"SELECT rowid, id, eid, kind, text FROM provisions WHERE {within} ORDER BY rowid",
+            _sources_in(ids)),
+           (f"SELECT rowid, id, provision_id, eid FROM commentary WHERE {within} ORDER BY rowid",
+            _sources_in(ids))]
+    if db["tags"].exists():
+        out.append(("SELECT * FROM tags ORDER BY id", []))
+    return out
+
+
+def _annotation_inputs(db, store) -> list[tuple[str, list]]:
+    """Without a store, nothing; with one, every provision (an anchor may have moved
+    anywhere in its source) and the tags a verdict may name."""
+    from annotate.human.store import default_store
+
+    path = Path(store) if store else default_store()
+    if not path.is_file():
+        return [("SELECT 'no store'", [])]
+    out = [(f"SELECT {json.dumps(reuse.path_key(path))}", []),
+           ("SELECT rowid, * FROM provisions ORDER BY rowid", [])]
+    if db["tags"].exists():
+        out.append(("SELECT * FROM tags ORDER BY id", []))
+    return out
+
+
+def _scholarship_inputs(db, _option) -> list[tuple[str, list]]:
+    """The scholarly paragraphs and their reference lists; every tag (a proposal's
+    targets are the provisions carrying its codes) with where its provision sits; the
+    scholarship's references and the citations of what they point to."""
+    from annotate.compare import tags_relation
+
+    out = [("SELECT id, source_id, text, lang, citation, container, heading, level, "
+            "jurisdiction, position, kind FROM provisions WHERE source_kind = 'scholarship' "
+            "ORDER BY rowid", []),
+           ("SELECT id, kind, translation_of FROM sources ORDER BY id", [])]
+    if db["bibliography"].exists():
+        out.append(("SELECT * FROM bibliography ORDER BY rowid", []))
+    relation = tags_relation(db.conn)
+    if relation:
+        names = [r[1] for r in db.execute(f"PRAGMA table_info([{relation}])").fetchall()]
+        order = ", ".join(f"t.[{n}]" for n in names)
+        out.append((f"SELECT t.*, p.citation, p.source_kind, p.jurisdiction, p.source_id, "
+                    f"p.position FROM [{relation}] t JOIN provisions p ON p.id = t.provision_id "
+                    f"ORDER BY {order}", []))
+    if db["refs"].exists():
+        out.append(("SELECT r.from_id, r.from_table, r.start, r.[end], r.to_id, q.citation "
+                    "FROM refs r LEFT JOIN provisions q ON q.id = r.to_id WHERE r.from_id IN "
+                    "(SELECT id FROM provisions WHERE source_kind = 'scholarship') "
+                    "ORDER BY r.id", []))
+    return out
+
+
+REFERENCE = WholeStage(
+    "reference", ("annotate.reference.stage",), ("schemas/taxonomy.yaml",), _reference_inputs,
+    ("reference_units", "reference_agreement", "reference_recode", "tags"),
+    ("reference_orphans",))
+ANNOTATIONS = WholeStage(
+    "annotations", ("annotate.human.stage",), ("schemas/taxonomy.yaml",), _annotation_inputs,
+    ("annotations", "annotation_orphans", "annotation_verdicts"),
+    ("effective_tags", "tag_decisions", "annotation_links"))
+SCHOLARSHIP = WholeStage(
+    "scholarship", ("annotate.scholarship_stage",),
+    ("annotate/stance_patterns/**/*", "schemas/taxonomy.yaml"), _scholarship_inputs,
+    ("citations", "stance", "proposals", "proposal_codes", "proposal_targets"))
+
+
+def whole_stage(spec: WholeStage, run: Callable, previous: Path | None, option=None):
+    """``run`` as a build stage that is skipped, its tables copied from ``previous``,
+    when its key (code, data and the rows it reads) is the last build's."""
+    def stage(db):
+        key = reuse.code_key(spec.code, spec.data,
+                             reuse.rows_digest(db, spec.inputs(db, option)))
+        alias = reuse.attach(db, previous)
+        try:
+            same = (alias is not None
+                    and reuse.previous_keys(db.conn, alias).get(spec.name) == key
+                    and set(spec.tables) <= _tables(db, alias))
+            if same:
+                reuse.copy_outputs(db, alias, spec.tables, spec.views)
+                said = (reuse.previous_outcome(db, alias, spec.name) or "").split(REUSED)[0]
+        finally:
+            reuse.detach(db, alias)
+        if same:
+            outcome = f"{said}{REUSED}"
+        else:
+            outcome = run(db)
+        reuse.record_key(db, spec.name, key)
+        return outcome
+    return stage
+
+
+REUSED = " (reused: code, data and inputs unchanged)"
+AGREEMENT = "reference-agreement"
+
+
+def reference_run(previous: Path | None) -> Callable:
+    """The reference stage, done again (a coded source changed): the two passes'
+    agreement depends on the coding file and the codebook alone, and is most of the
+    stage's time, so it is taken from the last build when they and its code are the
+    same."""
+    from annotate.reference.stage import merge_reference
+
+    def run(db):
+        key = reuse.code_key(["annotate.reference.agreement"], ["schemas/taxonomy.yaml"])
+        alias = reuse.attach(db, previous)
+        rows = None
+        try:
+            if (alias is not None and reuse.previous_keys(db.conn, alias).get(AGREEMENT) == key
+                    and "reference_agreement" in _tables(db, alias)):
+                rows = list(db.query(f"SELECT * FROM {alias}.reference_agreement ORDER BY rowid"))
+        finally:
+            reuse.detach(db, alias)
+        report = merge_reference(db, agreement=rows)
+        reuse.record_key(db, AGREEMENT, key)
+        return report
+    return run
 
 
 class StageOutcome(int):

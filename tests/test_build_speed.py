@@ -47,7 +47,9 @@ path = "de_markdown/mini_gesetz.md"
 """
 
 # Tables whose every row the stages write; compared in rowid order, ids included.
-TABLES = ("provisions", "commentary", "tags", "tags_machine", "refs", "provisions_fts")
+TABLES = ("provisions", "commentary", "tags", "tags_machine", "refs", "provisions_fts",
+          "reference_units", "reference_agreement", "annotations", "annotation_verdicts",
+          "citations", "stance", "proposals", "proposal_targets", "comparison_matrix")
 
 
 @pytest.fixture
@@ -79,49 +81,33 @@ def actions(db: Path, build_no: int = -1) -> dict[str, str]:
         conn.close()
 
 
-# -- the reuse key sees shared helpers -------------------------------------------------
-# (parser module, a helper it imports: read off the import lines of each parser)
-CLOSURES = [
-    ("corpus.parsers.de_markdown", "corpus/parsers/markdown_common.py"),
-    ("corpus.parsers.usc_markdown", "corpus/parsers/markdown_common.py"),
-    ("corpus.parsers.fre_markdown", "corpus/parsers/markdown_common.py"),
-    ("corpus.parsers.uslm", "corpus/parsers/safe_xml.py"),
-    ("corpus.parsers.cn_markdown", "corpus/textio.py"),
-    ("corpus.parsers.ussg_html", "corpus/textio.py"),
-    ("corpus.parsers.cn_markdown", "corpus/parsers/__init__.py"),
+# -- each stage's key sees the code and data it depends on -------------------------------
+# (stage, a file it reads: the tagger's model, the coding, the codebook, cue files, a
+# helper imported two modules down; read off the stages' imports and loaders)
+STAGE_FILES = [
+    ("tags", "annotate/taggers/model/zh.npz"),
+    ("tags", "annotate/taggers/model/meta.json"),
+    ("tags", "annotate/taggers/features.py"),
+    ("tags", "annotate/patterns/zh.yaml"),
+    ("tags", "schemas/taxonomy.yaml"),
+    ("tags", "annotate/text.py"),
+    ("reference", "annotate/reference/coding.jsonl"),
+    ("reference", "annotate/reference/coverage.yaml"),
+    ("reference", "annotate/human/agreement.py"),
+    ("reference", "schemas/taxonomy.yaml"),
+    ("annotations", "annotate/human/anchor.py"),
+    ("references", "annotate/refs/data/de.yaml"),
+    ("references", "schemas/works.yaml"),
+    ("scholarship", "annotate/stance_patterns/zh.yaml"),
+    ("scholarship", "annotate/citations.py"),
 ]
 
 
-@pytest.mark.parametrize("module, helper", CLOSURES)
-def test_import_closure_holds_the_helpers_a_parser_imports(module, helper):
-    files = {str(p.relative_to(reuse.ROOT)) for p in reuse.import_closure([module])}
-    assert helper in files
-
-
-def test_import_closure_leaves_out_what_a_module_does_not_import():
-    files = {str(p.relative_to(reuse.ROOT)) for p in reuse.import_closure(
-        ["corpus.parsers.cn_markdown"])}
-    assert "corpus/parsers/markdown_common.py" not in files
-    assert "corpus/parsers/safe_xml.py" not in files
-
-
-def test_editing_a_shared_helper_reparses_only_the_sources_that_use_it(
-        tmp_path, corpus, monkeypatch):
-    sources, manifest = corpus
-    # The key reads code under reuse.ROOT: point it at a copy we may edit.
-    root = tmp_path / "checkout"
-    shutil.copytree(reuse.ROOT / "corpus", root / "corpus",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(reuse, "ROOT", root)
-    db = tmp_path / "out.db"
-    build(db, read_manifest(manifest), sources)
-    build(db, read_manifest(manifest), sources)
-    assert actions(db) == {"xx-mini": "reused", "xx-mustg": "reused"}
-    helper = root / "corpus" / "parsers" / "markdown_common.py"
-    helper.write_text(helper.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    build(db, read_manifest(manifest), sources)
-    # de-markdown imports markdown_common; cn-markdown does not.
-    assert actions(db) == {"xx-mini": "reused", "xx-mustg": "parsed"}
+@pytest.mark.parametrize("stage, path", STAGE_FILES)
+def test_a_stage_key_covers_the_files_the_stage_reads(stage, path):
+    from plea.pipeline import stage_code_files
+    assert (reuse.ROOT / path).is_file(), path
+    assert reuse.ROOT / path in stage_code_files(stage)
 
 
 # -- stages redo only what changed, and give what a cold build gives --------------------
@@ -153,6 +139,23 @@ def test_incremental_build_equals_cold_build_and_redoes_one_source(tmp_path, cor
         assert rows(warm, table) == rows(cold, table), table
     text = dict((r[0], r) for r in rows(cold, "provisions"))
     assert any("认罪认罚的，应当告知" in str(r) for r in text.values())
+
+
+def test_an_edit_that_changes_no_provision_reuses_the_whole_corpus_stages(tmp_path, corpus):
+    sources, manifest = corpus
+    store = tmp_path / "annotations.db"
+    warm, cold = tmp_path / "warm.db", tmp_path / "cold.db"
+    run(sources, manifest, warm, store, jobs=1)
+    path = sources / "de_markdown" / "mini_gesetz.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    report = run(sources, manifest, warm, store, jobs=1)
+    assert actions(warm) == {"xx-mini": "reused", "xx-mustg": "parsed"}
+    outcomes = {name: outcome or "" for name, _, outcome in report.stages}
+    for stage in ("reference", "annotations", "scholarship"):
+        assert "reused" in outcomes[stage], (stage, outcomes[stage])
+    run(sources, manifest, cold, store, jobs=1, force=True)
+    for table in TABLES:
+        assert rows(warm, table) == rows(cold, table), table
 
 
 def test_workers_do_not_change_the_database(tmp_path, corpus):

@@ -110,7 +110,11 @@ def _evidence(tag: CodedTag, text: str, same_text: bool) -> tuple[int, int]:
     return 0, len(text)
 
 
-def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None) -> ReferenceReport:
+def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None, *,
+                    agreement: list[dict] | None = None) -> ReferenceReport:
+    """Place the coding's units in ``db`` and put their tags over the machine's;
+    ``agreement``: the agreement rows when the caller has them already (a rebuild with
+    the same coding, codebook and code: see plea.pipeline)."""
     coding = coding if coding is not None else load_coding(CODING_FILE)
     report = ReferenceReport()
     _create(db)
@@ -158,7 +162,9 @@ def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None) -> 
         db["tags"].insert_all(tag_rows, batch_size=2000, alter=True)
     report.tags = len(tag_rows)
     db["reference_units"].insert_all(unit_rows, batch_size=2000)
-    db["reference_agreement"].insert_all(agreement_table(coding, taxonomy), batch_size=2000)
+    db["reference_agreement"].insert_all(
+        agreement if agreement is not None else agreement_table(coding, taxonomy),
+        batch_size=2000)
     db["reference_recode"].insert_all(({"code": c, "coding": coding.label}
                                        for c in report.recode), batch_size=500)
     return report
