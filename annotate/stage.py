@@ -27,6 +27,7 @@ from typing import Collection, Iterator, Mapping
 import sqlite_utils
 
 from corpus.parallel import map_chunks
+from corpus.tables import Table
 
 from .taggers import REGISTRY, BaseTagger, Unit, get_tagger
 from .taxonomy import Taxonomy, load_taxonomy
@@ -34,6 +35,34 @@ from .taxonomy import Taxonomy, load_taxonomy
 MACHINE_METHODS = tuple(REGISTRY)        # rows a tagger wrote; other methods have stages of their own
 LEAD_IN_DEPTH = 2        # a sub-item reads its item's and its paragraph's lead-ins
 BATCH_UNITS = 50_000     # units read and tagged at a time (memory, not speed)
+
+TAXONOMY = Table("taxonomy", {
+    "code": (str, "Stable code id, <dimension>.<name>"),
+    "dimension": (str, "subjects, scope, behavior or consequences"),
+    "label_en": (str, "English label"),
+    "label_zh": (str, "Chinese label"),
+    "definition": (str, "What a unit must regulate, describe or propose to carry the code"),
+    "include": (str, "What the code includes (codebook guidance)"),
+    "exclude": (str, "What it excludes"),
+}, pk="code", description="The codebook (schemas/taxonomy.yaml) the tags follow")
+TAGS = Table("tags", {
+    "id": (int, ""),
+    "provision_id": (str, "The tagged provision or scholarly passage (provisions.id)"),
+    "code": (str, "Codebook code, <dimension>.<name> (see the taxonomy table)"),
+    "dimension": (str, "subjects, scope, behavior or consequences"),
+    "start": (int, "Start of the evidence span: character offset into provisions.text"),
+    "end": (int, "End of the evidence span (exclusive)"),
+    "evidence": (str, "The evidence text, provisions.text[start:end]"),
+    "role": (str, "subjects codes only: party, consulted, witness, reviewer, informed or excluded"),
+    "modality": (str, "obligation, presumptive, permission, prohibition or none"),
+    "method": (str, "How the tag was made: rule, learned, combined, reference, human …"),
+    "rule_id": (str, "The pattern rule that fired, or the model or coding that decided"),
+    "confidence": (float, "0–1"),
+    "codebook_version": (str, "Version of taxonomy.yaml the tag follows"),
+}, pk="id", foreign_keys=(("provision_id", "provisions", "id"), ("code", "taxonomy", "code")),
+    indexes=(("provision_id",), ("code",), ("dimension",)),
+    description="Codebook codes carried by provisions and scholarly passages")
+TABLES = (TAXONOMY, TAGS)
 
 VIEW_SQL = """
 WITH RECURSIVE up(provision_id, unit_id) AS (
@@ -95,6 +124,7 @@ def read_units(db: sqlite_utils.Database, source_id: str | None = None) -> list[
 
 
 def write_taxonomy(db: sqlite_utils.Database, taxonomy: Taxonomy) -> None:
+    TAXONOMY.create(db)
     db["taxonomy"].insert_all(
         ({"code": c.id, "dimension": c.dimension, "label_en": c.label_en, "label_zh": c.label_zh,
           "definition": c.definition, "include": c.include or None, "exclude": c.exclude or None}
@@ -192,15 +222,6 @@ def _tag_units(tagger: BaseTagger | None, units: list[StageUnit], jobs: int) -> 
 
 
 def _prepare_tags_table(db: sqlite_utils.Database) -> None:
-    tags = db["tags"]
-    if tags.exists():
+    if not TAGS.create(db):
         db.execute("DELETE FROM tags WHERE method IN (SELECT value FROM json_each(?))",
                    [json.dumps(MACHINE_METHODS)])
-        return
-    tags.create({"id": int, "provision_id": str, "code": str, "dimension": str, "start": int,
-                 "end": int, "evidence": str, "role": str, "modality": str, "method": str,
-                 "rule_id": str, "confidence": float, "codebook_version": str},
-                pk="id",
-                foreign_keys=[("provision_id", "provisions", "id"), ("code", "taxonomy", "code")])
-    for columns in (["provision_id"], ["code"], ["dimension"]):
-        tags.create_index(columns, if_not_exists=True)

@@ -18,6 +18,7 @@ from corpus import reuse
 from corpus.build import BuildReport, NamedStage, build, reuse_build
 from corpus.parallel import default_jobs
 from corpus.sources import file_states, load_sources, resolve_sources_dir
+from corpus.tables import STAGE_MODULES, create_tables, declared
 from plea.progress import BuildProgress
 
 
@@ -106,7 +107,10 @@ def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | N
     # The layers stack in this order: machine tags, the reviewed reference coding over
     # them, then human decisions, so every later step (scholarship codes, the
     # comparison, the brief) reads the reviewed picture, not raw tags.
-    steps: list[NamedStage] = []
+    # Every table a stage declares is there from the start, empty until the stage fills
+    # it, so a reader never has to ask whether a table exists (corpus.tables).
+    modules = [m for m in STAGE_MODULES if tag or m != "annotate.stage"]
+    steps: list[NamedStage] = [("tables", lambda db: len(create_tables(db, declared(modules))))]
     if tag:
         steps.append(("tags", tags_stage))
     steps.append(("reference", whole_stage(REFERENCE, reference_run(previous), previous)))

@@ -184,7 +184,7 @@ def test_nothing_changed_keeps_the_last_database_and_logs_the_build(tmp_path, co
     with AnnotationStore(store):
         pass
     report = run(sources, manifest, db, store)
-    assert [name for name, _, _ in report.stages][:2] == ["tags", "reference"]
+    assert [name for name, _, _ in report.stages][:3] == ["tables", "tags", "reference"]
 
 
 # -- large inputs -------------------------------------------------------------------------

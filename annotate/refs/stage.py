@@ -14,16 +14,35 @@ from typing import Collection, Mapping
 import sqlite_utils
 
 from corpus.parallel import map_chunks
+from corpus.tables import Table
 
 from .extract import extract
 from .resolve import Resolver
 
-REFS_COLUMNS = {
-    "id": int, "from_id": str, "from_table": str, "from_source": str, "field": str,
-    "start": int, "end": int, "text": str, "work": str, "pinpoint": str, "to_id": str,
-    "to_top": str, "to_source": str, "status": str, "reason": str, "method": str,
-    "title": str, "lang": str,
-}
+REFS = Table("refs", {
+    "id": (int, ""),
+    "from_id": (str, "The citing unit (provisions.id or commentary.id)"),
+    "from_table": (str, "provisions or commentary"),
+    "from_source": (str, "The citing unit's source (sources.id)"),
+    "field": (str, "text or wrapup: the part of the unit the reference is in"),
+    "start": (int, "Start of the reference in the citing text (character offset)"),
+    "end": (int, "End of the reference (exclusive)"),
+    "text": (str, "The reference as written (本法第一百七十三条, Rule 11(c)(1)(A), § 257c Abs. 2)"),
+    "work": (str, "The cited work (works.yaml id), or null when unknown"),
+    "pinpoint": (str, "The cited place inside the work, JSON list (e.g. [\"201\", \"2\"])"),
+    "to_id": (str, "The cited provision in this corpus, or null when it is not here"),
+    "to_top": (str, "The article (rule, section) the cited provision belongs to"),
+    "to_source": (str, "The cited provision's source (sources.id)"),
+    "status": (str, "resolved, partial, work or unresolved (reason says why not fully)"),
+    "reason": (str, "Why to_id is null, or how it was resolved"),
+    "method": (str, "How the reference was found"),
+    "title": (str, "The name the reference gives the cited work, as written"),
+    "lang": (str, "Language of the citing text"),
+}, pk="id", indexes=(("to_id",), ("to_top",), ("from_id",), ("work", "status")),
+    description="References found in provisions and commentary, resolved where the cited "
+                "text is in the corpus")
+TABLES = (REFS,)
+REFS_COLUMNS = REFS.types()
 
 
 SOURCE_ROWS = ("SELECT id, source_id, text, wrapup, lang, 'provisions' FROM provisions "
@@ -106,9 +125,8 @@ def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
     old = reuse or {}
     for view in ("backlinks", "unresolved_by_work"):
         db.execute(f"DROP VIEW IF EXISTS {view}")
-    if "refs" in db.table_names():
-        db["refs"].drop()
-    db["refs"].create(REFS_COLUMNS, pk="id")
+    # Indexes after the rows: inserting into an indexed table is slower.
+    REFS.create(db, replace=True, indexes=False)
     rows = db.execute(SOURCE_ROWS).fetchall()
     todo = [r for r in rows if redo is None or r[1] in redo]
     # Load the grammars before forking, so workers share them.
@@ -138,8 +156,7 @@ def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
     if batch:
         db["refs"].insert_all(batch)
         count += len(batch)
-    for cols in (["to_id"], ["to_top"], ["from_id"], ["work", "status"]):
-        db["refs"].create_index(cols)
+    REFS.create_indexes(db)
     db.execute("""
         CREATE VIEW backlinks AS
         SELECT r.to_id, t.citation AS to_citation, r.to_top, r.from_table, r.from_id,
