@@ -30,9 +30,13 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 import yaml
+
+from corpus.readonly import Db, columns, rows, tags_relation  # noqa: F401
+from corpus.readonly import connect_readonly as connect
+from corpus.readonly import has_table as table_exists
 
 JURISDICTION_ORDER = ("CN", "US", "DE", "TW")
 JURISDICTION_NAMES = {"CN": "China", "US": "United States", "DE": "Germany", "TW": "Taiwan"}
@@ -44,49 +48,8 @@ MODALITY_STRENGTH = {"obligation": 4, "prohibition": 4, "presumptive": 3, "permi
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK_FILES = (ROOT / "schemas" / "taxonomy.yaml", ROOT.parent / "shared" / "spec" / "taxonomy.yaml")
 
-Db = Any   # sqlite3.Connection | sqlite_utils.Database | str | Path
 
-
-# -- database helpers (shared by the scholarship stage and the exports) -------------
-
-def connect(db: Db) -> sqlite3.Connection:
-    """A ``sqlite3.Connection`` for ``db``; a path is opened read-only."""
-    if isinstance(db, sqlite3.Connection):
-        return db
-    conn = getattr(db, "conn", None)
-    if isinstance(conn, sqlite3.Connection):
-        return conn
-    if isinstance(db, (str, Path)):
-        path = Path(db)
-        if not path.is_file():
-            raise FileNotFoundError(f"no database at {path}")
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    raise TypeError(f"not a database: {db!r}")
-
-
-def rows(conn: sqlite3.Connection, sql: str, params: Iterable = ()) -> list[dict]:
-    """Query results as dicts, without touching the connection's row_factory."""
-    cursor = conn.execute(sql, list(params))
-    names = [d[0] for d in cursor.description or ()]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-
-def table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')",
-                        [name]).fetchone() is not None
-
-
-def columns(conn: sqlite3.Connection, name: str) -> set[str]:
-    return {r[1] for r in conn.execute(f"PRAGMA table_info([{name}])")}
-
-
-def tags_relation(conn: sqlite3.Connection) -> str | None:
-    """``effective_tags`` when present (human decisions applied), else ``tags``, else None."""
-    for name in ("effective_tags", "tags"):
-        if table_exists(conn, name):
-            return name
-    return None
-
+# -- reading the database (connect, rows, table_exists, columns, tags_relation: corpus.readonly)
 
 def _not_rejected(conn: sqlite3.Connection, relation: str, alias: str = "t") -> str:
     if "decision" in columns(conn, relation):
@@ -427,6 +390,8 @@ REVIEWED_ABSENT = "reviewed-absent"    # the reference coding read the system's 
 SOURCE_MISSING = "source-missing"      # the manifest lists texts of the system the corpus lacks
 NO_PROVISION = "no-provision"          # nothing in the corpus carries it
 GAP_REASONS = (REVIEWED_ABSENT, SOURCE_MISSING, NO_PROVISION)
+GAP_WORDS = {REVIEWED_ABSENT: "reviewed and absent", SOURCE_MISSING: "a source is missing",
+             NO_PROVISION: "no provision in the corpus"}
 CELL_SHOWN = 6       # provisions named per cell in the view (core first)
 REVIEWED_METHODS = ("reference", "human")
 HUMAN_DECISIONS = ("confirmed", "corrected", "added")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
+from corpus.errors import PleaError
+
 from .scores import PRF
 from .taggers import BaseTagger, Unit, get_tagger
 
@@ -69,8 +71,12 @@ class Report:
                                          "misses": list(e.misses)} for e in self.errors]}
 
 
+class GoldError(PleaError, ValueError):
+    """A gold file line that is not a gold unit (file and line named)."""
+
+
 def load_gold(path: str | Path) -> list[GoldUnit]:
-    """Read a gold file; a malformed line raises ValueError naming the line."""
+    """Read a gold file; a malformed line raises GoldError naming the line."""
     units = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
@@ -82,7 +88,7 @@ def load_gold(path: str | Path) -> list[GoldUnit]:
                                       codes=frozenset(obj.get("codes", [])),
                                       source=obj.get("source", "")))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{n}: not a gold tag line: {exc}") from exc
+                raise GoldError(f"not a gold tag line: {exc}", path=path, line=n) from exc
     return units
 
 

@@ -11,10 +11,12 @@ import json
 import re
 from typing import IO
 
+from corpus.errors import PleaError
+
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class BadLine(ValueError):
+class BadLine(PleaError, ValueError):
     """The line's error message, for its ``{"id": …, "error": …}`` output."""
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from corpus.errors import PleaError
+
 from .text import fold
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
@@ -25,7 +27,7 @@ SUBJECT_MARK = "\ue000"          # private-use character that stands in for a su
 SCOPES = ("clause", "sentence", "unit", "before", "after", "near")
 
 
-class RulesError(ValueError):
+class RulesError(PleaError, ValueError):
     """A pattern file is missing or invalid."""
 
 

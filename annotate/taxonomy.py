@@ -15,6 +15,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from corpus.errors import PleaError
+
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 DEFAULT_PATH = SCHEMAS / "taxonomy.yaml"
 SCHEMA_PATH = SCHEMAS / "taxonomy.schema.json"
@@ -24,7 +26,7 @@ DEFAULT_ROLES = ("party", "consulted", "witness", "reviewer", "informed", "exclu
 DEFAULT_MODALITIES = ("obligation", "presumptive", "permission", "prohibition", "none")
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(PleaError, ValueError):
     """The codebook file is missing, unreadable or invalid."""
 
 

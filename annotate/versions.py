@@ -28,6 +28,9 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
+from corpus.readonly import tags_relation
+from corpus.errors import PleaError
+
 from .refs.resolve import connect
 
 MATCH = 60          # similarity for a pair found anywhere in the text
@@ -36,7 +39,7 @@ STATUSES = ("unchanged", "changed", "moved", "added", "removed")
 _WS = re.compile(r"\s+")
 
 
-class VersionError(ValueError):
+class VersionError(PleaError, ValueError):
     """A comparison that cannot be made (unknown work or version)."""
 
 
@@ -172,10 +175,6 @@ def _connect(db) -> sqlite3.Connection:
         raise VersionError(f"{exc}: run `plea build` first") from None
 
 
-def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone() is not None
-
-
 def articles(conn: sqlite3.Connection, source_id: str) -> list[Article]:
     """The top-level articles of a source, each with the text of its whole subtree."""
     rows = conn.execute(
@@ -183,8 +182,7 @@ def articles(conn: sqlite3.Connection, source_id: str) -> list[Article]:
         "FROM provisions WHERE source_id = ? ORDER BY position", [source_id]).fetchall()
     by_id = {r[0]: r for r in rows}
     codes: dict[str, set[str]] = {}
-    table = "effective_tags" if _table_exists(conn, "effective_tags") else (
-        "tags" if _table_exists(conn, "tags") else None)
+    table = tags_relation(conn)
     if table:
         for pid, code in conn.execute(f"SELECT provision_id, code FROM {table} "
                                       "WHERE provision_id LIKE ?", [source_id + ":%"]):

@@ -14,7 +14,7 @@ in a closed loop (next request when the last answered) for ``--seconds``:
 Prints per round: requests, failures (anything but 200; a brief answered 503 by
 the cap counts apart), requests/s, median, p95 and max page latency. Search is
 left out of the page mix: it is limited per address (120 a minute) and every
-client here shares 127.0.0.1. Anonymous pages are cached by URL (routes.py);
+client here shares 127.0.0.1. Anonymous pages are cached by URL (render.py);
 ``--uncached`` makes every URL new, to measure the pages' own cost. Figures
 depend on the machine; compare ratios.
 """

@@ -88,7 +88,7 @@ def main() -> None:
         for label, path in PAGES:
             first, size = get(base + path)
             # A parameter the pages ignore makes each URL new to the page cache
-            # (routes.PageCache), so these are the pages' own cost.
+            # (render.PageCache), so these are the pages' own cost.
             sep = "&" if "?" in path else "?"
             times = [get(f"{base}{path}{sep}run={i}")[0] for i in range(args.repeat)]
             print(f"{label:40} {first * 1000:7.1f}ms {statistics.median(times) * 1000:7.1f}ms "

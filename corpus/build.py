@@ -27,7 +27,7 @@ from .checks import MAX_PER_KIND, Problem, document_problems
 from .errors import BuildFailed, ConfigError, SourceError
 from .parallel import map_items
 from .model import Document, Node, ParseContext
-from .parsers import PARSERS, get_parser
+from .parsers import get_parser, parser_info
 from .sources import Source, file_path, file_states, max_source_bytes
 
 Stage = Callable[[sqlite_utils.Database], object]
@@ -81,8 +81,8 @@ def parser_version(name: str) -> str:
     """Changes whenever any code the parser runs changes: the import closure of its
     module (shared helpers such as ``markdown_common``, ``safe_xml``, the readers) and
     of the modules that turn its tree into rows and check it."""
-    return reuse.code_key([PARSERS[name], "corpus.store", "corpus.fidelity", "corpus.model",
-                           "corpus.checks"])
+    return reuse.code_key([parser_info(name).module, "corpus.store", "corpus.fidelity",
+                           "corpus.model", "corpus.checks"])
 
 
 def parse_source(source: Source, sources_dir: Path, *, max_bytes: int | None = None

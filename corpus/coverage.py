@@ -5,6 +5,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+from .readonly import connect_readonly
 from .sources import Source, file_states
 
 
@@ -40,7 +41,7 @@ def _built(db_path: Path | None) -> dict[str, dict]:
     if not db_path or not Path(db_path).is_file():
         return {}
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = connect_readonly(db_path)
         conn.row_factory = sqlite3.Row
         rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM sources")}
         conn.close()

@@ -17,22 +17,16 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import jsonschema
 
+from . import paths
 from .errors import ConfigError
-from .parsers import PARSERS
+from .parsers import parser_info, parser_names
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BUILTIN_MANIFEST = PACKAGE_DIR / "sources.toml"
 SCHEMA_DIR = PACKAGE_DIR.parent / "schemas"
-USER_MANIFEST_NAME = "plea-sources.toml"
-DEFAULT_SOURCES = Path("..") / "shared" / "corpus"
+USER_MANIFEST_NAME = paths.DEFAULTS["manifest"][1].name
+DEFAULT_SOURCES = paths.SHARED / paths.SHARED_SOURCES
 DEFAULT_MAX_SOURCE_MB = 16
-
-# The generic file format a parser reads, for `plea add` and the manifest check.
-PARSER_FORMATS = {
-    "cn-markdown": "markdown", "de-markdown": "markdown", "usc-markdown": "markdown",
-    "fre-markdown": "markdown", "uslm": "xml", "ussg-html": "html", "tw-json": "json",
-    "scholarship": "text", "cn-guiding": "text", "cn-translation": "text",
-}
 
 
 @dataclass(frozen=True)
@@ -121,19 +115,15 @@ def read_manifest(path: Path) -> list[Source]:
         for file in source.files:
             if (why := check_relative(file.path)):
                 raise ConfigError(f"{path}: source {source.id!r}: path {file.path!r} {why}")
-        if source.parser and source.parser not in PARSERS:
+        if source.parser and source.parser not in parser_names():
             raise ConfigError(f"{path}: source {source.id!r} names unknown parser "
-                              f"{source.parser!r}; known: {', '.join(sorted(PARSERS))}")
+                              f"{source.parser!r}; known: {', '.join(parser_names())}")
         sources.append(source)
     return sources
 
 
 def user_manifest_path(option: str | os.PathLike | None = None) -> Path:
-    if option:
-        return Path(option)
-    if os.environ.get("PLEA_MANIFEST"):
-        return Path(os.environ["PLEA_MANIFEST"])
-    return Path.cwd() / USER_MANIFEST_NAME
+    return paths.manifest_path(option)
 
 
 def load_sources(user_manifest: str | os.PathLike | None = None) -> list[Source]:
@@ -164,10 +154,9 @@ def resolve_sources_dir(option: str | os.PathLike | None = None) -> Path:
         if not path.is_dir():
             raise ConfigError(f"$PLEA_SOURCES={path} is not a directory")
         return path
-    for base in (Path.cwd(), PACKAGE_DIR.parent):
-        candidate = (base / DEFAULT_SOURCES).resolve()
-        if candidate.is_dir():
-            return candidate
+    found = paths.shared_dir(paths.SHARED_SOURCES)
+    if found:
+        return found
     raise ConfigError(
         "no sources directory: pass --sources DIR, set PLEA_SOURCES, "
         "or put the texts in ../shared/corpus (see README, 'Sources')")
@@ -260,8 +249,8 @@ def add_source(file: Path, *, source_id: str, work: str, parser: str, title: str
                jurisdiction: str, kind: str, language: str, sources_dir: Path | None,
                manifest: Path, file_format: str | None = None, **extra) -> Source:
     """Append an entry for ``file`` to the user manifest and return it (validated)."""
-    if parser not in PARSERS:
-        raise ConfigError(f"unknown format {parser!r}; known: {', '.join(sorted(PARSERS))}")
+    if parser not in parser_names():
+        raise ConfigError(f"unknown format {parser!r}; known: {', '.join(parser_names())}")
     if not file.is_file():
         raise ConfigError(f"{file}: file not found")
     existing = {s.id for s in load_sources(manifest if manifest.is_file() else None)}
@@ -280,7 +269,7 @@ def add_source(file: Path, *, source_id: str, work: str, parser: str, title: str
                           "copy it there first (the build reads no file elsewhere)") from None
     entry = {"id": source_id, "work": work, "title": title, "jurisdiction": jurisdiction,
              "kind": kind, "language": language,
-             "format": file_format or PARSER_FORMATS.get(parser, "text"),
+             "format": file_format or parser_info(parser).file_format,
              "parser": parser, "path": path, "sha256": sha256_file(resolved),
              **{k: v for k, v in extra.items() if v not in (None, "", {})}}
     block = "\n[[source]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in entry.items())

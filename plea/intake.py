@@ -16,17 +16,14 @@ from pathlib import Path
 
 from corpus.errors import ConfigError, SourceError
 from corpus.model import Document, ParseContext
-from corpus.parsers import PARSERS, get_parser
+from corpus.parsers import parser_info, parser_names, sniff
 from corpus.readers import detect_format
-from corpus.textio import decode
 
 LEVEL_NAMES = {  # how plea add names what it counted
     "part": "parts", "section": "sub-headings", "chapter": "chapters", "book": "books",
     "article": "articles", "paragraph": "款 (further paragraphs)", "item": "items",
     "subitem": "sub-items", "preamble": "preamble", "notice": "issuing notice",
 }
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_EN_ARTICLE = re.compile(r"^\s*(?:#+\s*)?Article\s+\d+", re.M)
 
 
 @dataclass
@@ -74,24 +71,13 @@ class Inspection:
 
 
 def detect_parser(data: bytes, path: Path, fmt: str) -> str:
-    """The parser for a file, from its format and layout; ConfigError when unclear."""
-    if fmt == "json":
-        if "法規內容".encode() in data[:200_000]:
-            return "tw-json"
-    elif fmt == "xml":
-        if b"uscDoc" in data[:4096] or b"uslm" in data[:4096]:
-            return "uslm"
-    elif fmt in ("text", "markdown"):
-        text = decode(data, str(path), lang="zh")
-        if "<!-- INFO END -->" in text:
-            return "cn-markdown"
-        if _EN_ARTICLE.search(text) and not _CJK.search(text[:2000]):
-            return "cn-translation"
-        return "cn-guiding"
-    elif fmt in ("html", "docx", "pdf"):
-        return "cn-guiding"
-    raise ConfigError(f"{path}: cannot tell which parser reads this {fmt} file; "
-                      f"pass --format (one of {', '.join(sorted(PARSERS))})")
+    """The parser for a file, from its format and layout (each parser's own sniffer, see
+    :mod:`corpus.parsers`); ConfigError when none claims it."""
+    found = sniff(data, fmt, str(path))
+    if found is None:
+        raise ConfigError(f"{path}: cannot tell which parser reads this {fmt} file; "
+                          f"pass --format (one of {', '.join(parser_names())})")
+    return found
 
 
 def inspect_file(path: Path, *, parser: str | None = None, short_title: str | None = None,
@@ -103,13 +89,13 @@ def inspect_file(path: Path, *, parser: str | None = None, short_title: str | No
     fmt = detect_format(data, str(path))
     if parser is None:
         parser = detect_parser(data, path, fmt)
-    elif parser not in PARSERS:
-        raise ConfigError(f"unknown format {parser!r}; known: {', '.join(sorted(PARSERS))}")
-    lang = "en" if parser in ("cn-translation", "uslm", "ussg-html", "usc-markdown",
-                              "fre-markdown") else "de" if parser == "de-markdown" else "zh"
+    elif parser not in parser_names():
+        raise ConfigError(f"unknown format {parser!r}; known: {', '.join(parser_names())}")
+    info = parser_info(parser)
+    lang = info.lang
     ctx = ParseContext(source_id="new", path=str(path), lang=lang,
                        short_title=short_title or "", options=_options(short_title_en))
-    doc = get_parser(parser)(data, ctx)
+    doc = info.parse(data, ctx)
     found = Inspection(path=path, input_format=fmt, parser=parser, title=doc.title)
     _describe(found, doc)
     found.language = _language(doc, lang)

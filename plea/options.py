@@ -1,38 +1,46 @@
-"""Options and error handling shared by every `plea` command."""
+"""Options shared by every `plea` command, and the one handler of user mistakes."""
 from __future__ import annotations
 
-import functools
-import os
 import sqlite3
 from pathlib import Path
 
 import click
 
-from corpus.errors import BuildFailed, ConfigError, SourceError
-
-DEFAULT_DB = Path("data") / "plea.db"
-
+from corpus import paths
+from corpus.errors import PleaError
 
 def default_db() -> Path:
-    return Path(os.environ.get("PLEA_DB") or DEFAULT_DB)
+    return paths.db_path()
 
 
 # -- shared options ------------------------------------------------------------
 def sources_option(fn):
     return click.option("--sources", "sources_dir", type=click.Path(file_okay=False),
-                        help="Directory of source texts (default: $PLEA_SOURCES, "
-                             "else ../shared/corpus).")(fn)
+                        help=f"Directory of source texts (default: ${paths.SOURCES_VARIABLE}, "
+                             f"else {(paths.SHARED / paths.SHARED_SOURCES).as_posix()}).")(fn)
+
+
+def database_callback(name: str):
+    """A click callback that notes the SQLite file an option names (``name`` is a
+    key of ``corpus.paths.DEFAULTS``), so the handler can say which one is wrong."""
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        # ctx.meta is shared with the group's context, where the handler reads it.
+        ctx.meta.setdefault("plea.databases", []).append(
+            (param.opts[0], paths.default_path(name, value)))
+        return value
+    return remember
 
 
 def db_option(fn):
     return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=None,
-                        help=f"SQLite database (default: $PLEA_DB, else {DEFAULT_DB}).")(fn)
+                        callback=database_callback("db"),
+                        help=f"SQLite database (default: {paths.describe('db')}).")(fn)
 
 
 def manifest_option(fn):
     return click.option("--manifest", type=click.Path(dir_okay=False), default=None,
                         help="Your own source manifest, merged with the shipped one "
-                             "(default: $PLEA_MANIFEST, else ./plea-sources.toml).")(fn)
+                             f"(default: {paths.describe('manifest')}).")(fn)
 
 
 # The names of annotate.taggers.REGISTRY, spelled out so that starting any `plea`
@@ -46,26 +54,59 @@ def tagger_option(fn):
                              "rules' evidence, roles and modality; keyword is a baseline).")(fn)
 
 
-def user_errors(fn):
-    """Turn the library's user-facing errors into one clear line and exit 1.
+# -- the one handler ----------------------------------------------------------------
+# What sqlite3 says when --db names a file that is not a plea database, or one
+# built by another version; any other sqlite3 error is a bug and keeps its traceback.
+NOT_A_PLEA_DATABASE = ("file is not a database", "database disk image is malformed",
+                       "no such table", "no such column", "unable to open database file")
 
-    Also the two a wrong path causes anywhere: ``--db`` naming a file that is
-    not SQLite, and an input file that is not UTF-8 text.
+
+def _wrong_database(named: list[tuple[str, Path]], error: str) -> tuple[str, Path]:
+    """Which of the SQLite files the command was given is the wrong one: the first
+    that exists and is not SQLite at all, else (a table missing) the corpus database,
+    whose tables the build makes (the store makes its own)."""
+    if error.startswith(NOT_A_PLEA_DATABASE[:2]):
+        for option, path in named:
+            try:
+                with open(path, "rb") as fh:
+                    if fh.read(16) != b"SQLite format 3\x00":
+                        return option, path
+            except OSError:
+                continue
+    return next((n for n in named if n[0] == "--db"), named[0] if named else ("--db", default_db()))
+
+
+class UserError(click.ClickException):
+    """A user mistake as click shows it: ``Error: <one line>`` on stderr, then exit."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class PleaGroup(click.Group):
+    """The `plea` group: turns every user mistake raised under it into one line
+    and an exit status, and lets everything else (a bug) show its traceback.
+
+    A user mistake is a :class:`corpus.errors.PleaError` (which names the file
+    and the place), or one of the two a wrong path causes anywhere: ``--db``
+    naming a file that is not a plea database, and an input file that is not
+    UTF-8 text.
     """
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+
+    def invoke(self, ctx: click.Context):
         try:
-            return fn(*args, **kwargs)
-        except (SourceError, ConfigError, BuildFailed) as exc:
-            raise click.ClickException(str(exc)) from None
+            return super().invoke(ctx)
+        except PleaError as exc:
+            raise UserError(str(exc), exc.exit_code) from None
         except sqlite3.DatabaseError as exc:
-            db = kwargs.get("db_path") or default_db()
-            raise click.ClickException(f"{db}: {exc} (is it a plea database? see --db)") from None
+            if not str(exc).startswith(NOT_A_PLEA_DATABASE):
+                raise
+            option, db = _wrong_database(ctx.meta.get("plea.databases", []), str(exc))
+            raise UserError(f"{db}: {exc} (is it a plea database? see {option})") from None
         except UnicodeDecodeError as exc:
-            raise click.ClickException(f"an input file is not UTF-8 text (byte "
-                                       f"0x{exc.object[exc.start]:02x} at offset {exc.start})"
-                                       ) from None
-    return wrapper
+            raise UserError(f"an input file is not UTF-8 text (byte "
+                            f"0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
 
 
 def text_input(fn):

@@ -73,12 +73,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(db: Path):
-    """Run `plea serve` on ``db`` (a real Datasette) and yield its base URL."""
+def serving(db: Path, *, cwd: Path | None = None, env: dict[str, str] | None = None):
+    """Run `plea serve` on ``db`` (a real Datasette) and yield its base URL;
+    ``cwd`` and ``env`` are those of the server process (default: this one's)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "plea.cli", "serve", "--db", str(db),
                              "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+                            stderr=subprocess.STDOUT, start_new_session=True, cwd=cwd, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:

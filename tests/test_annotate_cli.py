@@ -13,15 +13,17 @@ from annotate.human.export import validate
 from corpus.build import build
 from corpus.sources import read_manifest
 from plea.commands.annotate import COMMANDS
+from plea.options import PleaGroup
 from tests.conftest import FIXTURES
 
 MANIFEST = FIXTURES / "manifests" / "mini.toml"
 ANNOTATIONS = FIXTURES / "annotations"
 
 
-@click.group()
+@click.group(cls=PleaGroup)
 def plea():
-    """The commands under test, without touching the shared `plea` group."""
+    """The commands under test, without touching the shared `plea` group (but with
+    its handler of user mistakes)."""
 
 
 for _command in COMMANDS:

@@ -309,7 +309,7 @@ def test_unreadable_heading_and_odd_entry():
 def test_duplicate_article():
     law = _mini()
     law["法規內容"].append({"條號": "第 1 條", "條文內容": "重複。"})
-    with pytest.raises(SourceError, match=r"duplicate 'art_1'"):
+    with pytest.raises(SourceError, match=r"art_1 appears twice"):
         parse_bytes("tw-json", json.dumps(law, ensure_ascii=False).encode(), path="law.json")
 
 

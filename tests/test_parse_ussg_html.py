@@ -331,7 +331,7 @@ def test_malformed_documents(data, message):
     ("<h1>CHAPTER TWO</h1>\n<h2>Part E ― X</h2>\n<p><strong>§3E1.1. Misplaced</strong></p>\n",
      4, "§3E1.1 is printed inside chapter 2"),
     ("<h1>CHAPTER THREE</h1>\n<h2>Part E ― X</h2>\n<p><strong>§3E1.1. One</strong></p>\n"
-     "<p><strong>§3E1.1. Again</strong></p>\n", 5, "sec_3E1-1 printed twice"),
+     "<p><strong>§3E1.1. Again</strong></p>\n", 5, "sec_3E1-1 appears twice"),
     ("<h1>CHAPTER THREE</h1>\n<h2>Appendix Q</h2>\n<p><strong>§3E1.1. One</strong></p>\n",
      3, "unrecognised part heading"),
     ("<h1>CHAPTER THIRTY</h1>\n<p><strong>§3E1.1. One</strong></p>\n",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from plea.web.search_page import matching_codes, search_terms
+from plea.web.pages.search import matching_codes, search_terms
 from tests.conftest import ROOT
 
 LABELS = {c["id"]: {"code": c["id"], "label_en": c["label"]["en"], "label_zh": c["label"]["zh"]}

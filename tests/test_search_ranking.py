@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from plea.web import pages
+from plea.web.pages.search import search_page
+from plea.web.render import Links
 
 # (query, how many first results to look at, a result among them must be this provision
 # or one of its units) — read off the texts: Rule 11(c)(1) is where the parties "may
@@ -29,7 +30,7 @@ def conn(built_db):
 
 
 def _ids(conn, query: str) -> list[str]:
-    found = pages.search_page(conn, query, {}, 1, pages.Links())
+    found = search_page(conn, query, {}, 1, Links())
     assert found["error"] is None
     return [r["id"] for g in found["groups"] for r in g["results"]]
 
@@ -47,7 +48,7 @@ def test_german_spellings_find_the_same(conn):
 
 
 def test_duty_lawyer_offers_provisions_in_every_system(conn):
-    found = pages.search_page(conn, "duty lawyer", {}, 1, pages.Links())
+    found = search_page(conn, "duty lawyer", {}, 1, Links())
     offer = next(o for o in found["offers"] if o["code"] == "subjects.duty_lawyer")
     cols = {s["col"]: s for s in offer["systems"]}
     assert {"CN", "US", "DE", "TW"} <= set(cols)

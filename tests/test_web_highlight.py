@@ -5,7 +5,7 @@ import pytest
 
 from plea.web.highlight import find_hits, query_terms, segments, snippet
 from plea.web.langs import guess_lang, lang_tag
-from plea.web.pages import pieces
+from plea.web.viewmodel import pieces
 
 
 def test_segments_cut_at_every_boundary_and_keep_overlaps():

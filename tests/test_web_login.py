@@ -2,7 +2,6 @@
 tampered and stale cookies, CSRF, and safe redirects."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import stat
@@ -46,19 +45,10 @@ def test_passwords_are_stored_as_salted_scrypt_hashes(tmp_path):
     assert not accounts.verify_password("anything", "pbkdf2$1$2$3$4$5")
 
 
-def test_accounts_command(tmp_path, monkeypatch, capsys):
-    path = tmp_path / "team.json"
-    monkeypatch.setattr("sys.stdin", io.StringIO("a long password\n"))
-    assert accounts.main(["add", "carol", "--file", str(path), "--password-stdin"]) == 0
-    assert accounts.authenticate(path, "carol", "a long password")
-    assert accounts.main(["list", "--file", str(path)]) == 0
-    assert capsys.readouterr().out.splitlines()[-1] == "carol"
-    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-    assert accounts.main(["add", "dave", "--file", str(path), "--password-stdin"]) == 1
+def test_bad_user_name_is_refused(tmp_path):
+    # The command line (`plea annotators`) is tested in test_annotators_cli.py.
     with pytest.raises(accounts.AccountError):
-        accounts.set_password(path, "not a name!", "a long password")
-    assert accounts.main(["remove", "carol", "--file", str(path)]) == 0
-    assert accounts.load(path) == {}
+        accounts.set_password(tmp_path / "team.json", "not a name!", "a long password")
 
 
 # -- logging in --------------------------------------------------------------------
@@ -149,6 +139,7 @@ def test_logout(site):
 
 def test_without_accounts_nobody_logs_in(db, tmp_path, monkeypatch):
     monkeypatch.delenv("PLEA_ANNOTATORS", raising=False)
+    monkeypatch.chdir(tmp_path)   # no data/annotators.json here, the default file
     site = datasette_for(db)
     v = Visitor(site)
     assert "No annotator accounts are configured" in v.get("/-/plea/login").text

@@ -12,18 +12,25 @@ and carries no code.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
 from annotate.compare import matrix, matrix_jurisdictions, matrix_shape, matrix_sql, rows
 from annotate.human.stage import merge_annotations
 from annotate.reference import stage as reference_stage
 from annotate.reference.coding import Coding, CodedTag, CodedUnit, digest
 from annotate.reference.coverage import Coverage, Selector, core_units
-from plea.web import pages
-from plea.web.agreement_page import reference_agreement
+from plea.cli import cli
+from plea.web.pages.agreement import reference_agreement
+from plea.web.pages.code import code_page
+from plea.web.pages.matrix import matrix_page
+from plea.web.pages.provision import provision_page
+from plea.web.render import Links
+from plea.web.viewmodel import code_labels
 from plea.web.views import install
 from tests.fixtures.web.make_db import fixture_db
 
@@ -101,7 +108,7 @@ def _cell(page: dict, code: str, jurisdiction: str) -> dict:
 
 
 def test_roles_and_modalities_are_counted_ordered_and_marked(db):
-    page = pages.matrix_page(db, pages.Links())
+    page = matrix_page(db, Links())
     us = _cell(page, "subjects.court", "US")
     # the coded rule (reference: reviewed) and the markup probe (tagger) both exclude
     assert us["count"] == 2
@@ -128,7 +135,7 @@ GAPS = [
 
 @pytest.mark.parametrize("code, jurisdiction, reason, missing", GAPS)
 def test_every_gap_says_why(db, code, jurisdiction, reason, missing):
-    cell = _cell(pages.matrix_page(db, pages.Links()), code, jurisdiction)
+    cell = _cell(matrix_page(db, Links()), code, jurisdiction)
     assert cell["gap"] and cell["reason"]["kind"] == reason
     assert cell["reason"]["missing"] == missing
     assert cell["reason"]["text"]
@@ -137,8 +144,8 @@ def test_every_gap_says_why(db, code, jurisdiction, reason, missing):
 
 
 def test_the_core_switch_reads_core_provisions_only(db):
-    links = pages.Links()
-    full, core = pages.matrix_page(db, links), pages.matrix_page(db, links, core=True)
+    links = Links()
+    full, core = matrix_page(db, links), matrix_page(db, links, core=True)
     us = _cell(core, "subjects.court", "US")
     assert us["count"] == 1 and [(r["value"], r["n"], r["state"]) for r in us["roles"]] == [
         ("excluded", 1, "reviewed")]
@@ -152,8 +159,8 @@ def test_the_core_switch_reads_core_provisions_only(db):
 
 
 def test_code_page_core_first_each_provision_once_with_who_decided(db):
-    links = pages.Links()
-    page = pages.code_page(db, "subjects.court", {}, links)
+    links = Links()
+    page = code_page(db, "subjects.court", {}, links)
     us = next(c for c in page["columns"] if c["key"] == "US")
     assert [u["id"] for u in us["units"]] == [RULE, "xx-probe:sec_1"]
     assert [u["core"] for u in us["units"]] == [True, False]
@@ -161,18 +168,18 @@ def test_code_page_core_first_each_provision_once_with_who_decided(db):
     assert [d["label"] for d in us["units"][1]["deciders"]] == ["machine (rule)"]
     every = [u["id"] for c in page["columns"] for u in c["units"]]
     assert len(every) == len(set(every))
-    core = pages.code_page(db, "subjects.court", {}, links, core=True)
+    core = code_page(db, "subjects.court", {}, links, core=True)
     assert {c["key"]: [u["id"] for u in c["units"]] for c in core["columns"]} == {
         "CN": [], "US": [RULE], "DE": [GESETZ_1], "TW": []}
 
 
 def test_provision_page_says_who_decided_each_tag(db):
-    links = pages.Links()
-    coded = pages.provision_page(db, RULE, links)
+    links = Links()
+    coded = provision_page(db, RULE, links)
     assert {t["code"]: t["decider"]["label"] for t in coded["tags"]} == {
         "subjects.court": "reference coding v1", "subjects.defense_counsel": "reference coding v1",
         "subjects.prosecutor": "reference coding v1"}
-    machine = pages.provision_page(db, "xx-mini:art_2", links)
+    machine = provision_page(db, "xx-mini:art_2", links)
     assert {t["decider"]["label"] for t in machine["tags"]} == {"machine (rule)"}
     # the tag_decisions view itself says it, for SQL users
     assert set(db.execute("SELECT DISTINCT decided_by FROM tag_decisions WHERE provision_id = ?",
@@ -180,7 +187,7 @@ def test_provision_page_says_who_decided_each_tag(db):
 
 
 def test_agreement_page_shows_the_reference_coding(db):
-    table = reference_agreement(db, pages.code_labels(db))
+    table = reference_agreement(db, code_labels(db))
     assert table["pairs"] == ("A|B", "A|final", "B|final")
     overall = next(r for r in table["rows"] if (r["jurisdiction"], r["scope"]) == ("all", "all"))
     # Read off CODED: 3 units × 36 codes = 108 presence items; A has 4 present, B 4,
@@ -198,3 +205,37 @@ def test_the_view_is_the_comparison_statement(db):
     view = rows(db, "SELECT * FROM comparison_matrix")
     direct = rows(db, matrix_sql(matrix_jurisdictions(db), matrix_shape(db)))
     assert view == direct and len(view) == len(matrix(db))
+
+
+# -- the CLI reads the same matrix -------------------------------------------------
+@pytest.mark.parametrize("core", [False, True])
+def test_plea_compare_and_the_matrix_page_agree(db, core):
+    """`plea compare --json` and the home page read one matrix: every cell's count,
+    roles, modalities (with how many reviewed), the provisions it names and its gap."""
+    path = next(r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main")
+    args = ["compare", "--db", path, "--json"] + (["--core"] if core else [])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    printed = {r["code"]: r for r in json.loads(result.output)}
+    page = matrix_page(db, Links(), core=core)
+    shown_codes = _codes(page)
+    assert list(printed) == list(shown_codes)
+    checked = 0
+    for code, row in shown_codes.items():
+        for cell in [*row["cells"], row["scholarship"]]:
+            mine = (printed[code]["scholarship"] if cell["key"] == "scholarship"
+                    else printed[code]["cells"][cell["key"]])
+            assert mine["provisions"] == cell["count"], (code, cell["key"])
+            assert ({(r["value"], r["n"], r["reviewed"]) for r in mine["roles"]}
+                    == {(r["value"], r["n"], r["reviewed"]) for r in cell["roles"]})
+            assert ({(m["value"], m["n"], m["reviewed"]) for m in mine["modalities"]}
+                    == {(m["value"], m["n"], m["reviewed"]) for m in cell["modalities"]})
+            # the page names the first few of the provisions the CLI lists, in its order
+            assert [s["id"] for s in mine["shown"]][:len(cell["shown"])] == [
+                s["id"] for s in cell["shown"]]
+            if cell.get("reason"):
+                assert mine["gap"] == cell["reason"]["kind"]
+                assert mine["missing"] == cell["reason"]["missing"]
+            checked += bool(cell["count"])
+    # core: the coded rule's three subjects (US) and § 257c(1)'s court (DE) — CODED above
+    assert checked >= (4 if core else 8)

@@ -10,7 +10,11 @@ import urllib.request
 
 import pytest
 
-from plea.web import pages
+from plea.web.pages import provision as provision_module
+from plea.web.pages.code import code_page
+from plea.web.pages.matrix import matrix_page
+from plea.web.pages.provision import provision_page
+from plea.web.render import Links
 from plea.web.metadata import build_metadata
 from plea.web.views import MATRIX_VIEW, build_stage, install
 from tests.conftest import get_json, serving
@@ -93,7 +97,7 @@ def test_pages_run_under_the_sql_time_limit(tmp_path):
             conn.execute("SELECT count(*) FROM slow").fetchone()
     # and the same wrapper around a page is harmless when the page is quick
     with sqlite_timelimit(conn, 3000):
-        assert pages.matrix_page(conn, pages.Links())["has_tags"]
+        assert matrix_page(conn, Links())["has_tags"]
 
 
 # -- Datasette for people ----------------------------------------------------------
@@ -179,8 +183,8 @@ def test_install_is_idempotent_and_skips_what_is_missing(tmp_path):
 
 def test_many_backlinks_are_cut_short_with_a_link_to_all(tmp_path, monkeypatch):
     conn = sqlite3.connect(fixture_db(tmp_path))
-    monkeypatch.setattr(pages, "MAX_BACKLINKS", 1)
-    page_ = pages.provision_page(conn, "xx-rules:rule_11__subsec_c__para_1", pages.Links())
+    monkeypatch.setattr(provision_module, "MAX_BACKLINKS", 1)
+    page_ = provision_page(conn, "xx-rules:rule_11__subsec_c__para_1", Links())
     assert len(page_["backlinks"]) == 1 and page_["backlinks_total"] == 2
     assert page_["backlinks_all"] == (
         "/plea/what_cites?provision_id=xx-rules%3Arule_11__subsec_c__para_1")
@@ -193,17 +197,17 @@ def test_human_verdicts_win_over_the_tagger(tmp_path):
     conn.execute("CREATE VIEW effective_tags AS SELECT * FROM tags "
                  "WHERE NOT (code = 'subjects.duty_lawyer' AND provision_id = 'xx-mini:art_2__para_2')")
     install(conn)
-    links = pages.Links()
-    matrix = pages.matrix_page(conn, links)
+    links = Links()
+    matrix = matrix_page(conn, links)
     codes = {c["code"]: c for d in matrix["dimensions"] for c in d["codes"]}
     assert codes["subjects.duty_lawyer"]["cells"][0]["gap"]
     assert codes["subjects.defense_counsel"]["cells"][0]["count"] == 1
-    assert not pages.code_page(conn, "subjects.duty_lawyer", {}, links)["columns"][0]["units"]
+    assert not code_page(conn, "subjects.duty_lawyer", {}, links)["columns"][0]["units"]
     # the provision page shows the rejected tag as rejected (tag_decisions)
     conn.execute("CREATE VIEW tag_decisions AS SELECT *, CASE WHEN code = 'subjects.duty_lawyer' "
                  "THEN 'rejected' ELSE 'auto' END AS decision, 'reviewer' AS decided_by, "
                  "NULL AS note FROM tags")
-    page_ = pages.provision_page(conn, "xx-mini:art_2", links)
+    page_ = provision_page(conn, "xx-mini:art_2", links)
     decided = {t["code"]: t["decision"] for t in page_["tags"]}
     assert decided["subjects.duty_lawyer"] == "rejected" and decided["subjects.prosecutor"] == "auto"
     para2 = next(u for u in page_["units"] if u.get("id") == "xx-mini:art_2__para_2")

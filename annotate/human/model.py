@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from annotate.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+from corpus.errors import PleaError
 
 # W3C Web Annotation motivations we use, one per kind of act.
 TAGGING, ASSESSING, COMMENTING, LINKING = "tagging", "assessing", "commenting", "linking"
@@ -44,7 +45,7 @@ SPAN, WHOLE = "span", "provision"     # anchor scopes
 ANNOTATOR_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
-class AnnotationError(Exception):
+class AnnotationError(PleaError):
     """A user mistake (unknown code or provision, malformed file): one line to show."""
 
 

@@ -14,6 +14,8 @@ from typing import Iterator
 
 import sqlite_utils
 
+from corpus import readonly
+
 from .model import AnnotationError
 
 COLUMNS = ("id", "source_id", "work", "parent_id", "kind", "level", "num", "heading",
@@ -25,7 +27,7 @@ def connect_readonly(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     if not path.is_file():
         raise AnnotationError(f"no database at {path}: run `plea build` first")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return readonly.connect_readonly(path, check_same_thread=False)
 
 
 class Provisions:
@@ -41,8 +43,7 @@ class Provisions:
         self._haystacks: dict[str, tuple[str, list[int], list[str]]] = {}
         self._whole_index: dict[str, dict[str, list[str]]] = {}
         self._sources: dict[str, str] | None = None     # source id → work
-        self._tables = {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        self._tables = readonly.tables(conn)
         if "provisions" not in self._tables:
             raise AnnotationError("the database has no provisions table: run `plea build` first")
 

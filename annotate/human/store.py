@@ -17,7 +17,6 @@ hold no logic of their own:
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Iterable
 
 from annotate.taxonomy import Taxonomy
+from corpus import paths
 
 from . import model
 from .anchor import make_anchor, span_anchor
@@ -32,7 +32,7 @@ from .model import (ADDED, ASSESSING, COMMENTING, CONFIRMED, CORRECTED, LINKING,
                     REJECTED, REVIEWED, TAGGING, Anchor, Annotation, AnnotationError)
 from .provisions import Provisions
 
-DEFAULT_STORE = Path("data") / "annotations.db"
+DEFAULT_STORE = paths.DEFAULTS["annotations"][1]
 FORMAT_VERSION = "1"
 
 COLUMNS = {
@@ -49,7 +49,7 @@ ANCHOR_FIELDS = ("provision_id", "source_id", "work", "citation", "scope", "exac
 
 
 def default_store() -> Path:
-    return Path(os.environ.get("PLEA_ANNOTATIONS") or DEFAULT_STORE)
+    return paths.annotations_path()
 
 
 def resolve_store_path(path: str | Path | None) -> Path:

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from corpus.errors import PleaError
+
 from ..taxonomy import Taxonomy, load_taxonomy
 from ..text import digest
 
@@ -39,7 +41,7 @@ CONTEXT = 12
 HEAD = 16
 
 
-class CodingError(ValueError):
+class CodingError(PleaError, ValueError):
     """The coding file is malformed (file and line named)."""
 
 

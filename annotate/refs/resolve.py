@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
+
+from corpus.readonly import connect_readonly
 
 from .model import Ref
 from .works import Registry, Work, load_registry
@@ -40,15 +41,7 @@ class _Node:
 
 def connect(db) -> sqlite3.Connection:
     """A read connection from a path, a sqlite3 connection or a sqlite_utils Database."""
-    if isinstance(db, sqlite3.Connection):
-        return db
-    conn = getattr(db, "conn", None)
-    if isinstance(conn, sqlite3.Connection):
-        return conn
-    path = Path(db)
-    if not path.is_file():
-        raise FileNotFoundError(f"no database at {path}")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    return connect_readonly(db, check_same_thread=False)
 
 
 class Resolver:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Iterable, Iterator, NamedTuple
 
+from corpus.errors import PleaError
+
 from ..lang import detect_language, normalise_lang
 from ..taxonomy import Taxonomy, load_taxonomy
 
@@ -23,7 +25,7 @@ MAX_PIECE = 100_000
 _SENTENCE_END = "。！？；.!?;\n"
 
 
-class TaggingError(ValueError):
+class TaggingError(PleaError, ValueError):
     """The text cannot be tagged (unknown or undetectable language)."""
 
 

@@ -20,11 +20,13 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
+from corpus import paths
+
 from .base import BaseTagger, Tag, TaggingError, Unit
 from ..text import to_simplified
 from .features import Featurizer, lead_text
 
-MODEL_DIR = Path(__file__).resolve().parent / "model"
+MODEL_DIR = paths.MODEL_DIR
 WINDOW = {"zh": 16, "en": 60, "de": 60}
 _CLAUSE = re.compile(r"[，,；;。.:：!?！？\n]")
 

@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from corpus import paths
+from corpus.errors import PleaError
+
 from ..text import digest
 from .textref import TextRefError, unit_text
 
@@ -33,10 +36,9 @@ LABELS_DIR = HERE / "labels"
 WRITTEN_DIR = HERE / "written"
 REFERENCE_FILE = HERE.parent / "reference" / "coding.jsonl"
 PRESUMED_FILE = HERE / "presumed-negatives.txt"
-TEXTS_NAME = Path("shared") / "training-texts"
 
 
-class TrainingDataError(ValueError):
+class TrainingDataError(PleaError, ValueError):
     """A label file is malformed or names text that is not there (file and line named)."""
 
 
@@ -70,11 +72,7 @@ class TrainingUnit:
 
 def texts_root() -> Path | None:
     """``../shared/training-texts``, from the working directory or from the checkout."""
-    for base in (Path.cwd(), HERE.parents[1]):
-        candidate = base.parent / TEXTS_NAME
-        if candidate.is_dir():
-            return candidate
-    return None
+    return paths.shared_dir(paths.SHARED_TRAINING)
 
 
 def _fold_of(doc: str) -> str:

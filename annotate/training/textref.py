@@ -19,10 +19,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from corpus.errors import PleaError
+
 from ..text import digest
 
 
-class TextRefError(ValueError):
+class TextRefError(PleaError, ValueError):
     """A label names text that is not there (missing file, bad locator, changed text)."""
 
 

@@ -36,7 +36,8 @@ from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..numbering import CN_DIGITS, cn_to_int, int_to_cn
 from ..readers import Paragraphs, read_paragraphs
-from . import cn_markdown
+from . import cn_markdown, register
+from .eids import EidSet, make_eid
 
 _D = f"[{CN_DIGITS}]+"
 # 关于印发《…》的通知, or with the issuers first: 最高人民法院…印发《…》的通知
@@ -90,7 +91,7 @@ def parse_paragraphs(paras: Paragraphs, ctx: ParseContext) -> Document:
     if header.notice:
         # The notice is the covering letter, not the opinion: commentary, so it is kept
         # (and searchable) but not tagged or counted as a provision.
-        nodes.append(Node(eid="notice", level="notice", kind=COMMENTARY,
+        nodes.append(Node(eid=make_eid(None, "notice"), level="notice", kind=COMMENTARY,
                           text="\n".join(texts[i] for i in header.notice),
                           line=_line(paras, header.notice[0])))
     reader = (_NumberedReader if layout == LAYOUT_NUMBERED else _ArticleReader)(ctx, paras)
@@ -256,7 +257,7 @@ class _Reader:
 
     def add_preamble(self, index: int, text: str) -> None:
         if self.preamble is None:
-            self.preamble = Node(eid="preamble", level="preamble", text=text,
+            self.preamble = Node(eid=make_eid(None, "preamble"), level="preamble", text=text,
                                  line=_line(self.paras, index))
         else:
             self.preamble.text += "\n" + text
@@ -280,6 +281,9 @@ class _NumberedReader(_Reader):
         self.captions: bool | None = None      # does this document caption its paragraphs?
         self.title = f"《{ctx.short_title}》" if ctx.short_title else ""
         self.title_en = ctx.options.get("short_title_en") or ""
+        # Paragraph and part numbers are checked before their eIds are made (with the
+        # place as the scholar sees it); a repeated sub-heading or item is refused here.
+        self.eids = EidSet(ctx.path, refuse_repeats=True)
 
     # where new nodes go
     def _container(self) -> Node | None:
@@ -308,12 +312,13 @@ class _NumberedReader(_Reader):
                 return
             # Text under a heading before its first paragraph: an introduction of the part.
             owner = self._container()
-            intro = Node(eid=f"{owner.eid}__intro", level="intro", text=text, line=line)
-            twin = next((c for c in owner.children if c.eid == intro.eid), None)
+            eid = make_eid(owner, "intro")
+            twin = next((c for c in owner.children if c.eid == eid), None)
             if twin is not None:
                 twin.text += "\n" + text
             else:
-                owner.children.append(intro)
+                owner.children.append(self.eids.give(
+                    Node(eid="", level="intro", text=text, line=line), owner, "intro"))
             return
         if self._item_context():
             if (sub := sub or ARABIC_ITEM.match(text)) and self._continues_items(sub.group(1)):
@@ -369,21 +374,23 @@ class _NumberedReader(_Reader):
             self.note(index, f"part numbering jumps to {m.group(1)}、 "
                              f"(expected {int_to_cn(expected)}、)")
         self.parts_seen[n] = self.paras.place(index)
-        node = Node(eid=f"part_{n}", level="part", kind=CONTAINER, num=m.string[:m.start(2)].strip(),
-                    num_norm=str(n), heading=_heading(m.group(2)), line=line)
+        node = self.eids.give(Node(eid="", level="part", kind=CONTAINER,
+                                   num=m.string[:m.start(2)].strip(), num_norm=str(n),
+                                   heading=_heading(m.group(2)), line=line), None, "part", n)
         self.roots.append(node)
         self.part, self.section, self.para = node, None, None
 
     def start_section(self, index: int, m: re.Match, line: int) -> None:
         n = cn_to_int(m.group(1))
         parent = self.part
-        eid = f"{parent.eid}__sec_{n}" if parent is not None else f"sec_{n}"
         siblings = parent.children if parent is not None else self.roots
-        if any(c.eid == eid for c in siblings):
-            raise self.error(index, f"sub-heading （{m.group(1)}） appears twice in "
-                                    f"{parent.num if parent else 'the document'}")
-        node = Node(eid=eid, level="section", kind=CONTAINER, num=m.string[:m.start(2)].strip(),
+        node = Node(eid="", level="section", kind=CONTAINER, num=m.string[:m.start(2)].strip(),
                     num_norm=str(n), heading=_heading(m.group(2)), line=line)
+        try:
+            self.eids.give(node, parent, "section", n)
+        except SourceError:
+            raise self.error(index, f"sub-heading （{m.group(1)}） appears twice in "
+                                    f"{parent.num if parent else 'the document'}") from None
         siblings.append(node)
         self.section, self.para = node, None
 
@@ -403,8 +410,10 @@ class _NumberedReader(_Reader):
         heading, text = m.group(3), m.group(4)
         if heading is None and self.period_captions and (split := period_caption(text)):
             heading, text = split
-        node = Node(eid=f"para_{n}", level="article", num=m.group(1).replace(" ", ""),
-                    num_norm=str(n), heading=heading, text=text, line=line)
+        # A numbered paragraph is cited as an article but is an AKN paragraph: para_33.
+        node = self.eids.give(Node(eid="", level="article", num=m.group(1).replace(" ", ""),
+                                   num_norm=str(n), heading=heading, text=text, line=line),
+                              None, "paragraph", n)
         self._attach(node)
         self.para, self.subparas, self.in_items = node, [], False
         self.last_line_end = text[-1:] if text else ""
@@ -414,16 +423,16 @@ class _NumberedReader(_Reader):
         assert para is not None
         if not self.subparas:
             # The first 款 lived on the paragraph itself; move it down.
-            first = Node(eid=f"{para.eid}__subpara_1", level="paragraph", num_norm="1",
-                         text=para.text, line=para.line, children=para.children)
-            for child, _ in first.walk():
-                if child is not first:
-                    child.eid = first.eid + child.eid[len(para.eid):]
+            first = self.eids.give(Node(eid="", level="paragraph", num_norm="1",
+                                        text=para.text, line=para.line,
+                                        children=para.children), para, "subparagraph", 1)
+            for child in first.children:
+                self.eids.move(child, para.eid, first.eid)
             para.text, para.children = "", [first]
             self.subparas.append(first)
         k = len(self.subparas) + 1
-        node = Node(eid=f"{para.eid}__subpara_{k}", level="paragraph", num_norm=str(k),
-                    text=text, line=line)
+        node = self.eids.give(Node(eid="", level="paragraph", num_norm=str(k), text=text,
+                                   line=line), para, "subparagraph", k)
         para.children.append(node)
         self.subparas.append(node)
         self.in_items = False
@@ -433,13 +442,11 @@ class _NumberedReader(_Reader):
         owner = self.subparas[-1] if self.subparas else self.para
         assert owner is not None
         n = int(token) if token.isdigit() else cn_to_int(token)
-        eid = f"{owner.eid}__item_{n}"
-        if any(c.eid == eid for c in owner.children):
-            raise SourceError(self.ctx.path, f"item ({token}) appears twice in paragraph "
-                                             f"{self.para.num_norm}", line=line)
         num = text[: len(text) - len(rest)].strip() if rest else text.strip()
-        owner.children.append(Node(eid=eid, level="item", num=num, num_norm=str(n),
-                                   text=rest, line=line))
+        owner.children.append(self.eids.give(
+            Node(eid="", level="item", num=num, num_norm=str(n), text=rest, line=line),
+            owner, "item", n,
+            message=f"item ({token}) appears twice in paragraph {self.para.num_norm}"))
         self.in_items = True
         self.last_line_end = text[-1:]
 
@@ -544,3 +551,11 @@ def _summary(node: Node, width: int = 60) -> str:
     head = f"【{node.heading}】" if node.heading else ""
     body = text if len(text) <= width else text[:width] + "…"
     return f"{(node.num or '').strip()}{head}{body}"
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # The catch-all for what a scholar downloads: any text, page, Word file or PDF.
+    return file_format in ("text", "markdown", "html", "docx", "pdf")
+
+
+register("cn-guiding", parse, file_format="text", lang="zh", sniff=_sniff, sniff_order=90)

@@ -23,6 +23,8 @@ from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..numbering import CN_DIGITS, article_key, cn_to_int, int_to_cn
 from ..textio import decode
+from .eids import EidSet, make_eid
+from . import register
 
 INFO_END = "<!-- INFO END -->"
 
@@ -36,8 +38,6 @@ FOOTNOTE = re.compile(r"^([①-⑳])\s*")
 ANNEX = re.compile(rf"^附件({_D})$")
 
 CONTAINER_LEVELS = {"编": ("book", 0), "章": ("chapter", 1), "节": ("section", 2)}
-EID_PREFIX = {"book": "book", "chapter": "chp", "section": "sec", "annex": "annex",
-              "supplementary": "supplementary"}
 
 
 @dataclass
@@ -99,6 +99,9 @@ class _BodyParser:
         self.seen: dict[tuple[int, int], int] = {}   # article key → line it was first seen
         self.current: _Article | None = None
         self.annex_para: Node | None = None  # the open paragraph of an annex
+        # A repeated article number keeps its own row (art_5_dup2) and is reported in
+        # `numbering`, so the build's check names it.
+        self.eids = EidSet(ctx.path)
 
     # -- containers -------------------------------------------------------
     def heading(self, match: re.Match, lineno: int) -> None:
@@ -126,10 +129,9 @@ class _BodyParser:
             return  # a repeated title line
         else:
             raise SourceError(self.ctx.path, f"unrecognised heading {label!r}", line=lineno)
-        prefix = EID_PREFIX[level] + (f"_{key}" if key else "")
-        eid = "__".join([*(c.eid for c in self.stack[-1:]), prefix]) if self.stack else prefix
-        node = Node(eid=eid, level=level, kind=CONTAINER, num=num, num_norm=key or None,
-                    heading=heading, line=lineno)
+        node = self.eids.give(Node(eid="", level=level, kind=CONTAINER, num=num,
+                                   num_norm=key or None, heading=heading, line=lineno),
+                              self.stack[-1] if self.stack else None, level, key or None)
         self._attach(node)
         self.stack.append(node)
         self.depths.append(depth)
@@ -150,9 +152,10 @@ class _BodyParser:
         elif self.current is None:
             self.outside_article(line, lineno)
         elif (m := FOOTNOTE.match(line)):
-            self.current.node.children.append(Node(
-                eid=f"{self.current.node.eid}__note_{ord(m.group(1)) - ord('①') + 1}",
-                level="note", kind=COMMENTARY, num=m.group(1), text=line[m.end():], line=lineno))
+            self.current.node.children.append(self.eids.give(
+                Node(eid="", level="note", kind=COMMENTARY, num=m.group(1),
+                     text=line[m.end():], line=lineno),
+                self.current.node, "note", ord(m.group(1)) - ord("①") + 1))
         elif (m := ITEM.match(line)):
             self.add_item(m, line, lineno)
         elif (m := SUBITEM.match(line)) and self._last_item() is not None:
@@ -198,13 +201,10 @@ class _BodyParser:
         printed = m.group(0).strip()
         base = cn_to_int(m.group(1))
         suffix = cn_to_int(m.group(2)) if m.group(2) else 0
-        eid = f"art_{key}"
-        if (base, suffix) in self.seen:
-            # A repeated number keeps its own row (eids are unique within a source).
-            eid += f"_dup{sum(1 for a in self.articles if a.key == (base, suffix)) + 1}"
-        else:
-            self.seen[(base, suffix)] = lineno
-        node = Node(eid=eid, level="article", num=printed, num_norm=key, line=lineno)
+        self.seen.setdefault((base, suffix), lineno)
+        # Article numbers are unique in the work, so the eId carries no chapter.
+        node = self.eids.give(Node(eid="", level="article", num=printed, num_norm=key,
+                                   line=lineno), None, "article", key)
         first = line[m.end():]
         if first.strip() in ("（删去）", "（删除）", "(删去)", "(删除)"):
             node.attrs["status"] = "deleted"
@@ -218,15 +218,16 @@ class _BodyParser:
         assert art is not None
         if not art.paragraphs:
             # The first 款 so far lived on the article itself; move it down.
-            first = Node(eid=f"{art.node.eid}__para_1", level="paragraph", num_norm="1",
-                         text=art.node.text, line=art.node.line, children=art.node.children)
+            first = self.eids.give(Node(eid="", level="paragraph", num_norm="1",
+                                        text=art.node.text, line=art.node.line,
+                                        children=art.node.children), art.node, "paragraph", 1)
             art.node.text, art.node.children = "", [first]
             for child in first.children:
-                _reprefix(child, art.node.eid, first.eid)
+                self.eids.move(child, art.node.eid, first.eid)
             art.paragraphs.append(first)
         n = len(art.paragraphs) + 1
-        para = Node(eid=f"{art.node.eid}__para_{n}", level="paragraph", num_norm=str(n),
-                    text=line, line=lineno)
+        para = self.eids.give(Node(eid="", level="paragraph", num_norm=str(n), text=line,
+                                   line=lineno), art.node, "paragraph", n)
         art.paragraphs.append(para)
         art.node.children.append(para)
 
@@ -235,16 +236,17 @@ class _BodyParser:
         assert art is not None
         owner = art.paragraphs[-1] if art.paragraphs else art.node
         n = cn_to_int(m.group(1))
-        owner.children.append(Node(eid=f"{owner.eid}__item_{n}", level="item", num=m.group(0).strip(),
-                                   num_norm=str(n), text=line[m.end():], line=lineno))
+        owner.children.append(self.eids.give(
+            Node(eid="", level="item", num=m.group(0).strip(), num_norm=str(n),
+                 text=line[m.end():], line=lineno), owner, "item", n))
 
     def add_subitem(self, m: re.Match, line: str, lineno: int) -> None:
         item = self._last_item()
         assert item is not None and self.current is not None
         n = (ord(m.group(1)) - ord("⒈") + 1) if m.group(1) else int(m.group(2))
-        item.children.append(Node(eid=f"{item.eid}__subitem_{n}", level="subitem",
-                                  num=m.group(0).strip(), num_norm=str(n),
-                                  text=line[m.end():], line=lineno))
+        item.children.append(self.eids.give(
+            Node(eid="", level="subitem", num=m.group(0).strip(), num_norm=str(n),
+                 text=line[m.end():], line=lineno), item, "subitem", n))
 
     def _last_item(self) -> Node | None:
         if self.current is None:
@@ -261,13 +263,13 @@ class _BodyParser:
         owner = self.stack[-1]
         if (m := SUBITEM.match(line)) and self.annex_para is not None:
             n = (ord(m.group(1)) - ord("⒈") + 1) if m.group(1) else int(m.group(2))
-            self.annex_para.children.append(Node(
-                eid=f"{self.annex_para.eid}__item_{n}", level="item", num=m.group(0).strip(),
-                num_norm=str(n), text=line[m.end():], line=lineno))
+            self.annex_para.children.append(self.eids.give(
+                Node(eid="", level="item", num=m.group(0).strip(), num_norm=str(n),
+                     text=line[m.end():], line=lineno), self.annex_para, "item", n))
             return
         n = sum(1 for c in owner.children if c.level == "paragraph") + 1
-        self.annex_para = Node(eid=f"{owner.eid}__para_{n}", level="paragraph",
-                               num_norm=str(n), text=line, line=lineno)
+        self.annex_para = self.eids.give(Node(eid="", level="paragraph", num_norm=str(n),
+                                              text=line, line=lineno), owner, "paragraph", n)
         owner.children.append(self.annex_para)
 
     # -- citations --------------------------------------------------------
@@ -285,12 +287,6 @@ class _BodyParser:
                 _cite_down(child, base)
 
 
-def _reprefix(node: Node, old: str, new: str) -> None:
-    """Move a subtree's eids from under ``old`` to under ``new``."""
-    for child, _ in node.walk():
-        child.eid = new + child.eid[len(old):]
-
-
 def _cite_down(node: Node, prefix: str) -> None:
     unit = {"paragraph": "款", "item": "项", "subitem": "目"}.get(node.level)
     if unit is None:
@@ -298,3 +294,12 @@ def _cite_down(node: Node, prefix: str) -> None:
     node.citation = f"{prefix}第{int_to_cn(int(node.num_norm or 0))}{unit}"
     for child in node.children:
         _cite_down(child, node.citation)
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # LawRefBook files mark the end of their front matter.
+    return (file_format in ("text", "markdown")
+            and "<!-- INFO END -->" in decode(data, path, lang="zh"))
+
+
+register("cn-markdown", parse, file_format="markdown", lang="zh", sniff=_sniff, sniff_order=10)

@@ -23,7 +23,8 @@ import re
 from ..errors import SourceError
 from ..model import CONTAINER, Document, Node, ParseContext
 from ..readers import read_paragraphs
-from . import cn_markdown
+from ..textio import decode
+from . import cn_markdown, register
 
 _WORD_NUMBERS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -64,8 +65,8 @@ class _EnglishBody(cn_markdown._BodyParser):
         if SUPPLEMENTARY.match(line):
             self.stack.clear()
             self.depths.clear()
-            node = Node(eid="supplementary", level="supplementary", kind=CONTAINER,
-                        heading=line, line=lineno)
+            node = self.eids.give(Node(eid="", level="supplementary", kind=CONTAINER,
+                                       heading=line, line=lineno), None, "supplementary")
             self.roots.append(node)
             self.stack.append(node)
             self.depths.append(0)
@@ -95,11 +96,10 @@ class _EnglishBody(cn_markdown._BodyParser):
         while self.stack and self.depths[-1] >= depth:
             self.stack.pop()
             self.depths.pop()
-        prefix = cn_markdown.EID_PREFIX[level] + f"_{key}"
-        eid = "__".join([self.stack[-1].eid, prefix]) if self.stack else prefix
-        node = Node(eid=eid, level=level, kind=CONTAINER,
-                    num=f"{m.group(1)} {m.group(2)}", num_norm=key,
-                    heading=m.group(3) or None, line=lineno)
+        node = self.eids.give(Node(eid="", level=level, kind=CONTAINER,
+                                   num=f"{m.group(1)} {m.group(2)}", num_norm=key,
+                                   heading=m.group(3) or None, line=lineno),
+                              self.stack[-1] if self.stack else None, level, key)
         self._attach(node)
         self.stack.append(node)
         self.depths.append(depth)
@@ -166,3 +166,18 @@ def _cite(body: _EnglishBody, short_title: str) -> None:
 
         for child in node.children:
             down(child, node.citation)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_EN_ARTICLE = re.compile(r"^\s*(?:#+\s*)?Article\s+\d+", re.M)
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # English "Article N" lines and no Chinese near the top: a translation of a Chinese law.
+    if file_format not in ("text", "markdown"):
+        return False
+    text = decode(data, path, lang="zh")
+    return bool(_EN_ARTICLE.search(text)) and not _HAN.search(text[:2000])
+
+
+register("cn-translation", parse, file_format="text", lang="en", sniff=_sniff, sniff_order=20)

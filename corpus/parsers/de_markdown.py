@@ -75,6 +75,8 @@ from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..textio import decode
 from .markdown_common import (Block, append_text, append_wrapup, attach, split_blocks,
                               split_front_matter, tidy_space, unescape)
+from . import register
+from .eids import EidSet, make_eid
 
 HEADING_LINE = re.compile(r"^(?P<hashes>#{1,6})\s*(?P<text>.*?)\s*$")
 PLACEHOLDER = re.compile(r"^\(XXXX\)\s*")
@@ -84,12 +86,12 @@ SECTION_RANGE = re.compile(r"^§§\s*(?P<first>\d+[a-z]*)\s+(?P<conj>und|bis)\s+
 SEPARATOR = re.compile(r"\s+-(?:\s+|$)")
 ANNEX = re.compile(r"^Anhang\s+(?P<num>\S+)$")
 ANNEX_INTRO = re.compile(r"^Auszug aus\b")
-KINDS = {  # designation word -> (level, eid prefix, rank)
-    "Teil": ("part", "part", 1), "Buch": ("book", "book", 1),
-    "Abschnitt": ("chapter", "chp", 2), "Unterabschnitt": ("subchapter", "subchp", 3),
-    "Titel": ("title", "title", 4), "Untertitel": ("subtitle", "subtitle", 5),
+KINDS = {  # designation word -> (level, rank); the eId prefix is the level's (eids.toml)
+    "Teil": ("part", 1), "Buch": ("book", 1),
+    "Abschnitt": ("chapter", 2), "Unterabschnitt": ("subchapter", 3),
+    "Titel": ("title", 4), "Untertitel": ("subtitle", 5),
 }
-UNNAMED = ("subtitle", "subtitle", 5)   # "Freiheitsstrafe - ": a group without a kind word
+UNNAMED = ("subtitle", 5)   # "Freiheitsstrafe - ": a group without a kind word
 NUMBERED = re.compile(rf"^(?P<kind>{'|'.join(KINDS)})\s+(?P<num>\d+[a-z]*)$")
 ORDINAL = re.compile(rf"^(?P<word>\w+)\s+(?P<kind>{'|'.join(KINDS)})$")
 
@@ -112,8 +114,6 @@ SENTENCE_END = re.compile(
     r"(?<!\bAbs)(?<!\bNr)(?<!\bArt)(?<!\bBuchst)(?<!\bBGBl)(?<!\bABl)(?<!\bBek)(?<!\bvgl)"
     r"(?<!\bbzw)(?<!\bKap)(?<!\bAnl)(?<!\bZiff)(?<!\bNrn)(?<!\bd)(?<!\bu)(?<![\s(][A-Za-z])"
     r"(?<!\d)\.\s+(?=[A-ZÄÖÜ§])")
-EID_PART = {"paragraph": "para", "item": "item", "subitem": "subitem",
-            "subsubitem": "subsubitem", "note": "note", "list": "list"}
 CITE_PART = {"paragraph": "Abs.", "item": "Nr.", "subitem": "Buchst.",
              "subsubitem": "Doppelbuchst."}
 
@@ -193,7 +193,7 @@ class _StatuteParser:
         self.containers: list[_Container] = []
         self.owner: Node | None = None          # the § (or Anhang) receiving body blocks
         self.frames: list[_Frame] = []
-        self.eids: set[str] = set()
+        self.eids = EidSet(ctx.path, refuse_repeats=True)   # a repeated § or Absatz is an error
         self.meta: dict = {"front_matter": front}
         self.title: str | None = None
 
@@ -288,11 +288,8 @@ class _StatuteParser:
         else:
             self.container(text, depth, line)
 
-    def _new_eid(self, eid: str, line: int) -> str:
-        if eid in self.eids:
-            raise self.error(f"{eid} appears twice", line)
-        self.eids.add(eid)
-        return eid
+    def _new_eid(self, parent: Node | None, element: str, number: str | None, line: int) -> str:
+        return self.eids.claim(make_eid(parent, element, number), line)
 
     def _close(self, depth: int, rank: int = 99) -> Node | None:
         while self.containers and (self.containers[-1].rank >= rank
@@ -310,7 +307,7 @@ class _StatuteParser:
     def section(self, m: re.Match, depth: int, line: int) -> None:
         num = m.group("num")
         heading = m.group("heading")
-        node = Node(eid=self._new_eid(f"sec_{num}", line), level="section", num=f"§ {num}",
+        node = Node(eid=self._new_eid(None, "section", num, line), level="section", num=f"§ {num}",
                     num_norm=num, heading=heading, line=line)
         if heading and REPEALED.match(heading):
             node.attrs["status"] = "repealed"
@@ -323,7 +320,7 @@ class _StatuteParser:
         if conj == "bis" and first.isdigit() and last.isdigit():
             covers = [str(n) for n in range(int(first), int(last) + 1)]
         heading = m.group("heading")
-        node = Node(eid=self._new_eid(f"sec_{first}-{last}", line), level="section",
+        node = Node(eid=self._new_eid(None, "section", f"{first}-{last}", line), level="section",
                     num=f"§§ {first} {conj} {last}", num_norm=f"{first}-{last}",
                     heading=heading, line=line, attrs={"covers": covers})
         if heading and REPEALED.match(heading):
@@ -339,27 +336,26 @@ class _StatuteParser:
             raise self.error(f"heading without a designation: {text!r}", line)
         if m := ANNEX.match(designation):
             self._close(0)
-            node = Node(eid=self._new_eid(f"annex_{m.group('num')}", line), level="annex",
+            node = Node(eid=self._new_eid(None, "annex", m.group("num"), line), level="annex",
                         num=designation, num_norm=m.group("num"), heading=title or None, line=line)
             self.roots.append(node)
             self._open_owner(node)
             return
-        level, prefix, rank = UNNAMED
+        level, rank = UNNAMED
         number: str | None = None
         if m := NUMBERED.match(designation):
-            level, prefix, rank = KINDS[m.group("kind")]
+            level, rank = KINDS[m.group("kind")]
             number = m.group("num")
         elif m := ORDINAL.match(designation):
-            level, prefix, rank = KINDS[m.group("kind")]
+            level, rank = KINDS[m.group("kind")]
             value = ordinal_value(m.group("word"))
             number = str(value) if value else None
         elif designation.split()[-1] in KINDS:
-            level, prefix, rank = KINDS[designation.split()[-1]]
+            level, rank = KINDS[designation.split()[-1]]
         elif sep is None:   # unnamed groups always come as "Freiheitsstrafe - "
             raise self.error(f"unrecognised heading {text!r}", line)
         parent = self._close(depth, rank)
-        token = f"{prefix}_{number or slug(designation)}"
-        eid = self._new_eid(f"{parent.eid}__{token}" if parent else token, line)
+        eid = self._new_eid(parent, level, number or slug(designation), line)
         if number or title:
             node = Node(eid=eid, level=level, kind=CONTAINER, num=designation, num_norm=number,
                         heading=title or None, line=line)
@@ -403,7 +399,7 @@ class _StatuteParser:
         return next(f.node for f in reversed(self.frames) if f.node is not None)
 
     def _child(self, parent: Node, level: str, num_norm: str, block: Block, **kw) -> Node:
-        eid = self._new_eid(f"{parent.eid}__{EID_PART[level]}_{num_norm}", block.line)
+        eid = self._new_eid(parent, level, num_norm, block.line)
         node = Node(eid=eid, level=level, num_norm=num_norm, line=block.line, **kw)
         if REPEALED.match(node.text):
             node.attrs["status"] = "repealed"
@@ -443,7 +439,7 @@ class _StatuteParser:
             base = next(f.node for f in reversed(self.frames[:frame + 1]) if f.node is not None)
         number = 1 + sum(1 for c in base.children if c.level == "list") + 1
         intro, holder.wrapup = holder.wrapup, None
-        eid = self._new_eid(f"{base.eid}__list_{number}", block.line)
+        eid = self._new_eid(base, "list", str(number), block.line)
         node = Node(eid=eid, level="list", num_norm=str(number), text=intro, line=block.line)
         if self.owner is not None and self.owner.level == "section":
             node.attrs["satz"] = _satz_number(base, intro)
@@ -460,7 +456,7 @@ class _StatuteParser:
     def note(self, text: str, block: Block) -> None:
         """An indented paragraph outside any list: the converter's footnote text."""
         number = sum(1 for c in self.owner.children if c.level == "note") + 1
-        eid = self._new_eid(f"{self.owner.eid}__note_{number}", block.line)
+        eid = self._new_eid(self.owner, "note", str(number), block.line)
         attach(self.owner, Node(eid=eid, level="note", kind=COMMENTARY, num_norm=str(number),
                                 text=text, line=block.line))
         del self.frames[1:]
@@ -574,3 +570,6 @@ def _body_text(lines: list[str], start: int, skip: set[int]) -> str:
             line = f.group("text")
         out.append(unescape(BULLET.sub("", line, count=1)))
     return "\n".join(out)
+
+
+register("de-markdown", parse, file_format="markdown", lang="de")

@@ -31,6 +31,8 @@ from ..model import Document, Node, ParseContext
 from ..textio import decode
 from .markdown_common import (UsOutline, append_text, append_wrapup, split_blocks,
                               split_front_matter, tidy_space, unescape)
+from . import register
+from .eids import make_eid
 
 SHORT = "Fed. R. Evid."
 RULE_TITLE = re.compile(r"^(?P<num>Rule\s+(?P<n>\d+[A-Za-z.]*?))(?P<dot>\.)?\s+(?P<heading>\S.*)$")
@@ -56,7 +58,8 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
                           line=_key_line(lines, "title", start))
     short = ctx.short_title or SHORT
     n = m.group("n")
-    rule = Node(eid=f"rule_{n}", level="rule", num=m.group("num") + (m.group("dot") or ""),
+    rule = Node(eid=make_eid(None, "rule", n), level="rule",
+                num=m.group("num") + (m.group("dot") or ""),
                 num_norm=n, heading=m.group("heading"), citation=f"{short} {n}",
                 line=_key_line(lines, "title", start))
     outline = UsOutline(rule, ctx.path, body_subsections=True)
@@ -102,3 +105,6 @@ def _key_line(lines: list[str], key: str, end: int) -> int:
 def _body_text(title: str, body: list[str]) -> str:
     """The rendered title, then the body lines without Markdown escapes (apart from the tree)."""
     return "\n".join([title.strip(), *(unescape(line) for line in body)])
+
+
+register("fre-markdown", parse, file_format="markdown", lang="en")

@@ -17,6 +17,7 @@ import yaml
 
 from ..errors import SourceError
 from ..model import Node
+from .eids import EidSet
 
 FENCE = "---"
 # A backslash before ASCII punctuation is Markdown escaping, not text.
@@ -134,9 +135,6 @@ def attach(parent: Node, child: Node) -> None:
 # --- US enumerators: (a) (1) (A) (i) (I) (aa) (AA) --------------------------------
 
 US_LEVELS = ("subsection", "paragraph", "subparagraph", "clause", "subclause", "item", "subitem")
-US_EID = {"section": "sec", "rule": "rule", "subsection": "subsec", "paragraph": "para",
-          "subparagraph": "subpara", "clause": "clause", "subclause": "subclause",
-          "item": "item", "subitem": "subitem"}
 US_RANK = {"section": 0, "rule": 0, **{name: i + 1 for i, name in enumerate(US_LEVELS)}}
 ROMAN = re.compile(r"^(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})$")
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -188,9 +186,13 @@ class UsOutline:
     body_subsections: bool = False          # may (a), (b) … appear as body lines?
     stack: list[Node] = field(default_factory=list)
     wrapup_owner: Node | None = None        # where the last plain paragraph went
+    # The document's eIds; a file whose outline is rebuilt per subsection passes one set.
+    eids: EidSet | None = None
 
     def __post_init__(self) -> None:
         self.stack = [self.base]
+        if self.eids is None:
+            self.eids = EidSet(self.path, refuse_repeats=True)
 
     def _open(self, level: str) -> Node | None:
         return next((n for n in reversed(self.stack) if n.level == level), None)
@@ -237,10 +239,8 @@ class UsOutline:
         while len(self.stack) > 1 and US_RANK[self.stack[-1].level] >= rank:
             self.stack.pop()
         parent = self.stack[-1]
-        node.eid = f"{parent.eid}__{US_EID[node.level]}_{node.num_norm}"
-        if any(c.eid == node.eid for c in parent.children):
-            raise SourceError(self.path, f"{node.num} appears twice in {parent.num or parent.eid}",
-                              line=node.line)
+        self.eids.give(node, parent, node.level, node.num_norm,
+                       message=f"{node.num} appears twice in {parent.num or parent.eid}")
         if parent.citation:
             node.citation = f"{parent.citation}({node.num_norm})"
         attach(parent, node)

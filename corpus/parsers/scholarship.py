@@ -36,6 +36,8 @@ import cn2an
 from ..errors import SourceError
 from ..model import BIBLIOGRAPHY, CONTAINER, PROVISION, Document, Node, ParseContext
 from ..textio import decode
+from . import register
+from .eids import EidSet, make_eid
 
 MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*\S)\s*#*\s*$")
 # A list entry stands alone as a block. Its bullet is markup; a printed number
@@ -79,7 +81,8 @@ STYLES: list[tuple[str, re.Pattern[str]]] = [
 ]
 CAPTION = re.compile(r"^(?P<num>(?P<kind>Figure|Fig\.|Table)\s+(?P<n>\d+))[.:]?\s*(?P<text>.*)$",
                      re.IGNORECASE)
-CAPTION_EID = {"figure": "fig", "fig.": "fig", "table": "table"}
+CAPTION_ELEMENT = {"figure": "figure", "fig.": "figure", "table": "table"}
+CAPTION_CITE = {"figure": "fig", "table": "table"}   # "Lee 2023, fig. 1"
 # A plain line is a heading (or caption) only if short and not a sentence.
 MAX_HEADING = 200
 SENTENCE_END = re.compile(r"[.。!?！？;；:：]$")
@@ -102,8 +105,7 @@ NUMBERED_REF = re.compile(r"^\s*(?:\[(?P<a>\d+)\]|(?P<b>\d+)\.)\s+")
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
-SECTION_LEVELS = [("sec", "section"), ("subsec", "subsection"),
-                  ("subsubsec", "subsubsection"), ("subsubsubsec", "subsubsubsection")]
+SECTION_LEVELS = ["section", "subsection", "subsubsection", "subsubsubsection"]
 
 
 @dataclass
@@ -275,7 +277,7 @@ class _TreeBuilder:
         self.roots: list[Node] = []
         self.stack: list[tuple[Node, list[int], list[str]]] = []   # (node, path, labels)
         self.para_counts: dict[str, int] = {}
-        self.eids: set[str] = set()
+        self.eids = EidSet(ctx.path, refuse_repeats=True)
         self.paragraphs: list[Node] = []
         self.mode = "body"          # body | abstract | references
         self.refs: Node | None = None
@@ -391,8 +393,10 @@ class _TreeBuilder:
 
     def _section_node(self, path: list[int], num: str | None, title: str | None, line: int,
                       labels: list[str], num_norm: str) -> Node:
-        eid = "__".join(f"{SECTION_LEVELS[i][0]}_{n}" for i, n in enumerate(path))
-        return Node(eid=eid, level=SECTION_LEVELS[len(path) - 1][1], kind=CONTAINER, num=num,
+        eid = None
+        for level, n in zip(SECTION_LEVELS, path):   # 2.1.3 -> sec_2__subsec_1__subsubsec_3
+            eid = make_eid(eid, level, n)
+        return Node(eid=eid, level=SECTION_LEVELS[len(path) - 1], kind=CONTAINER, num=num,
                     num_norm=num_norm, heading=title or None, line=line,
                     citation=f"{self.short}, § {self._label(labels)}")
 
@@ -419,14 +423,15 @@ class _TreeBuilder:
         slug = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "untitled"
         self.stack.clear()
         self.mode = "body"
-        node = Node(eid=f"sec_{slug}", level="section", kind=CONTAINER, heading=title,
+        node = Node(eid=make_eid(None, "section", slug), level="section", kind=CONTAINER,
+                    heading=title,
                     line=block.line, citation=f"{self.short}, {title}")
         self._attach_container(node, [], [title], block.line)
 
     def _open_abstract(self, block: Block) -> None:
         self.stack.clear()
         self.mode = "abstract"
-        self.abstract = Node(eid="abstract", level="abstract", kind=PROVISION,
+        self.abstract = Node(eid=make_eid(None, "abstract"), level="abstract", kind=PROVISION,
                              heading=strip_markup(_heading_text(block.raw)), line=block.line,
                              citation=f"{self.short}, abstract")
         self._register(self.abstract, block.line)
@@ -441,7 +446,7 @@ class _TreeBuilder:
     def _open_references(self, block: Block) -> None:
         self.stack.clear()
         self.mode = "references"
-        self.refs = Node(eid="references", level="references", kind=CONTAINER,
+        self.refs = Node(eid=make_eid(None, "references"), level="references", kind=CONTAINER,
                          heading=strip_markup(_heading_text(block.raw)), line=block.line)
         self._register(self.refs, block.line)
         self.roots.append(self.refs)
@@ -451,10 +456,11 @@ class _TreeBuilder:
         text = strip_markup(block.raw)
         caption = CAPTION.match(text)
         if caption and len(text) <= MAX_HEADING and not SENTENCE_END.search(text):
-            kind = CAPTION_EID[caption["kind"].lower()]
-            node = Node(eid=f"{kind}_{caption['n']}", level="caption", kind=PROVISION,
-                        num=caption["num"], num_norm=caption["n"], text=caption["text"],
-                        line=block.line, citation=f"{self.short}, {kind}. {caption['n']}")
+            element = CAPTION_ELEMENT[caption["kind"].lower()]
+            node = Node(eid=make_eid(None, element, caption["n"]), level="caption",
+                        kind=PROVISION, num=caption["num"], num_norm=caption["n"],
+                        text=caption["text"], line=block.line,
+                        citation=f"{self.short}, {CAPTION_CITE[element]}. {caption['n']}")
             self._register(node, block.line)
             self._container_children().append(node)
             return
@@ -468,7 +474,7 @@ class _TreeBuilder:
         key = parent.eid if parent else ""
         number = self.para_counts.get(key, 0) + 1
         self.para_counts[key] = number
-        eid = f"{parent.eid}__para_{number}" if parent else f"para_{number}"
+        eid = make_eid(parent, "paragraph", number)
         where = f"§ {self._label(self.stack[-1][2])} " if self.stack else ""
         node = Node(eid=eid, level="paragraph", kind=PROVISION, num_norm=str(number), text=text,
                     line=block.line, citation=f"{self.short}, {where}¶ {number}")
@@ -492,17 +498,16 @@ class _TreeBuilder:
         else:
             # An unnumbered list is numbered by its printed order.
             number = str(len(self.refs.children) + 1)
-        node = Node(eid=f"ref_{number}", level="reference", kind=BIBLIOGRAPHY, num=num,
+        node = Node(eid=make_eid(None, "reference", number), level="reference",
+                    kind=BIBLIOGRAPHY, num=num,
                     num_norm=number, text=strip_markup(raw), line=block.line,
                     attrs=_reference_attrs(raw))
         self._register(node, block.line)
         self.refs.children.append(node)
 
     def _register(self, node: Node, line: int) -> None:
-        if node.eid in self.eids:
-            raise SourceError(self.ctx.path, f"{node.eid!r} occurs twice (a heading or "
-                              "caption number repeats)", line=line)
-        self.eids.add(node.eid)
+        self.eids.claim(node.eid, line, message=f"{node.eid!r} occurs twice (a heading or "
+                                                 "caption number repeats)")
 
 
 def _add_cites(node: Node, text: str) -> None:
@@ -564,3 +569,6 @@ def _reference_attrs(raw: str) -> dict:
             if institution.strip():
                 attrs["institution"] = institution.strip()
     return attrs
+
+
+register("scholarship", parse, file_format="text", lang="zh")

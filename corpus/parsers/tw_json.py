@@ -28,6 +28,8 @@ import cn2an
 from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, Document, Node, ParseContext
 from ..textio import decode
+from . import register
+from .eids import EidSet
 
 # Field names of the MOJ export.
 CONTENT_KEY = "法規內容"
@@ -53,7 +55,6 @@ HEADING_SEPARATOR = re.compile(r"\s+-\s+")
 
 LEVELS = {"編": "book", "章": "chapter", "節": "section",
           "part": "book", "chapter": "chapter", "section": "section"}
-EID_PREFIX = {"book": "book", "chapter": "chp", "section": "sec"}
 RANK = {"book": 0, "chapter": 1, "section": 2}
 
 ARTICLE_NUMBER = re.compile(r"^(?:第\s*(?P<zh>\d+(?:-\d+)?)\s*條|Article\s+(?P<en>\d+(?:-\d+)?))$")
@@ -146,7 +147,8 @@ class _Builder:
         self.short = ctx.short_title or self._default_short_title()
         self.roots: list[Node] = []
         self.stack: list[Node] = []        # open containers, outermost first
-        self.eids: set[str] = set()
+        # The Chinese and English files are paired by eId, so a repeat is refused, never renamed.
+        self.eids = EidSet(ctx.path, refuse_repeats=True)
         # A line inside an article that repeats one of the file's own headings is a
         # conversion slip (the English art. 454 ends with "Part VII-III Participation
         # in Proceedings by the Victim"): it is kept as a commentary note, not as law.
@@ -211,11 +213,6 @@ class _Builder:
             meta["history"] = _history_entries(history, joiner="" if self.lang == "zh" else " ")
         return meta
 
-    def _register(self, node: Node, where: str) -> None:
-        if node.eid in self.eids:
-            raise SourceError(self.ctx.path, f"duplicate {node.eid!r}", line=node.line, where=where)
-        self.eids.add(node.eid)
-
     # -- headings ---------------------------------------------------------
     def _heading(self, heading: str, where: str, line: int | None) -> None:
         text = heading.strip()
@@ -235,11 +232,10 @@ class _Builder:
         while self.stack and RANK[self.stack[-1].level] >= RANK[level]:
             self.stack.pop()
         parent = self.stack[-1] if self.stack else None
-        own = f"{EID_PREFIX[level]}_{num_norm}"
-        node = Node(eid=f"{parent.eid}__{own}" if parent else own, level=level, kind=CONTAINER,
+        node = Node(eid="", level=level, kind=CONTAINER,
                     num=match["num"], num_norm=num_norm, heading=match["title"].strip() or None,
                     citation=self._container_citation(match["num"]), line=line)
-        self._register(node, where)
+        self.eids.give(node, parent, level, num_norm, where=where)
         (parent.children if parent else self.roots).append(node)
         self.stack.append(node)
 
@@ -255,9 +251,9 @@ class _Builder:
             raise SourceError(self.ctx.path, f"cannot read the article number {number!r}",
                               line=line, where=where)
         art = match["zh"] or match["en"]
-        article = Node(eid=f"art_{art}", level="article", num=number, num_norm=art,
-                       citation=self._cite(art), line=line)
-        self._register(article, where)
+        article = self.eids.give(Node(eid="", level="article", num=number, num_norm=art,
+                                      citation=self._cite(art), line=line),
+                                 None, "article", art, where=where)
         (self.stack[-1].children if self.stack else self.roots).append(article)
 
         paragraphs: list[Node] = []
@@ -270,9 +266,9 @@ class _Builder:
             if EDITORIAL_NOTE.match(text) or self._misplaced_heading(text):
                 notes += 1
                 kind = "editorial" if EDITORIAL_NOTE.match(text) else "misplaced heading"
-                article.children.append(Node(
-                    eid=f"{article.eid}__note_{notes}", level="note", kind=COMMENTARY, text=text,
-                    line=line, attrs={"type": kind}))
+                article.children.append(self.eids.give(
+                    Node(eid="", level="note", kind=COMMENTARY, text=text, line=line,
+                         attrs={"type": kind}), article, "note", notes, where=where))
                 continue
             if DELETED.match(text) and not article.children:
                 article.text = text
@@ -287,15 +283,14 @@ class _Builder:
             if item is not None:
                 num, value, body = item
                 holder = current or article
-                if any(c.num_norm == value and c.level == "item" for c in holder.children):
-                    raise SourceError(self.ctx.path, f"item {num} twice in one paragraph",
-                                      line=line, where=where)
-                holder.children.append(Node(
-                    eid=f"{holder.eid}__item_{value}", level="item", num=num, num_norm=value,
-                    text=body, line=line))
+                holder.children.append(self.eids.give(
+                    Node(eid="", level="item", num=num, num_norm=value, text=body, line=line),
+                    holder, "item", value, where=where,
+                    message=f"item {num} twice in one paragraph"))
                 continue
-            current = Node(eid=f"{article.eid}__para_{len(paragraphs) + 1}", level="paragraph",
-                           num_norm=str(len(paragraphs) + 1), text=text, line=line)
+            current = self.eids.give(
+                Node(eid="", level="paragraph", num_norm=str(len(paragraphs) + 1), text=text,
+                     line=line), article, "paragraph", len(paragraphs) + 1, where=where)
             paragraphs.append(current)
             article.children.append(current)
 
@@ -305,12 +300,10 @@ class _Builder:
             if child.level == "paragraph":
                 child.citation = self._cite(art, None if single else child.num_norm)
                 for item in child.children:
-                    self._register(item, where)
                     item.citation = self._cite(art, None if single else child.num_norm,
                                                item.num_norm)
             elif child.level == "item":
                 child.citation = self._cite(art, None, child.num_norm)
-            self._register(child, where)
 
     def _item(self, text: str) -> tuple[str, str, str] | None:
         """(num as printed, normalised number, text) when the line opens with a 款 enumerator."""
@@ -356,3 +349,11 @@ def _history_entries(history: str, joiner: str) -> list[str]:
         else:
             entries[-1] += joiner + text
     return entries
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    # The MOJ export's article list key.
+    return file_format == "json" and "法規內容".encode() in data[:200_000]
+
+
+register("tw-json", parse, file_format="json", lang="zh", sniff=_sniff)

@@ -36,13 +36,13 @@ from ..errors import SourceError
 from ..model import CONTAINER, Document, Node, ParseContext
 from ..textio import decode
 from .markdown_common import UsOutline, split_blocks, tidy_space
+from . import register
+from .eids import EidSet, make_eid
 
 HEADING_LINE = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
 CONTAINER_HEADING = re.compile(
     r"^(?P<kind>title|subtitle|part|subpart|chapter|subchapter)\s+"
     r"(?P<num>[0-9]+[A-Za-z]*|[IVXLC]+[A-Z]?)\s*(?P<dash>[—–-]+)\s*(?P<heading>.*)$", re.I)
-CONTAINER_EID = {"title": "title", "subtitle": "subtitle", "part": "part", "subpart": "subpart",
-                 "chapter": "chp", "subchapter": "subchp"}
 CONTAINER_CITE = {"subtitle": "subtit.", "part": "pt.", "subpart": "subpt.", "chapter": "ch.",
                   "subchapter": "subch."}
 SECTION_HEADING = re.compile(
@@ -64,6 +64,7 @@ def parse(data: bytes, ctx: ParseContext) -> Document:
 class _ChunkParser:
     def __init__(self, ctx: ParseContext):
         self.ctx = ctx
+        self.eids = EidSet(ctx.path, refuse_repeats=True)
         self.path = ctx.path
         self.containers: list[Node] = []
         self.section: Node | None = None
@@ -115,9 +116,8 @@ class _ChunkParser:
         while any(c.level == kind for c in self.containers):   # a sibling closes the open one
             self.containers.pop()
         num_norm = m.group("num")
-        token = f"{CONTAINER_EID[kind]}_{num_norm}"
         parent = self.containers[-1] if self.containers else None
-        node = Node(eid=f"{parent.eid}__{token}" if parent else token, level=kind,
+        node = Node(eid=self.eids.claim(make_eid(parent, kind, num_norm), line), level=kind,
                     kind=CONTAINER, num=f"{m.group('kind')} {num_norm}{m.group('dash')}",
                     num_norm=num_norm, heading=m.group("heading") or None, line=line)
         if kind == "title":
@@ -135,13 +135,14 @@ class _ChunkParser:
         if self.title_num is None:
             raise self.error("section heading without a 'Title' heading above it", line)
         num_norm = m.group("num")
-        self.section = Node(eid=f"sec_{num_norm}", level="section",
+        self.section = Node(eid=self.eids.claim(make_eid(None, "section", num_norm), line),
+                            level="section",
                             num=f"§ {num_norm}{m.group('dot')}", num_norm=num_norm,
                             heading=m.group("heading") or None, line=line,
                             citation=f"{self.title_num} U.S.C. § {num_norm}")
         if self.containers:
             self.containers[-1].children.append(self.section)
-        self.outline = UsOutline(self.section, self.path)
+        self.outline = UsOutline(self.section, self.path, eids=self.eids)
 
     def subsection(self, m: re.Match, line: int) -> None:
         if self.section is None:
@@ -151,10 +152,10 @@ class _ChunkParser:
             raise self.error(f"heading ({token}) is not a subsection letter", line)
         node = Node(eid="", level="subsection", num=f"({token})", num_norm=token, line=line)
         node.heading = _heading(m.group("rest"), node) or None
-        self.outline = UsOutline(self.section, self.path)
+        self.outline = UsOutline(self.section, self.path, eids=self.eids)
         self.outline.add(node)
         # A subsection heading line is the base of everything that follows it.
-        self.outline = UsOutline(node, self.path)
+        self.outline = UsOutline(node, self.path, eids=self.eids)
 
     # -- body ------------------------------------------------------------------
 
@@ -195,3 +196,6 @@ def _body_text(lines: list[str]) -> str:
         m = HEADING_LINE.match(raw.strip())
         out.append(m.group(2) if m else raw)
     return "\n".join(out)
+
+
+register("usc-markdown", parse, file_format="markdown", lang="en")

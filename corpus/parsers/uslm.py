@@ -43,6 +43,8 @@ from lxml import etree
 from ..errors import ConfigError, SourceError
 from ..model import COMMENTARY, CONTAINER, PROVISION, Document, Node, ParseContext
 from .safe_xml import parse_xml
+from . import register
+from .eids import EidSet, make_eid, number_token
 
 
 @dataclass(frozen=True)
@@ -63,24 +65,24 @@ INSTRUMENTS: dict[str, Instrument] = {
 }
 DEFAULT_INSTRUMENT = "frcrp"
 
-# USLM element -> (level, eid prefix, kind).
-STRUCTURE: dict[str, tuple[str, str, str]] = {
-    "title": ("title", "title", CONTAINER),
-    "subtitle": ("subtitle", "subtitle", CONTAINER),
-    "part": ("part", "part", CONTAINER),
-    "chapter": ("chapter", "chp", CONTAINER),
-    "subchapter": ("subchapter", "subchp", CONTAINER),
-    "courtRule": ("rule", "rule", PROVISION),
-    "section": ("section", "sec", PROVISION),
-    "subsection": ("subsection", "subsec", PROVISION),
-    "paragraph": ("paragraph", "para", PROVISION),
-    "subparagraph": ("subparagraph", "subpara", PROVISION),
-    "clause": ("clause", "clause", PROVISION),
-    "subclause": ("subclause", "subclause", PROVISION),
-    "item": ("item", "item", PROVISION),
-    "subitem": ("subitem", "subitem", PROVISION),
+# USLM element -> (level, kind); the eId prefix is the level's (eids.toml).
+STRUCTURE: dict[str, tuple[str, str]] = {
+    "title": ("title", CONTAINER),
+    "subtitle": ("subtitle", CONTAINER),
+    "part": ("part", CONTAINER),
+    "chapter": ("chapter", CONTAINER),
+    "subchapter": ("subchapter", CONTAINER),
+    "courtRule": ("rule", PROVISION),
+    "section": ("section", PROVISION),
+    "subsection": ("subsection", PROVISION),
+    "paragraph": ("paragraph", PROVISION),
+    "subparagraph": ("subparagraph", PROVISION),
+    "clause": ("clause", PROVISION),
+    "subclause": ("subclause", PROVISION),
+    "item": ("item", PROVISION),
+    "subitem": ("subitem", PROVISION),
     # An unnamed level below a clause, e.g. Rule 4(c)(3)(D)(ii)(a).
-    "level": ("item", "item", PROVISION),
+    "level": ("item", PROVISION),
 }
 # AKN: rules and sections are numbered uniquely in the work, so their eids
 # carry no container prefix; everything below them is prefixed with its parent.
@@ -96,7 +98,6 @@ BLOCKS = {"p", "quotedContent", "chapeau", "content", "continuation", "heading",
           *STRUCTURE}
 
 STATUS_IN_HEADING = re.compile(r"^\[\s*(Reserved|Transferred|Abrogated|Repealed)\b", re.I)
-EID_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 NUM_PUNCT = re.compile(r"^[\s“”\"‘’'(\[§]+|[\s.)\]”’\"]+$")
 
 # Inside the IAD, § 2 prints the Agreement as plain paragraphs: a centered
@@ -160,12 +161,14 @@ class _Builder:
     def __init__(self, ctx: ParseContext, short: str):
         self.ctx = ctx
         self.short = short
-        self.seen: set[str] = set()
+        # A number printed twice ("two subsections (c)" in the US Code) is renamed _dup2.
+        self.eids = EidSet(ctx.path)
 
     def instrument(self, element: etree._Element) -> list[Node]:
         """The instrument's own heading, credit and notes form a ``preface``; then its units."""
         nodes: list[Node] = []
-        preface = Node(eid="preface", level="preface", kind=CONTAINER, line=element.sourceline)
+        preface = Node(eid=self.eids.claim(make_eid(None, "preface")), level="preface",
+                       kind=CONTAINER, line=element.sourceline)
         nodes.append(preface)
         for child in _elements(element):
             name = _local(child)
@@ -183,7 +186,7 @@ class _Builder:
 
     def unit(self, el: etree._Element, parent: Node | None, cite: str | None) -> Node:
         name = _local(el)
-        level, prefix, kind = STRUCTURE[name]
+        level, kind = STRUCTURE[name]
         num_el = _child(el, "num")
         if num_el is None:
             raise self.error(el, f"<{name}> has no <num>")
@@ -192,9 +195,8 @@ class _Builder:
         node.num_norm = (num_el.get("value") or NUM_PUNCT.sub("", node.num)).strip()
         if not node.num_norm:
             raise self.error(el, f"<{name}> has an empty number")
-        token = f"{prefix}_{EID_UNSAFE.sub('-', node.num_norm).strip('-')}"
-        prefixed = parent is not None and name not in UNPREFIXED
-        node.eid = self.unique(f"{parent.eid}__{token}" if prefixed else token)
+        self.eids.give(node, parent if name not in UNPREFIXED else None, level,
+                       number_token(node.num_norm))
         if name in CITE_FORMS:
             node.citation = CITE_FORMS[name].format(short=self.short, num=node.num_norm)
         elif cite and kind == PROVISION:
@@ -238,7 +240,7 @@ class _Builder:
         """Attach a sourceCredit or notes as commentary children of ``owner``."""
         name = _local(el)
         if name == "sourceCredit":
-            credit = Node(eid=self.unique(f"{owner.eid}__credit"), level="credit",
+            credit = Node(eid=self.eids.claim(make_eid(owner, "credit")), level="credit",
                           kind=COMMENTARY, line=el.sourceline, attrs={"role": "sourceCredit"})
             credit.text = self.flat(el, credit)
             owner.children.append(credit)
@@ -256,7 +258,7 @@ class _Builder:
 
     def note(self, el: etree._Element, owner: Node) -> None:
         count = sum(1 for c in owner.children if c.kind == COMMENTARY and c.level == "note")
-        node = Node(eid=self.unique(f"{owner.eid}__note_{count + 1}"), level="note",
+        node = Node(eid=self.eids.claim(make_eid(owner, "note", count + 1)), level="note",
                     kind=COMMENTARY, line=el.sourceline)
         body: list[str] = []
         for child in _elements(el):
@@ -299,7 +301,8 @@ class _Builder:
             heading = ARTICLE_LINE.match(line)
             if heading:
                 roman = heading.group(1)
-                article = Node(eid=self.unique(f"art_{roman}"), level="article",
+                article = Node(eid=self.eids.claim(make_eid(None, "article", roman)),
+                               level="article",
                                num=line, num_norm=roman, line=p.sourceline,
                                citation=f"{self.short} § {section.num_norm}, art. {roman}")
                 section.children.append(article)
@@ -316,8 +319,8 @@ class _Builder:
             label = numbered.group(2)
             nested = label.isdigit() and parent_para is not None
             owner = parent_para if nested else article
-            level, prefix = ("subparagraph", "subpara") if nested else ("paragraph", "para")
-            para = Node(eid=self.unique(f"{owner.eid}__{prefix}_{label}"), level=level,
+            level = "subparagraph" if nested else "paragraph"
+            para = Node(eid=self.eids.claim(make_eid(owner, level, label)), level=level,
                         num=numbered.group(1), num_norm=label, line=p.sourceline,
                         text=line[numbered.end():], citation=f"{owner.citation}({label})")
             owner.children.append(para)
@@ -348,17 +351,6 @@ class _Builder:
 
         visit(el, True)
         return _tidy("".join(out))
-
-    def unique(self, eid: str) -> str:
-        if eid in self.seen:
-            # A number printed twice (it happens in the US Code: "two subsections
-            # (c)") still gets a stable id: the n-th occurrence of that number.
-            n = 2
-            while f"{eid}_dup{n}" in self.seen:
-                n += 1
-            eid = f"{eid}_dup{n}"
-        self.seen.add(eid)
-        return eid
 
     def error(self, el: etree._Element, message: str) -> SourceError:
         where = _enclosing_unit(el)
@@ -448,3 +440,10 @@ def _enclosing_unit(el: etree._Element) -> str | None:
                 return _tidy("".join(num.itertext())).rstrip(".")
         node = node.getparent()
     return None
+
+
+def _sniff(data: bytes, file_format: str, path: str) -> bool:
+    return file_format == "xml" and (b"uscDoc" in data[:4096] or b"uslm" in data[:4096])
+
+
+register("uslm", parse, file_format="xml", lang="en", sniff=_sniff)

@@ -78,6 +78,8 @@ from ..errors import SourceError
 from ..model import COMMENTARY, CONTAINER, PROVISION, Document, Node, ParseContext
 from ..textio import decode
 from .safe_xml import logged_errors
+from . import register
+from .eids import EidSet, make_eid
 
 DEFAULT_SHORT = "USSG"
 
@@ -108,18 +110,18 @@ CHAPTER_WORDS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5, "SIX": 6,
                  "SEVEN": 7, "EIGHT": 8, "NINE": 9, "TEN": 10}
 
 # Labels that open a part of a commentary; anything else bold-and-colon is text.
+# label -> the part it opens (its eId prefix in eids.toml: notes, backg, stat).
 COMMENTARY_PARTS = {
-    "application notes": ("notes", "application_notes"),
-    "application note": ("notes", "application_notes"),
-    "background": ("backg", "background"),
-    "statutory provisions": ("stat", "statutory_provisions"),
-    "statutory provision": ("stat", "statutory_provisions"),
+    "application notes": "application_notes",
+    "application note": "application_notes",
+    "background": "background",
+    "statutory provisions": "statutory_provisions",
+    "statutory provision": "statutory_provisions",
 }
 
-# Guideline subdivisions, outermost first: (eid prefix, level, enumerator style).
-LEVELS = (("subsec", "subsection", "lower"), ("para", "paragraph", "digit"),
-          ("subpara", "subparagraph", "upper"), ("clause", "clause", "lroman"),
-          ("subclause", "subclause", "uroman"))
+# Guideline subdivisions, outermost first: (level, enumerator style).
+LEVELS = (("subsection", "lower"), ("paragraph", "digit"), ("subparagraph", "upper"),
+          ("clause", "lroman"), ("subclause", "uroman"))
 
 LIST_STYLES = {"decimal": "digit", "upper-alpha": "upper", "lower-alpha": "lower",
                "upper-roman": "uroman", "lower-roman": "lroman",
@@ -307,17 +309,17 @@ class _Builder:
     intro_sub: Node | None = None      # its bold "(a) …" division
     chapter_title_pending: bool = False
     after_hist: bool = False
-    eids: dict[str, int] = field(default_factory=dict)
+    eids: EidSet = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.eids = EidSet(self.ctx.path, refuse_repeats=True)   # a § or note printed twice
 
     # -- helpers --
     def fail(self, message: str, line: int | None) -> SourceError:
         return SourceError(self.ctx.path, message, line=line)
 
     def register(self, node: Node) -> Node:
-        if node.eid in self.eids:
-            raise self.fail(f"{node.eid} printed twice (first at line {self.eids[node.eid]})",
-                            node.line)
-        self.eids[node.eid] = node.line or 0
+        node.eid = self.eids.claim(node.eid, node.line)
         return node
 
     def add_child(self, parent: Node | None, node: Node) -> Node:
@@ -369,8 +371,7 @@ class _Builder:
         while self.containers and self.containers[-1][0] >= rank:
             self.containers.pop()
         parent = self.container()
-        if parent is not None:
-            node.eid = f"{parent.eid}__{node.eid}"
+        node.eid = make_eid(parent, node.level, node.num_norm)
         self.add_child(parent, node)
         self.containers.append((rank, node))
         node.citation = self.container_cite()
@@ -381,7 +382,7 @@ class _Builder:
             raise self.fail(f"unknown chapter number {m.group(1)!r}", b.line)
         n = CHAPTER_WORDS[word]
         self.containers = []
-        self.open_container(1, Node(eid=f"chp_{n}", level="chapter", kind=CONTAINER,
+        self.open_container(1, Node(eid="", level="chapter", kind=CONTAINER,
                                     num=b.text, num_norm=str(n), line=b.line))
         self.chapter_title_pending = True
 
@@ -390,7 +391,7 @@ class _Builder:
             raise self.fail(f"{b.text!r} outside any chapter", b.line)
         letter = m.group(2).upper()
         heading = m.group(3) or None
-        self.open_container(2, Node(eid=f"part_{letter}", level="part", kind=CONTAINER,
+        self.open_container(2, Node(eid="", level="part", kind=CONTAINER,
                                     num=m.group(1), num_norm=letter, heading=heading,
                                     line=b.line))
         if heading and heading.startswith("[Not Used]"):
@@ -399,7 +400,7 @@ class _Builder:
     def subpart(self, b: Block, m: re.Match) -> None:
         if not any(node.level == "part" for _, node in self.containers):
             raise self.fail(f"subpart {b.text!r} outside any part", b.line)
-        self.open_container(3, Node(eid=f"subpart_{m.group(2)}", level="subpart",
+        self.open_container(3, Node(eid="", level="subpart",
                                     kind=CONTAINER, num=m.group(1), num_norm=m.group(2),
                                     heading=m.group(3), line=b.line))
 
@@ -411,10 +412,12 @@ class _Builder:
         chapter, letter, subpart, number = m.group(2), m.group(3), m.group(4), m.group(5)
         norm = f"{chapter}{letter}{subpart}.{number}"
         self.check_place(b, norm, chapter, letter, subpart)
-        eid = f"sec_{norm.replace('.', '-')}"
+        # Section numbers are unique in the Manual: no container in the eId.
+        number = norm.replace(".", "-")
         if m.group(6):
             norm = f"{norm}-{m.group(6)}"
-            eid = f"{eid}_to_{m.group(6).replace('.', '-')}"
+            number = f"{number}_to_{m.group(6).replace('.', '-')}"
+        eid = make_eid(None, "section", number)
         heading = m.group(7) or None
         attrs: dict = {}
         if heading and _DELETED.match(heading):
@@ -484,7 +487,7 @@ class _Builder:
         """
         subsec = self.enums[0].node
         label = b.text.lstrip("*").rstrip(":").strip()
-        node = Node(eid=f"{subsec.eid}__notes", level="notes", kind=PROVISION,
+        node = Node(eid=make_eid(subsec, "table_notes"), level="notes", kind=PROVISION,
                     heading=b.text, line=b.line, num_norm=None,
                     citation=self.sec_cite(f"{self.enums[0].pin}, {label}"))
         self.add_child(subsec, node)
@@ -501,8 +504,8 @@ class _Builder:
         depth, ordinal, keep = choice
         del self.enums[keep:]
         parent = self.enums[-1].node if self.enums else self.section
-        prefix, level, _ = LEVELS[depth]
-        node = Node(eid=f"{parent.eid}__{prefix}_{token}", level=level, kind=PROVISION,
+        level, _ = LEVELS[depth]
+        node = Node(eid=make_eid(parent, level, token), level=level, kind=PROVISION,
                     num=printed, num_norm=token, line=b.line)
         if printed is None:
             node.attrs["num_implied"] = f"({token})"
@@ -519,7 +522,7 @@ class _Builder:
         if low == "commentary" and self.section is not None and self.commentary is None \
                 and not self.after_hist:
             owner, stem = self.section, self.sec_cite("").replace(", p.s.", "")
-            node = Node(eid=f"{owner.eid}__cmt", level="commentary", kind=COMMENTARY,
+            node = Node(eid=make_eid(owner, "commentary"), level="commentary", kind=COMMENTARY,
                         heading=heading, line=b.line, citation=f"{stem}, comment.",
                         attrs={"part": "commentary"})
             self.enums = []
@@ -538,12 +541,12 @@ class _Builder:
         self.close_container_text()
         stem = self.container_cite()
         if low.startswith("introductory commentary"):
-            suffix, part, cite = "cmt_intro", "introductory_commentary", f"{stem}, intro. comment."
+            part, cite = "introductory_commentary", f"{stem}, intro. comment."
         elif low.startswith("concluding commentary"):
-            suffix, part, cite = "cmt_concl", "concluding_commentary", f"{stem}, concl. comment."
+            part, cite = "concluding_commentary", f"{stem}, concl. comment."
         else:
-            suffix, part, cite = "cmt", "commentary", f"{stem}, comment."
-        node = Node(eid=f"{owner.eid}__{suffix}", level="commentary", kind=COMMENTARY,
+            part, cite = "commentary", f"{stem}, comment."
+        node = Node(eid=make_eid(owner, part), level="commentary", kind=COMMENTARY,
                     heading=heading, line=b.line, citation=cite, attrs={"part": part})
         self.add_child(owner, node)
         self.commentary = _Commentary(node, owner, stem)
@@ -551,13 +554,15 @@ class _Builder:
     def commentary_label(self, b: Block, label: str, rest: str | None) -> None:
         c = self.commentary
         key = label.rstrip(":").strip().lower()
-        suffix, part = COMMENTARY_PARTS.get(key, (None, None))
-        if suffix is None:
-            suffix = re.sub(r"[^a-z0-9]+", "_", key.split(" of ")[0]).strip("_") or "part"
-            part = suffix
-        cite = {"notes": f"{c.cite}, comment.",
-                "backg": f"{c.cite}, comment. (backg'd.)"}.get(suffix, f"{c.cite}, comment.")
-        node = Node(eid=f"{c.node.eid}__{suffix}", level="note", kind=COMMENTARY,
+        part = COMMENTARY_PARTS.get(key)
+        if part is None:
+            part = re.sub(r"[^a-z0-9]+", "_", key.split(" of ")[0]).strip("_") or "part"
+            eid = make_eid(c.node, "commentary_label", part)
+        else:
+            eid = make_eid(c.node, part)
+        cite = (f"{c.cite}, comment. (backg'd.)" if part == "background"
+                else f"{c.cite}, comment.")
+        node = Node(eid=eid, level="note", kind=COMMENTARY,
                     heading=label, line=b.line, citation=cite, attrs={"part": part})
         self.add_child(c.node, node)
         if rest:
@@ -578,7 +583,7 @@ class _Builder:
             n = int(m.group(1))
             body = b.text[m.end():]
             heading, body = _split_heading(b, body, ("strong", "b"))
-            note = Node(eid=f"{c.part.eid}__note_{n}", level="note", kind=COMMENTARY,
+            note = Node(eid=make_eid(c.part, "note", n), level="note", kind=COMMENTARY,
                         num=f"{n}.", num_norm=str(n), heading=heading, text=body,
                         line=b.line, citation=f"{c.cite}, comment. (n.{n})",
                         attrs={"part": "application_note"})
@@ -603,7 +608,7 @@ class _Builder:
                     raise self.fail("historical note outside any chapter or section", b.line)
                 cite = f"{self.container_cite()} (historical note)"
             text = "\n".join("\t".join(r[1:]) for r in rows).strip()
-            node = Node(eid=f"{owner.eid}__hist", level="note", kind=COMMENTARY,
+            node = Node(eid=make_eid(owner, "historical_note"), level="note", kind=COMMENTARY,
                         heading=rows[0][0].strip(), text=text, line=b.line, citation=cite,
                         attrs={"part": "historical_note"})
             self.add_child(owner, node)
@@ -622,7 +627,7 @@ class _Builder:
             raise self.fail("table outside any chapter or section", b.line)
         n = sum(1 for c in owner.children if c.level == "table") + 1
         kind = COMMENTARY if owner.kind == COMMENTARY else PROVISION
-        node = Node(eid=f"{owner.eid}__table_{n}", level="table", kind=kind,
+        node = Node(eid=make_eid(owner, "table", n), level="table", kind=kind,
                     text="\n".join("\t".join(r) for r in rows), line=b.line,
                     citation=owner.citation)
         self.add_child(owner, node)
@@ -635,9 +640,9 @@ class _Builder:
         if self.chapter_title_pending and owner.level == "chapter":
             self.chapter_title_pending = False
         m = _INTRO_NUM.match(b.text) if b.all_bold else None
-        if m and f"{owner.eid}__intro_{m.group(2)}" not in self.eids:
+        if m and make_eid(owner, "intro", m.group(2)) not in self.eids:
             n = m.group(2)
-            node = Node(eid=f"{owner.eid}__intro_{n}", level="intro", kind=PROVISION,
+            node = Node(eid=make_eid(owner, "intro", n), level="intro", kind=PROVISION,
                         num=m.group(1), num_norm=n, heading=m.group(3), line=b.line,
                         citation=f"{self.container_cite()}({n})")
             self.add_child(owner, node)
@@ -646,7 +651,7 @@ class _Builder:
         m = _INTRO_SUB.match(b.text) if b.all_bold and self.intro is not None \
             and self.intro.num_norm else None
         if m:
-            node = Node(eid=f"{self.intro.eid}__subsec_{m.group(2)}", level="subsection",
+            node = Node(eid=make_eid(self.intro, "subsection", m.group(2)), level="subsection",
                         kind=PROVISION, num=m.group(1), num_norm=m.group(2),
                         heading=m.group(3), line=b.line,
                         citation=f"{self.intro.citation}({m.group(2)})")
@@ -654,7 +659,7 @@ class _Builder:
             self.intro_sub = node
             return
         if self.intro is None:
-            node = Node(eid=f"{owner.eid}__intro", level="intro", kind=PROVISION,
+            node = Node(eid=make_eid(owner, "intro"), level="intro", kind=PROVISION,
                         line=b.line, citation=self.container_cite())
             self.add_child(owner, node)
             self.intro = node
@@ -722,7 +727,7 @@ class _Builder:
 
 
 def _choose_level(enums: list[_Enum], token: str, section: Node,
-                  used: dict[str, int]) -> tuple[int, int, int] | None:
+                  used: EidSet) -> tuple[int, int, int] | None:
     """Where ``token`` fits: (level depth, ordinal, how many open levels to keep).
 
     Preference: opening the next deeper level, then continuing the deepest open
@@ -731,22 +736,22 @@ def _choose_level(enums: list[_Enum], token: str, section: Node,
     """
     deepest = enums[-1].depth if enums else -1
     nxt = deepest + 1
-    if nxt < len(LEVELS) and _ordinal(token, LEVELS[nxt][2]) == 1:
+    if nxt < len(LEVELS) and _ordinal(token, LEVELS[nxt][1]) == 1:
         return nxt, 1, len(enums)
     for i in range(len(enums) - 1, -1, -1):
         e = enums[i]
-        if _ordinal(token, LEVELS[e.depth][2]) == e.ordinal + 1:
+        if _ordinal(token, LEVELS[e.depth][1]) == e.ordinal + 1:
             return e.depth, e.ordinal + 1, i
     for depth in range(nxt + 1, len(LEVELS)):
-        if _ordinal(token, LEVELS[depth][2]) == 1:
+        if _ordinal(token, LEVELS[depth][1]) == 1:
             return depth, 1, len(enums)
     # Out of order: §2D1.1 prints (d) and (e) before its (c), the Drug Quantity
     # Table. A token of an open level's style that is not yet used there fits.
     for i in range(len(enums) - 1, -1, -1):
         e = enums[i]
-        ordinal = _ordinal(token, LEVELS[e.depth][2])
+        ordinal = _ordinal(token, LEVELS[e.depth][1])
         parent = enums[i - 1].node if i else section
-        if ordinal and f"{parent.eid}__{LEVELS[e.depth][0]}_{token}" not in used:
+        if ordinal and make_eid(parent, LEVELS[e.depth][0], token) not in used:
             return e.depth, ordinal, i
     return None
 
@@ -862,3 +867,6 @@ def _flatten_one(el, out: list[Block], quoted: bool = False,
     if el.tail and el.tail.strip():
         out.append(Block("text", _clean(el.tail), el.sourceline, quoted=quoted))
     return implied
+
+
+register("ussg-html", parse, file_format="html", lang="en")

@@ -1,7 +1,9 @@
-"""Feature commands of `plea`, one module per feature.
+"""The commands of `plea`, one module per command or group of commands.
 
 Each module defines click commands and lists them in ``COMMANDS``; adding a
-feature means adding its module name to ``MODULES``.
+command means adding its module here and its name to ``MODULES``. Commands
+raise ``corpus.errors.PleaError`` for a user mistake and leave the message to
+the group's one handler (``plea.options.PleaGroup``).
 """
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import importlib
 
 import click
 
-MODULES: list[str] = ["tag", "refs", "brief", "annotate", "annotators", "add", "diff"]
+MODULES: list[str] = ["sources", "build", "serve", "add", "diff", "tag", "refs", "annotate",
+                      "annotators", "brief", "compare"]
 
 
 def register(group: click.Group) -> None:

@@ -7,7 +7,7 @@ import click
 
 from corpus.errors import ConfigError
 
-from ..options import manifest_option, sources_option, user_errors
+from ..options import manifest_option, sources_option
 
 
 @click.command()
@@ -15,9 +15,9 @@ from ..options import manifest_option, sources_option, user_errors
 @click.option("--work", help="Work id (works.yaml), e.g. cn-go-leniency-2019; inferred from "
                              "the title when works.yaml knows it, else asked.")
 @click.option("--format", "parser",
-              help="Parser, when detection should not decide: cn-guiding, cn-markdown, "
-                   "cn-translation, uslm, ussg-html, usc-markdown, fre-markdown, de-markdown, "
-                   "tw-json, scholarship.")
+              help="Parser, when detection should not decide: cn-guiding, cn-translation, "
+                   "cn-markdown, … (the modules of corpus/parsers/; an unknown name lists "
+                   "them all).")
 @click.option("--id", "source_id", help="Source id (default: the work id, which replaces a "
                                         "shipped entry listed as missing).")
 @click.option("--title", help="Title as printed (default: read from the file, else asked).")
@@ -40,7 +40,6 @@ from ..options import manifest_option, sources_option, user_errors
 @click.option("--yes", "-y", is_flag=True, help="Do not ask: fail on anything not inferred.")
 @sources_option
 @manifest_option
-@user_errors
 def add(file, work, parser, source_id, title, title_en, short_title, short_title_en,
         jurisdiction, kind, language, version_, date, translation_of, url, provenance, yes,
         sources_dir, manifest):

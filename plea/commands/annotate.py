@@ -6,7 +6,6 @@ merges the store into the database.
 """
 from __future__ import annotations
 
-import functools
 import getpass
 import io
 import json
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from plea.options import db_option, default_db
+from plea.options import database_callback, db_option, default_db
 
 STORE_HELP = ("Annotation store (default: $PLEA_ANNOTATIONS, else data/annotations.db); "
               "the built corpus is never written.")
@@ -24,7 +23,8 @@ STORE_HELP = ("Annotation store (default: $PLEA_ANNOTATIONS, else data/annotatio
 
 def store_option(fn):
     return click.option("--store", "store_path", type=click.Path(dir_okay=False),
-                        default=None, help=STORE_HELP)(fn)
+                        default=None, help=STORE_HELP,
+                        callback=database_callback("annotations"))(fn)
 
 
 def annotator_option(fn):
@@ -42,20 +42,6 @@ def _annotator(value: str | None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         raise click.ClickException("give --annotator (or set $PLEA_ANNOTATOR)") from None
-
-
-def annotation_errors(fn):
-    """User mistakes (unknown code or provision, bad file) as one line, exit 1."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from annotate.human.model import AnnotationError
-        from annotate.taxonomy import TaxonomyError
-        from corpus.errors import ConfigError, SourceError
-        try:
-            return fn(*args, **kwargs)
-        except (AnnotationError, TaxonomyError, SourceError, ConfigError) as exc:
-            raise click.ClickException(str(exc)) from None
-    return wrapper
 
 
 def _open(store_path, db_path=None, *, corpus: bool = True):
@@ -117,7 +103,6 @@ def annotate():
 @annotator_option
 @store_option
 @db_option
-@annotation_errors
 def add(provision, code, quote, span, role, modality, note, annotator, store_path, db_path):
     """Add a tag the tagger missed: CODE on PROVISION (a span, or the whole provision)."""
     start, end = _span(span)
@@ -136,7 +121,6 @@ def add(provision, code, quote, span, role, modality, note, annotator, store_pat
 @annotator_option
 @store_option
 @db_option
-@annotation_errors
 def confirm(provision, code, role, modality, note, annotator, store_path, db_path):
     """Confirm the tag CODE on PROVISION; with --role or --modality, correct it."""
     with _open(store_path, db_path) as store:
@@ -152,7 +136,6 @@ def confirm(provision, code, role, modality, note, annotator, store_path, db_pat
 @annotator_option
 @store_option
 @db_option
-@annotation_errors
 def reject(provision, code, note, annotator, store_path, db_path):
     """Reject the tag CODE on PROVISION: it disappears from the comparison and
     stays visible as rejected on the provision page."""
@@ -169,7 +152,6 @@ def reject(provision, code, note, annotator, store_path, db_path):
 @annotator_option
 @store_option
 @db_option
-@annotation_errors
 def note(provision, text, quote, span, annotator, store_path, db_path):
     """Attach the note TEXT to PROVISION (or to words in it)."""
     start, end = _span(span)
@@ -189,7 +171,6 @@ def note(provision, text, quote, span, annotator, store_path, db_path):
 @annotator_option
 @store_option
 @db_option
-@annotation_errors
 def link(provision, target, relation, note, annotator, store_path, db_path):
     """Link PROVISION to TARGET, e.g. cn-cpl-2018:art_174 corresponds_to
     us-frcrp:rule_11__subsec_c__para_2."""
@@ -203,7 +184,6 @@ def link(provision, target, relation, note, annotator, store_path, db_path):
 @annotator_option
 @store_option
 @db_option
-@annotation_errors
 def review(provision, annotator, store_path, db_path):
     """Mark PROVISION as fully reviewed: confirm the automatic tags you have not
     judged, and record that codes nobody asserted are absent."""
@@ -225,7 +205,6 @@ def review(provision, annotator, store_path, db_path):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @store_option
 @db_option
-@annotation_errors
 def list_(provision, annotator, code, kind, orphans, as_json, store_path, db_path):
     """List annotations in the store (with --orphans: those a rebuild lost, with
     their text and the closest candidate)."""
@@ -272,7 +251,6 @@ def list_(provision, annotator, code, kind, orphans, as_json, store_path, db_pat
 @click.option("--annotator", help="Only this annotator's annotations.")
 @store_option
 @db_option
-@annotation_errors
 def export(fmt, output, annotator, store_path, db_path):
     """Export the store as Web Annotation JSON Lines (for version control) or as
     gold JSON Lines."""
@@ -311,7 +289,6 @@ def export(fmt, output, annotator, store_path, db_path):
                                   "(default: the file's name).")
 @store_option
 @db_option
-@annotation_errors
 def import_(file, fmt, annotator, store_path, db_path):
     """Import annotations from FILE; importing the same file again adds nothing,
     and conflicts and disagreements are reported."""
@@ -351,7 +328,6 @@ def import_(file, fmt, annotator, store_path, db_path):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @store_option
 @db_option
-@annotation_errors
 def agreement(files, annotators, per_code, as_json, store_path, db_path):
     """Inter-annotator agreement (Cohen's kappa, Krippendorff's alpha) per code and
     dimension, from the store or from exported FILES, and each annotator against

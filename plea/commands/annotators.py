@@ -1,23 +1,20 @@
 """`plea annotators`: the accounts annotators log in with in the web view."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from ..options import user_errors
-
-DEFAULT_ACCOUNTS = Path("data") / "annotators.json"
+from corpus import paths
 
 
 def _accounts_file(option: str | None) -> Path:
-    return Path(option or os.environ.get("PLEA_ANNOTATORS") or DEFAULT_ACCOUNTS)
+    return paths.annotators_path(option)
 
 
 def _file_option(fn):
     return click.option("--file", "file_", type=click.Path(dir_okay=False),
-                        help=f"Accounts file (default: $PLEA_ANNOTATORS, else {DEFAULT_ACCOUNTS}).")(fn)
+                        help=f"Accounts file (default: {paths.describe('annotators')}).")(fn)
 
 
 @click.group()
@@ -28,17 +25,23 @@ def annotators():
 
 @annotators.command(name="add")
 @click.argument("username")
-@click.password_option(help="The password (asked twice when not given).")
+@click.option("--password", default=None,
+              help="The password (asked twice when neither this nor --password-stdin is "
+                   "given; on the command line it is seen by other users of the machine).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
 @_file_option
-@user_errors
-def add_account(username, password, file_):
+def add_account(username, password, password_stdin, file_):
     """Add USERNAME, or change its password."""
-    from plea.web.accounts import AccountError, set_password
+    import sys
+
+    from plea.web.accounts import set_password
     path = _accounts_file(file_)
-    try:
-        set_password(path, username, password)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    set_password(path, username, password)
     click.echo(f"{username} can log in (accounts in {path}).")
 
 
@@ -58,11 +61,8 @@ def remove_account(username, file_):
 @_file_option
 def list_accounts(file_):
     """List the annotators who can log in."""
-    from plea.web.accounts import AccountError, load
-    try:
-        names = sorted(load(_accounts_file(file_)))
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
+    from plea.web.accounts import load
+    names = sorted(load(_accounts_file(file_)))
     click.echo("\n".join(names) if names else "(no accounts)")
 
 

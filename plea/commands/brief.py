@@ -6,27 +6,12 @@ one line on stderr and exit status 1.
 """
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, user_errors
-
-
-def _exports_errors(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        from plea.exports.brief import BriefError
-        from plea.exports.cite import CiteError
-        try:
-            return fn(*args, **kwargs)
-        except (BriefError, CiteError) as exc:
-            raise click.ClickException(str(exc)) from None
-        except FileNotFoundError as exc:
-            raise click.ClickException(f"{exc}: run `plea build` first, or give --db") from None
-    return wrapper
+from ..options import db_option, default_db
 
 
 def _db(db_path: str | None) -> Path:
@@ -66,8 +51,6 @@ def _write(data: bytes, output: str | None) -> None:
               help="Scholarly critiques, and proposals, quoted per code.")
 @click.option("--title", help="Title of the brief (default: from the codes and jurisdictions).")
 @db_option
-@user_errors
-@_exports_errors
 def brief(codes, dimension, jurisdictions, provision_ids, fmt, output, max_quotes, max_claims,
           title, db_path):
     """Write a reform brief: per code, the law of each system quoted with pinpoint
@@ -92,8 +75,6 @@ def brief(codes, dimension, jurisdictions, provision_ids, fmt, output, max_quote
 @click.option("--present-only", is_flag=True,
               help="Leave out sources the corpus lists as missing.")
 @db_option
-@user_errors
-@_exports_errors
 def export_bib(fmt, output, present_only, db_path):
     """Export every source and every reference-list entry of the scholarship as
     CSL-JSON or BibTeX, for Zotero and other reference managers."""
@@ -112,8 +93,6 @@ def export_bib(fmt, output, present_only, db_path):
               show_default=True, help="Citation style (scholarship by a CSL processor; legal "
                                       "pinpoints in the project's own forms).")
 @db_option
-@user_errors
-@_exports_errors
 def cite(provision_id, style, db_path):
     """Print the citation of provision PROVISION_ID (e.g. cn-cpl-2018:art_201__para_2)
     in a chosen style."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, user_errors
+from ..options import db_option, default_db
 
 MARKS = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
 
@@ -23,18 +23,14 @@ MARKS = {"=": ("", ""), "-": ("[-", "-]"), "+": ("{+", "+}")}
               help="Show changed text inline: [-removed-] {+added+}.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @db_option
-@user_errors
 def diff(work, old, new, show_all, plea_only, inline, as_json, db_path):
     """Compare two versions of WORK (a works.yaml id; works that replaced one another,
     like the SPC Interpretations of 2012 and 2021, count as versions of one work):
     articles mapped by number and text, marked added, removed, moved or changed, with the
     changed text inline and a summary of the plea-related changes."""
-    from annotate.versions import VersionError, diff_versions
+    from annotate.versions import diff_versions
 
-    try:
-        result = diff_versions(Path(db_path) if db_path else default_db(), work, old, new)
-    except VersionError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = diff_versions(Path(db_path) if db_path else default_db(), work, old, new)
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
         return

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..options import db_option, default_db, read_text_file, text_input, user_errors
+from ..options import db_option, default_db, read_text_file, text_input
 
 
 def _resolver(db_path: Path):
@@ -20,7 +20,6 @@ def _resolver(db_path: Path):
 @click.option("--work", help="Work the text belongs to, for 本法 / this rule / relative references.")
 @click.option("--pinpoint", help="Where the text sits in that work, e.g. 201,2 (article 201, para. 2).")
 @db_option
-@user_errors
 def refs(text, file_, jsonl, lang, work, pinpoint, db_path):
     """Find the references in TEXT (or --file, or --jsonl on stdin), normalise them
     to work and pinpoint, and resolve them to provisions of the built database."""

@@ -7,20 +7,18 @@ from pathlib import Path
 
 import click
 
-from ..options import (db_option, default_db, read_text_file, tagger_option, text_input,
-                       user_errors)
+from corpus import paths
 
-SHARED_GOLD = Path("..") / "shared" / "gold"
-
+from ..options import (database_callback, db_option, default_db, read_text_file, tagger_option,
+                       text_input)
 
 @click.command()
 @text_input
 @tagger_option
-@user_errors
 def tag(text, file_, jsonl, lang, tagger):
     """Tag TEXT (or --file, or --jsonl on stdin) with the codes of the codebook:
     evidence span, role of each subject and modality."""
-    from annotate.tagger import TaggingError, format_tags, get_tagger, tag_jsonl, write_jsonl
+    from annotate.tagger import format_tags, get_tagger, tag_jsonl, write_jsonl
 
     tagger = get_tagger(tagger)
     if jsonl:
@@ -36,10 +34,7 @@ def tag(text, file_, jsonl, lang, tagger):
         text = read_text_file(file_)
     if not text or not text.strip():
         raise click.UsageError("give a TEXT, --file PATH or --jsonl (the text is empty)")
-    try:
-        tags = tagger.tag(text, lang)
-    except TaggingError as exc:
-        raise click.ClickException(str(exc)) from None
+    tags = tagger.tag(text, lang)
     click.echo(format_tags(text, tags))
 
 
@@ -69,12 +64,11 @@ def _read_gold_kind(path: Path) -> str:
 
 
 def _default_gold() -> list[str]:
-    for base in (Path.cwd(), Path(__file__).resolve().parents[2]):
-        gold = (base / SHARED_GOLD).resolve()
-        found = sorted(str(p) for p in gold.glob("*-tags.jsonl")) + \
-            sorted(str(p) for p in gold.glob("*-refs.jsonl"))
-        if found:
-            return found
+    gold = paths.shared_dir(paths.SHARED_GOLD)
+    found = (sorted(str(p) for p in gold.glob("*-tags.jsonl")) +
+             sorted(str(p) for p in gold.glob("*-refs.jsonl"))) if gold else []
+    if found:
+        return found
     raise click.UsageError("no --gold given and no ../shared/gold/*.jsonl found")
 
 
@@ -82,8 +76,8 @@ def _default_gold() -> list[str]:
 @click.option("--gold", "golds", multiple=True,
               help="Gold file (tags or refs format; repeatable), or 'annotations' for the "
                    "human annotation store. Default: ../shared/gold/*.jsonl.")
-@click.option("--store", type=click.Path(dir_okay=False),
-              help="Annotation store for --gold annotations (default: $PLEA_ANNOTATIONS).")
+@click.option("--store", type=click.Path(dir_okay=False), callback=database_callback("annotations"),
+              help=f"Annotation store for --gold annotations (default: {paths.describe('annotations')}).")
 @click.option("--errors/--no-errors", default=True, show_default=True,
               help="List false positives and misses with their texts.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
@@ -92,7 +86,6 @@ def _default_gold() -> list[str]:
                    "jurisdiction) out, keyword baseline, rules, learned and combined side by side.")
 @tagger_option
 @db_option
-@user_errors
 def eval_(golds, store, errors, as_json, cv, tagger, db_path):
     """Score the tagger and the reference extractor against gold files: micro and
     macro P/R/F1, per dimension, code and language (tags); article level and full
@@ -130,21 +123,17 @@ def _eval_cv(by: str, db_path: Path, as_json: bool) -> None:
 def _training_units(db_path: Path):
     import sqlite_utils
 
-    from annotate.training.data import TrainingDataError, load_training_units
+    from annotate.training.data import load_training_units
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database; run `plea build` first (the "
                                    "reference coding's texts are read from it)")
-    try:
-        return load_training_units(sqlite_utils.Database(db_path))
-    except TrainingDataError as exc:
-        raise click.ClickException(str(exc)) from None
+    return load_training_units(sqlite_utils.Database(db_path))
 
 
 @click.command()
 @db_option
 @click.option("--check", is_flag=True,
               help="Only say whether the shipped model was trained on the current data.")
-@user_errors
 def train(db_path, check):
     """Train the learned tagger on the reference coding, the labelled training texts and
     the written units; thresholds by leave-one-document-out; write
@@ -177,10 +166,7 @@ def _eval_file(path: Path, errors: bool, tagger_name: str | None = None):
     if _gold_kind(path) == "tags":
         from annotate.evaluate import evaluate_file, format_report
         from annotate.taggers import get_tagger
-        try:
-            report = evaluate_file(path, get_tagger(tagger_name))
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from None
+        report = evaluate_file(path, get_tagger(tagger_name))
         return report, format_report(report, confusion=errors)
     from annotate.refs.evaluate import evaluate_file as refs_file, format_report as refs_report
     report = refs_file(path)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import json
 import re
 
-from annotate.compare import Db, connect, rows
+from corpus.readonly import Db, connect_readonly, rows
+from corpus.errors import PleaError
 
 STYLES = ("default", "bluebook", "gb7714", "chicago-notes", "oscola")
 CSL_NOTE_STYLES = {"gb7714": "gb7714-note", "chicago-notes": "chicago-notes", "oscola": "oscola"}
@@ -35,7 +36,7 @@ LEVEL_WORDS = {"art": "art.", "para": "para.", "item": "item", "sec": "§", "rul
                "subsec": "", "subpara": "", "clause": ""}
 
 
-class CiteError(ValueError):
+class CiteError(PleaError, ValueError):
     """A citation that cannot be made (unknown id or style)."""
 
 
@@ -168,7 +169,7 @@ def cite(db: Db, provision_id: str, style: str = "default") -> str:
     """The citation of one provision in ``style`` (see :data:`STYLES`)."""
     if style not in STYLES:
         raise CiteError(f"unknown style {style!r} (known: {', '.join(STYLES)})")
-    provision, source = _provision(connect(db), provision_id)
+    provision, source = _provision(connect_readonly(db), provision_id)
     if style == "default":
         return provision.get("citation") or provision_id
     if source.get("kind") == "scholarship" and style in CSL_NOTE_STYLES:

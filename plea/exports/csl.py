@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from annotate.compare import Db, connect, rows, table_exists
+from corpus.readonly import Db, connect_readonly, has_table, rows
 
 LEGISLATION_KINDS = {"statute", "court-rule", "judicial-interpretation", "procuratorate-rule",
                      "departmental-rule", "normative-document", "sentencing-guideline",
@@ -175,10 +175,10 @@ def reference_item(row: dict, cited_in: str | None = None) -> dict:
 
 def csl_items(db: Db, *, include_missing: bool = True) -> list[dict]:
     """Every source, then every reference-list entry, as CSL-JSON items."""
-    conn = connect(db)
+    conn = connect_readonly(db)
     sources = rows(conn, "SELECT * FROM sources ORDER BY rowid")
     items = [source_item(s) for s in sources if include_missing or s.get("status") != "missing"]
-    if table_exists(conn, "bibliography"):
+    if has_table(conn, "bibliography"):
         short = {s["id"]: s.get("short_title") or s["id"] for s in sources}
         for r in rows(conn, "SELECT * FROM bibliography ORDER BY source_id, position"):
             items.append(reference_item(r, short.get(r["source_id"])))
@@ -187,11 +187,11 @@ def csl_items(db: Db, *, include_missing: bool = True) -> list[dict]:
 
 def item_for(db: Db, item_id: str) -> dict | None:
     """One item by id: a source id or a bibliography id."""
-    conn = connect(db)
+    conn = connect_readonly(db)
     found = rows(conn, "SELECT * FROM sources WHERE id = ?", [item_id])
     if found:
         return source_item(found[0])
-    if table_exists(conn, "bibliography"):
+    if has_table(conn, "bibliography"):
         found = rows(conn, "SELECT b.*, s.short_title FROM bibliography b "
                            "LEFT JOIN sources s ON s.id = b.source_id WHERE b.id = ?", [item_id])
         if found:

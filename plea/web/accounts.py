@@ -1,34 +1,25 @@
 """Annotator accounts: a JSON file of {username: salted password hash}.
 
-The file is named by ``$PLEA_ANNOTATORS`` (or the plugin setting ``annotators``,
-see config.py); with neither, nobody can log in and the site is read-only.
+The file is named by ``$PLEA_ANNOTATORS`` (or the plugin setting ``annotators``),
+else it is ``data/annotators.json`` (see config.py and corpus/paths.py); with no
+such file nobody can log in and the site is read-only.
 Passwords are never stored: each entry is ``scrypt$n$r$p$salt$hash`` (salt and
-hash in URL-safe base64), made by :func:`hash_password`. Create or change one
-with
-
-    python -m plea.web.accounts add alice --file annotators.json
-
-(asks for the password twice), or in one line
-
-    python -c "from plea.web.accounts import hash_password; print(hash_password('…'))"
-
-and paste the result into the file as ``{"alice": "scrypt$…"}``.
+hash in URL-safe base64), made by :func:`hash_password`. Create, change, list
+and remove accounts with `plea annotators` (plea/commands/annotators.py).
 """
 from __future__ import annotations
 
-import argparse
 import base64
-import getpass
 import hashlib
 import hmac
 import json
 import os
 import secrets
-import sys
 import threading
 from pathlib import Path
 
 from annotate.human.model import ANNOTATOR_RE
+from corpus.errors import PleaError
 
 SCHEME = "scrypt"
 # scrypt's interactive-login cost (RFC 7914 §2 suggests N=2^14 for interactive
@@ -38,7 +29,7 @@ MAXMEM = 64 * 1024 * 1024
 MIN_PASSWORD = 8
 
 
-class AccountError(ValueError):
+class AccountError(PleaError, ValueError):
     """A bad account file, user name or password (one line to show)."""
 
 
@@ -149,49 +140,3 @@ def _write(path: Path, accounts: dict[str, str]) -> None:
         json.dump(accounts, out, indent=2, sort_keys=True)
         out.write("\n")
     os.replace(tmp, path)
-
-
-# -- command line ------------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m plea.web.accounts",
-        description="Annotator accounts for the web view (a JSON file of salted hashes).")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--file", default=os.environ.get("PLEA_ANNOTATORS"),
-                        help="the accounts file (default: $PLEA_ANNOTATORS)")
-    sub = parser.add_subparsers(dest="command", required=True)
-    add = sub.add_parser("add", parents=[common], help="add an annotator or change a password")
-    add.add_argument("username")
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from standard input (for scripts)")
-    rm = sub.add_parser("remove", parents=[common], help="remove an annotator")
-    rm.add_argument("username")
-    sub.add_parser("list", parents=[common], help="list the annotators")
-    args = parser.parse_args(argv)
-    if not args.file:
-        parser.error("give --file FILE or set $PLEA_ANNOTATORS")
-    path = Path(args.file)
-    try:
-        if args.command == "add":
-            if args.password_stdin:
-                password = sys.stdin.readline().rstrip("\n")
-            else:
-                password = getpass.getpass(f"Password for {args.username}: ")
-                if getpass.getpass("Again: ") != password:
-                    raise AccountError("the passwords differ")
-            set_password(path, args.username, password)
-            print(f"{args.username}: password set in {path}")
-        elif args.command == "remove":
-            print(f"{args.username}: removed" if remove(path, args.username)
-                  else f"{args.username}: no such annotator")
-        else:
-            for name in sorted(load(path)):
-                print(name)
-    except AccountError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -21,9 +21,11 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import sqlite3
 import threading
 import time
+
+from corpus.readonly import connect_readonly
+from corpus.errors import PleaError
 
 WORKERS = 1              # the machine has few cores; pages need one
 MAX_IN_FLIGHT = 3        # running or waiting for the worker
@@ -31,7 +33,7 @@ TIME_LIMIT_S = 20.0
 NICE = 10
 
 
-class BriefBusy(Exception):
+class BriefBusy(PleaError):
     """Too many briefs in flight, or one ran out of time: try again later."""
 
     def __init__(self, message: str, retry_after: int):
@@ -51,7 +53,7 @@ def make_brief(db_path: str, params: dict, time_limit_s: float) -> bytes:
     """In the worker: the brief's bytes (BriefError passes back to the server)."""
     from plea.exports.brief import render_brief
 
-    conn = sqlite3.connect(f"file:{db_path}?immutable=1", uri=True, check_same_thread=False)
+    conn = connect_readonly(db_path, immutable=True, check_same_thread=False)
     deadline = time.monotonic() + time_limit_s
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
     try:

@@ -2,21 +2,24 @@
 
 Environment variables first (so `plea serve` needs no new options: they pass
 through to Datasette), then the plugin's settings in Datasette's metadata
-(``{"plugins": {"plea-corpus": {"annotations": …, "annotators": …}}}``):
+(``{"plugins": {"plea-corpus": {"annotations": …, "annotators": …}}}``), then
+the defaults of ``corpus/paths.py`` under the directory `plea serve` was
+started in — the same files `plea build`, `plea annotate` and `plea annotators`
+use, so a build run from the same directory merges what was annotated in the
+browser, and an account made with `plea annotators add` can log in:
 
 * the annotation store: ``$PLEA_ANNOTATIONS``, else the setting ``annotations``,
-  else ``data/annotations.db`` under the directory `plea serve` was started in —
-  the same default as `plea build` and `plea annotate`, so a build run from the
-  same directory merges what was annotated in the browser;
-* the accounts: ``$PLEA_ANNOTATORS``, else the setting ``annotators``; with
-  neither nobody can log in and the site stays read-only.
+  else ``data/annotations.db``;
+* the accounts: ``$PLEA_ANNOTATORS``, else the setting ``annotators``, else
+  ``data/annotators.json``; with no such file nobody can log in and the site
+  stays read-only.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from annotate.human.store import DEFAULT_STORE
+from corpus import paths
 
 PLUGIN = "plea-corpus"
 
@@ -28,11 +31,14 @@ def _setting(datasette, key: str) -> str | None:
     return str(value) if value else None
 
 
+def _path(datasette, name: str) -> Path:
+    variable = paths.DEFAULTS[name][0]
+    return paths.default_path(name, os.environ.get(variable) or _setting(datasette, name)).resolve()
+
+
 def annotations_path(datasette=None) -> Path:
-    found = os.environ.get("PLEA_ANNOTATIONS") or _setting(datasette, "annotations")
-    return Path(found).resolve() if found else DEFAULT_STORE.resolve()
+    return _path(datasette, "annotations")
 
 
-def annotators_path(datasette=None) -> Path | None:
-    found = os.environ.get("PLEA_ANNOTATORS") or _setting(datasette, "annotators")
-    return Path(found).resolve() if found else None
+def annotators_path(datasette=None) -> Path:
+    return _path(datasette, "annotators")

@@ -29,18 +29,16 @@ restart logs everyone out.
 """
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import os
 import re
-import secrets
 import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from datasette.utils.asgi import Forbidden, Response
+from datasette.utils.asgi import Forbidden
 from itsdangerous import BadSignature
 
 from . import accounts
@@ -237,74 +235,6 @@ def throttles(datasette) -> tuple[Throttle, Throttle]:
     return found
 
 
-def _address(request) -> str:
+def client_address(request) -> str:
     client = request.scope.get("client")
     return client[0] if client else "unknown"
-
-
-async def login(datasette, request):
-    from .routes import render_page   # routes imports this module
-
-    configured = annotators_path(datasette) is not None
-    if request.method in ("GET", "HEAD"):
-        return await render_page(datasette, request, "plea_login.html", {
-            "next": safe_next(datasette, request.args.get("next")),
-            "configured": configured, "error": None}, title="Log in")
-    if request.method != "POST":
-        return Response.text("Method not allowed", status=405, headers={"Allow": "GET, POST"})
-    if CSRF_COOKIE not in request.cookies:
-        raise Forbidden("Log in from the login page, with cookies enabled.")
-    form = await request.post_vars()
-    name = (form.get("username") or "").strip()[:64]
-    password = form.get("password") or ""
-    target = safe_next(datasette, form.get("next"))
-    per_account, per_address = throttles(datasette)
-    account_key, address_key = "account:" + name.lower(), "address:" + _address(request)
-    wait = max(per_account.wait(account_key), per_address.wait(address_key))
-    if wait:
-        response = await render_page(datasette, request, "plea_login.html", {
-            "next": target, "configured": configured, "username": name,
-            "error": f"Too many failed attempts: wait {wait} seconds and try again."},
-            title="Log in", status=429)
-        response.headers["Retry-After"] = str(wait)
-        return response
-    try:
-        # scrypt takes tens of milliseconds: keep it off the event loop.
-        stored = await asyncio.to_thread(accounts.authenticate, annotators_path(datasette),
-                                         name, password[:1024])
-    except accounts.AccountError as exc:
-        stored, configured = None, False
-        datasette.add_message(request, str(exc), ERROR)
-    if not stored:
-        per_account.fail(account_key)
-        per_address.fail(address_key)
-        return await render_page(datasette, request, "plea_login.html", {
-            "next": target, "configured": configured, "username": name,
-            "error": "Wrong user name or password."}, title="Log in", status=403)
-    per_account.clear(account_key)
-    response = Response.redirect(target, status=303)
-    response.set_cookie(COOKIE, datasette.sign(
-        {"a": name, "h": accounts.fingerprint(stored), "t": int(time.time()),
-         "s": secrets.token_urlsafe(16)}, NAMESPACE),
-        max_age=SESSION_SECONDS, httponly=True, samesite="lax",
-        secure=request.scheme == "https")
-    datasette.add_message(request, f"Logged in as {name}: you can annotate provisions.")
-    return response
-
-
-async def logout(datasette, request):
-    if request.method != "POST":
-        return Response.text("Log out with the button (POST).", status=405,
-                             headers={"Allow": "POST"})
-    # End the session on the server too: a copied cookie must not outlive the logout.
-    try:
-        data = datasette.unsign(request.cookies.get(COOKIE) or "", NAMESPACE)
-    except BadSignature:
-        data = None
-    if isinstance(data, dict) and isinstance(data.get("s"), str):
-        REVOKED.revoke(data["s"], float(data.get("t") or 0) + SESSION_SECONDS,
-                       annotators_path(datasette))
-    response = Response.redirect(datasette.urls.path("/"), status=303)
-    response.set_cookie(COOKIE, "", max_age=0, expires=0, httponly=True, samesite="lax")
-    datasette.add_message(request, "Logged out.")
-    return response

@@ -8,10 +8,10 @@ database page fails for want of a table.
 """
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from annotate.compare import MatrixShape, matrix_sql
+from corpus.readonly import connect_readonly, tables
 
 from .matrix import SCHOLARSHIP, order_jurisdictions
 from .views import MATRIX_VIEW
@@ -56,10 +56,9 @@ def _inspect(db_path: Path) -> tuple[set[str], list[str]]:
     """Tables and views in the database, and its jurisdictions (matrix columns)."""
     if not db_path.is_file():
         return set(), []
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = connect_readonly(db_path)
     try:
-        names = {r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+        names = tables(conn)
         juris = []
         if "sources" in names:
             juris = order_jurisdictions(r[0] for r in conn.execute(

@@ -3,12 +3,15 @@
 Each function returns rows as dicts and nothing else, so it can be read next to
 the table layout (corpus/store.py; the tags, taxonomy and refs stages) and
 tested without a server. `tags`, `taxonomy`, `refs` come from later build
-stages: callers check :func:`tables` first and every page works without them.
+stages: callers check :func:`tables` (corpus.readonly, the one place that knows which
+tables a database holds) first and every page works without them.
 """
 from __future__ import annotations
 
 import sqlite3
 from typing import Any, Iterable, Sequence
+
+from corpus.readonly import has_table, rows, tables  # noqa: F401  (tables: for the pages)
 
 from .matrix import SCHOLARSHIP
 
@@ -20,28 +23,16 @@ PROVISION_FIELDS = ("p.id, p.source_id, p.jurisdiction, p.source_kind, p.level, 
 MAX_UNITS = 600   # descendants shown on one provision page (a whole Rule 11 is ~60)
 
 
-def rows(conn: sqlite3.Connection, sql: str, params: Sequence | dict = ()) -> list[Row]:
-    cur = conn.execute(sql, params)
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
 def one(conn: sqlite3.Connection, sql: str, params: Sequence | dict = ()) -> Row | None:
     found = rows(conn, sql, params)
     return found[0] if found else None
-
-
-def tables(conn: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
 
 
 def tag_table(conn: sqlite3.Connection) -> str:
     """Where the tags are: `effective_tags` (the tagger's output after human
     verdicts — rejections dropped, corrections and additions applied) when the
     annotations stage made it, else `tags`. Same columns either way."""
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'effective_tags'").fetchone()
-    return "effective_tags" if found else "tags"
+    return "effective_tags" if has_table(conn, "effective_tags") else "tags"
 
 
 def _marks(n: int) -> str:
@@ -63,9 +54,8 @@ def decided_by(conn: sqlite3.Connection, relation: str, alias: str = "") -> str:
 
 def core_ids_sql(conn: sqlite3.Connection) -> str:
     """A subquery of the reference coding's core provisions (none without it)."""
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_units'").fetchone()
     return ("SELECT provision_id FROM reference_units WHERE core = 1 AND provision_id IS NOT NULL"
-            if found else "SELECT NULL WHERE 0")
+            if has_table(conn, "reference_units") else "SELECT NULL WHERE 0")
 
 
 # -- codebook and matrix -------------------------------------------------------
@@ -205,8 +195,7 @@ def tags_of(conn: sqlite3.Connection, ids: Sequence[str], *, decisions: bool = F
     extra = (", decision" if "decision" in have else ", NULL AS decision") + (
         f", {decided_by(conn, source)} AS decided_by, "
         + ("note" if "note" in have else "NULL AS note"))
-    if decisions and conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'tag_decisions'").fetchone():
+    if decisions and has_table(conn, "tag_decisions"):
         have = {r[1] for r in conn.execute("PRAGMA table_info(tag_decisions)")}
         source, extra = "tag_decisions", (f", decision, {decided_by(conn, 'tag_decisions')} "
                                           "AS decided_by, note") + (

@@ -8,6 +8,7 @@ there, so it is safe on a database built without those stages.
 from __future__ import annotations
 
 from annotate.compare import matrix_jurisdictions, matrix_shape, matrix_sql
+from corpus.readonly import tables as present_tables
 
 MATRIX_VIEW = "comparison_matrix"
 
@@ -30,12 +31,12 @@ def _leading_columns(db, table: str) -> set[str]:
 
 
 def install(db) -> list[str]:
-    """Create missing indexes and the `comparison_matrix` view; return what was made.
+    """Create missing indexes and the `comparison_matrix` table; return what was made.
 
     ``db`` is a sqlite3 connection or a sqlite_utils Database (both ``execute``).
     """
-    tables = {r[0] for r in db.execute(
-        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    conn = getattr(db, "conn", db)
+    tables = present_tables(conn)
     made = []
     for table, indexes in INDEXES.items():
         if table not in tables:
@@ -57,7 +58,6 @@ def install(db) -> list[str]:
         for (kind,) in db.execute("SELECT type FROM sqlite_master WHERE name = ?",
                                   [MATRIX_VIEW]).fetchall():
             db.execute(f"DROP {kind.upper()} [{MATRIX_VIEW}]")
-        conn = getattr(db, "conn", db)
         sql = matrix_sql(matrix_jurisdictions(conn), matrix_shape(conn))
         columns = [d[0] for d in db.execute(f"SELECT * FROM ({sql}) LIMIT 0").description]
         # Keyed by code, so Datasette shows and exports the columns without a rowid.

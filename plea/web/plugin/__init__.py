@@ -9,8 +9,8 @@ packages).
   Datasette's (``trylast``) turns a query such as 协商 into the single-character
   phrase the index is built for (see corpus.search), and leaves English and
   German queries as Datasette would have them.
-* The comparison view's pages (routes.py): the matrix as the home page, code
-  pages, provision pages and search.
+* The comparison view's pages (pages/, one module each, listed in pages.PAGES):
+  the matrix as the home page, code pages, provision pages and search.
 * ``lang`` attributes on Chinese and German cells in Datasette's own tables.
 * Annotators (login.py): a signed-cookie login read by Datasette's actor system
   (``actor_from_request``) and the ``plea-annotate`` permission
@@ -29,7 +29,7 @@ from .. import guard
 from ..langs import guess_lang, lang_tag
 from ..login import actor_from_cookie, permission
 from ..markup import FILTERS
-from ..routes import ROUTES
+from ..pages import routes
 
 # source id → language (zh-Hans / zh-Hant / de / en), per database, read at startup:
 # render_cell is synchronous and runs for every cell, so it must not query.
@@ -62,7 +62,7 @@ def handle_exception(datasette, request, exception):
 
 @hookimpl
 def register_routes(datasette):
-    return ROUTES
+    return routes()
 
 
 @hookimpl

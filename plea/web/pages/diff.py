@@ -1,17 +1,18 @@
-"""Two pages about what the corpus holds: a work's versions compared, and coverage.
-
-``/diff/<work>?from=2012&to=2021`` shows ``annotate.versions.diff_versions`` — the
-summary, chapters added, renamed or regrouped, and every article that changed with the
-change inline (``?status=`` and ``?plea=1`` narrow the list). ``/coverage`` lists every
-source, and for each missing one what it would supply to the comparison.
+"""``/diff/<work>?from=2012&to=2021``: two versions of a work compared
+(``annotate.versions.diff_versions``) — the summary, chapters added, renamed or
+regrouped, and every article that changed with the change inline (``?status=`` and
+``?plea=1`` narrow the list).
 """
 from __future__ import annotations
 
 import sqlite3
+from urllib.parse import unquote
 
 from annotate.versions import STATUSES, VersionError, diff_versions, version_sources
 
-from .pages import Links
+from ..render import Links, page
+
+ROUTE = r"^/diff/(?P<work>[^/]+)$"
 
 
 def _db_key(conn: sqlite3.Connection) -> tuple:
@@ -71,15 +72,12 @@ def diff_page(conn: sqlite3.Connection, work: str, old: str | None, new: str | N
     }
 
 
-def coverage_page(conn: sqlite3.Connection, links: Links) -> dict:
-    cols = [r[1] for r in conn.execute("PRAGMA table_info(sources)")]
-    supplies = "supplies" if "supplies" in cols else "NULL"
-    rows = [dict(zip(("id", "title", "jurisdiction", "kind", "status", "provisions", "note",
-                      "supplies", "version"), r)) for r in conn.execute(
-        f"SELECT id, title, jurisdiction, kind, status, provisions, note, {supplies}, version "
-        "FROM sources ORDER BY jurisdiction, status != 'missing', id")]
-    for row in rows:
-        row["href"] = links.row("sources", row["id"])
-    missing = [r for r in rows if r["status"] == "missing"]
-    return {"title": "Coverage", "rows": rows, "missing": missing,
-            "present": [r for r in rows if r["status"] != "missing"]}
+async def handle(datasette, request):
+    work = unquote(request.url_vars["work"])
+    old = (request.args.get("from") or "").strip() or None
+    new = (request.args.get("to") or "").strip() or None
+    status = (request.args.get("status") or "").strip() or None
+    plea = bool(request.args.get("plea"))
+    return await page(datasette, request, "plea_diff.html",
+                      lambda conn, links: diff_page(conn, work, old, new, status, plea, links),
+                      title=f"Versions of {work}")

@@ -18,14 +18,18 @@ import sqlite3
 
 from datasette.utils.asgi import Response
 
+from corpus.errors import PleaError
 from plea.exports.brief import FORMATS, MEDIA_TYPES, BriefError, filename
 
-from .brief_worker import BriefBusy, pool_for
+from ..brief_worker import BriefBusy, pool_for
+from ..render import render_page
+
+ROUTE = r"^/-/plea/brief$"
 
 MAX_CODES, MAX_PROVISIONS, MAX_ITEM = 80, 100, 300
 
 
-class BadBrief(ValueError):
+class BadBrief(PleaError, ValueError):
     """Parameters the brief cannot be made from (shown on a 400 page)."""
 
 
@@ -59,26 +63,24 @@ def parse(request) -> dict:
     return params
 
 
-async def brief(datasette, request):
-    from .routes import render_page   # routes imports this module
-
+async def handle(datasette, request):
     if request.method not in ("GET", "HEAD"):
         return Response.text("Method not allowed", status=405, headers={"Allow": "GET, HEAD"})
     try:
         params = parse(request)
     except BadBrief as exc:
-        return await _bad(datasette, request, render_page, str(exc))
+        return await _bad(datasette, request, str(exc))
 
     # In a worker process with a time limit and a cap (brief_worker.py), so a
     # brief never holds the event loop or a SQL thread the pages need.
     try:
         body = await pool_for(datasette).render(datasette.get_database().path, params)
     except BriefError as exc:
-        return await _bad(datasette, request, render_page, str(exc))
+        return await _bad(datasette, request, str(exc))
     except BriefBusy as exc:
-        return await _busy(datasette, request, render_page, str(exc), exc.retry_after)
+        return await _busy(datasette, request, str(exc), exc.retry_after)
     except sqlite3.OperationalError:   # the worker's own SQL time limit
-        return await _busy(datasette, request, render_page,
+        return await _busy(datasette, request,
                            "the brief took too long and was stopped; choose fewer codes "
                            "or provisions", 60)
     name = filename(params["fmt"], codes=params["codes"], dimension=params["dimension"])
@@ -89,7 +91,7 @@ async def brief(datasette, request):
     })
 
 
-async def _busy(datasette, request, render_page, message: str, retry_after: int):
+async def _busy(datasette, request, message: str, retry_after: int):
     response = await render_page(datasette, request, "plea_error.html", {
         "message": message, "what": "The brief cannot be made now"},
         title="Busy", status=503)
@@ -97,7 +99,7 @@ async def _busy(datasette, request, render_page, message: str, retry_after: int)
     return response
 
 
-async def _bad(datasette, request, render_page, message: str):
+async def _bad(datasette, request, message: str):
     return await render_page(datasette, request, "plea_error.html", {
         "message": message, "what": "The brief cannot be made"},
         title="Bad request", status=400)

@@ -21,8 +21,15 @@ from pathlib import Path
 from annotate.human.agreement import agreement_report
 from annotate.human.provisions import Provisions
 from annotate.human.store import AnnotationStore
+from corpus.readonly import has_table
 
-from .annotating import taxonomy
+from .. import queries as q
+from ..annotating import taxonomy
+from ..config import annotations_path
+from ..render import page
+from ..viewmodel import labels_in
+
+ROUTE = r"^/-/plea/agreement$"
 
 
 def _num(value: float | None) -> str:
@@ -37,15 +44,13 @@ REFERENCE_JURISDICTIONS = ("all", "CN", "US", "DE", "TW", "scholarship")
 def reference_agreement(conn: sqlite3.Connection, labels: dict[str, dict]) -> dict | None:
     """The reference coding's agreement as a table: a row per (jurisdiction, scope), a
     column group per pair; the per-code rows apart. None without the table."""
-    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_agreement'"
-                        ).fetchone():
+    if not has_table(conn, "reference_agreement"):
         return None
     cur = conn.execute("SELECT * FROM reference_agreement")
     names = [d[0] for d in cur.description]
     found = [dict(zip(names, r)) for r in cur.fetchall()]
-    coding = conn.execute("SELECT max(coding), count(*) FROM reference_units").fetchone() \
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reference_units'").fetchone() \
-        else (None, 0)
+    coding = (conn.execute("SELECT max(coding), count(*) FROM reference_units").fetchone()
+              if has_table(conn, "reference_units") else (None, 0))
     table: dict[tuple[str, str], dict] = {}
     codes = []
     for r in found:
@@ -95,3 +100,11 @@ def agreement_page(conn: sqlite3.Connection, store_path: Path, labels: dict[str,
     return {**base, "annotators": report["annotators"], "units": report["units"], "rows": rows,
             "tagger": tagger, "enough": len(report["annotators"]) >= 2,
             "total": len(annotations)}
+
+
+async def handle(datasette, request):
+    store = annotations_path(datasette)
+    return await page(datasette, request, "plea_agreement.html",
+                      lambda conn, links: agreement_page(conn, store,
+                                                         labels_in(conn, q.tables(conn))),
+                      title="Agreement")

@@ -1,36 +1,65 @@
-"""The web view's pages as Datasette routes: read the request, run a page
-function on a read connection, render a template. Nothing else.
+"""What every page of the web view shares: its links, the rendering of a project
+template, the cache of rendered pages, and :func:`page`, which runs a page's
+function on a read connection and renders its template. The pages themselves
+are plea/web/pages/, one module each.
 
 Reading pages answer GET only. The few routes that act — logging in and out,
-annotating — live in login.py and annotating.py, take POST with Datasette's
-CSRF token, and write only to the annotation store, never to the served
-(immutable) corpus; the brief download is brief_download.py.
+annotating — take POST with Datasette's CSRF token, and write only to the
+annotation store, never to the served (immutable) corpus.
 """
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import unquote
+from urllib.parse import quote, urlencode
 
 from datasette import __version__ as datasette_version
-from datasette.utils import sqlite_timelimit
+from datasette.utils import sqlite_timelimit, tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
-from . import pages
-from .agreement_page import agreement_page
-from .annotating import annotate, human_layer, taxonomy
-from .brief_download import brief
 from .config import annotations_path
-from .login import is_annotator, login, logout
-from .versions_page import coverage_page, diff_page
-
-FILTERS = {"code": ("jurisdiction", "source", "modality"),
-           "search": ("jurisdiction", "source", "dimension", "code")}
+from .login import is_annotator
 
 
-def _links(datasette) -> pages.Links:
-    return pages.Links(prefix=datasette.urls.path("/"), database=datasette.get_database().route)
+@dataclass(frozen=True)
+class Links:
+    """URLs of the project's pages, under Datasette's base_url."""
+    prefix: str = "/"
+    database: str = "plea"
+
+    def _url(self, path: str, params: dict | None = None) -> str:
+        clean = {k: v for k, v in (params or {}).items() if v not in (None, "", False)}
+        return self.prefix.rstrip("/") + path + ("?" + urlencode(clean) if clean else "")
+
+    def home(self) -> str:
+        return self._url("/")
+
+    def code(self, code: str, **params) -> str:
+        return self._url("/code/" + quote(code, safe=""), params)
+
+    def provision(self, pid: str, anchor: str = "") -> str:
+        return self._url("/provision/" + quote(pid, safe=":")) + (f"#{anchor}" if anchor else "")
+
+    def search(self, **params) -> str:
+        return self._url("/search", params)
+
+    def diff(self, work: str, **params) -> str:
+        return self._url("/diff/" + quote(work, safe=""), params)
+
+    def coverage(self) -> str:
+        return self._url("/coverage")
+
+    def table(self, table: str, fmt: str = "", **params) -> str:
+        return self._url(f"/{quote(self.database)}/{quote(table)}{fmt}", params)
+
+    def row(self, table: str, pk: str) -> str:
+        return self._url(f"/{quote(self.database)}/{quote(table)}/{tilde_encode(pk)}")
+
+
+def _links(datasette) -> Links:
+    return Links(prefix=datasette.urls.path("/"), database=datasette.get_database().route)
 
 
 async def render_page(datasette, request, template: str, context: dict, *, title: str = "",
@@ -100,7 +129,7 @@ def _cache(datasette) -> PageCache:
     return found
 
 
-async def _page(datasette, request, template: str, build: Callable, *, title: str = "") -> Response:
+async def page(datasette, request, template: str, build: Callable, *, title: str = "") -> Response:
     if request.method not in ("GET", "HEAD"):
         # Reading pages only read; say so rather than pretend a form was taken.
         return Response.text("Method not allowed: this page is read-only.", status=405,
@@ -133,93 +162,10 @@ async def _render(datasette, request, template: str, build: Callable, title: str
                              started=started)
 
 
-def _filters(request, names: tuple[str, ...]) -> dict[str, str]:
+def query_filters(request, names: tuple[str, ...]) -> dict[str, str]:
     return {k: v for k in names if (v := (request.args.get(k) or "").strip())}
 
 
-def _core(request) -> bool:
+def core_switch(request) -> bool:
     """The "core provisions only" switch (``?core=1``)."""
     return (request.args.get("core") or "").strip() not in ("", "0")
-
-
-async def matrix(datasette, request):
-    core = _core(request)
-    return await _page(datasette, request, "plea_matrix.html",
-                       lambda conn, links: pages.matrix_page(conn, links, core=core),
-                       title="Comparison matrix" + (" (core provisions)" if core else ""))
-
-
-async def code(datasette, request):
-    name = unquote(request.url_vars["code"])
-    filters = _filters(request, FILTERS["code"])
-    show_all = bool(request.args.get("all"))
-    core = _core(request)
-    return await _page(datasette, request, "plea_code.html",
-                       lambda conn, links: pages.code_page(conn, name, filters, links, show_all,
-                                                           core=core),
-                       title=name)
-
-
-async def provision(datasette, request):
-    pid = unquote(request.url_vars["pid"])
-    store = annotations_path(datasette)
-    annotating = is_annotator(request.actor)
-
-    def build(conn, links):
-        found = pages.provision_page(conn, pid, links,
-                                     human=lambda ids: human_layer(conn, store, ids))
-        if found is not None and annotating:
-            found["forms"] = pages.annotation_forms(conn, found, taxonomy())
-        return found
-
-    return await _page(datasette, request, "plea_provision.html", build, title=pid)
-
-
-async def search(datasette, request):
-    query = (request.args.get("q") or "")[:200]
-    filters = _filters(request, FILTERS["search"])
-    try:
-        page = min(max(int(request.args.get("page") or 1), 1), 1000)
-    except ValueError:
-        page = 1
-    return await _page(datasette, request, "plea_search.html",
-                       lambda conn, links: pages.search_page(conn, query, filters, page, links),
-                       title=f"Search: {query}" if query else "Search")
-
-
-async def agreement(datasette, request):
-    store = annotations_path(datasette)
-    return await _page(datasette, request, "plea_agreement.html",
-                       lambda conn, links: agreement_page(conn, store, pages.code_labels(conn)),
-                       title="Agreement")
-
-
-async def versions(datasette, request):
-    work = unquote(request.url_vars["work"])
-    old = (request.args.get("from") or "").strip() or None
-    new = (request.args.get("to") or "").strip() or None
-    status = (request.args.get("status") or "").strip() or None
-    plea = bool(request.args.get("plea"))
-    return await _page(datasette, request, "plea_diff.html",
-                       lambda conn, links: diff_page(conn, work, old, new, status, plea, links),
-                       title=f"Versions of {work}")
-
-
-async def coverage(datasette, request):
-    return await _page(datasette, request, "plea_coverage.html", coverage_page,
-                       title="Coverage")
-
-
-ROUTES = [
-    (r"^/$", matrix),
-    (r"^/code/(?P<code>[^/]+)$", code),
-    (r"^/provision/(?P<pid>[^/]+)$", provision),
-    (r"^/search$", search),
-    (r"^/diff/(?P<work>[^/]+)$", versions),
-    (r"^/coverage$", coverage),
-    (r"^/-/plea/brief$", brief),
-    (r"^/-/plea/login$", login),
-    (r"^/-/plea/logout$", logout),
-    (r"^/-/plea/annotate$", annotate),
-    (r"^/-/plea/agreement$", agreement),
-]

@@ -24,8 +24,8 @@ from docx.shared import Pt
 
 from annotate.compare import JURISDICTION_NAMES
 
-from .brief import STANCE_TITLES, Brief, Claim, Note, Quote, _attrs
-from .docx_footnotes import Footnotes
+from ..docx_footnotes import Footnotes
+from .model import STANCE_TITLES, Brief, Claim, Note, Quote, attrs_line
 
 EAST_ASIAN_FONT = {"zh-Hant": "PMingLiU"}
 DEFAULT_EAST_ASIAN = "SimSun"
@@ -109,14 +109,14 @@ class _Writer:
     def law(self, q: Quote) -> None:
         if q.repeat:
             paragraph = self.doc.add_paragraph()
-            _run(paragraph, f"{q.citation}{_attrs(q)}, quoted above.")
+            _run(paragraph, f"{q.citation}{attrs_line(q)}, quoted above.")
             self.footnote(paragraph, q.note)
             return
         if q.translation:
             # The English beside the Chinese: one row, the original left.
             t = q.translation
             table = self.doc.add_table(rows=1, cols=2)
-            for cell, quote, extra in ((table.rows[0].cells[0], q, _attrs(q)),
+            for cell, quote, extra in ((table.rows[0].cells[0], q, attrs_line(q)),
                                        (table.rows[0].cells[1], t, "")):
                 first = cell.paragraphs[0]
                 first.style = self.doc.styles["Quote"]
@@ -124,7 +124,7 @@ class _Writer:
                 self.citation_line(quote.citation, quote.note, extra, container=cell)
             return
         _quote(self.doc, q.text, q.lang)
-        self.citation_line(q.citation, q.note, _attrs(q))
+        self.citation_line(q.citation, q.note, attrs_line(q))
 
     def claim(self, c: Claim) -> None:
         _quote(self.doc, c.text, c.lang)

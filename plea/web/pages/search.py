@@ -18,15 +18,22 @@ import yaml
 
 from corpus.search import fold, fts_query, phrase_query
 
-from . import queries as q
-from .highlight import query_terms, snippet
-from .matrix import SCHOLARSHIP, jurisdictions
+from .. import queries as q
+from .. import render
+from ..highlight import query_terms, snippet
+from ..matrix import SCHOLARSHIP, jurisdictions
+from ..render import Links
+from ..viewmodel import column_label, dimension_label, labels_in, lang_of
+
+ROUTE = r"^/search$"
+FILTERS = ("jurisdiction", "source", "dimension", "code")
+FACETS = ("jurisdiction", "source", "dimension", "code")
 
 GROUPS_PER_PAGE = 10
 PER_GROUP = 5          # units shown per source; the rest behind "more from this source"
 CODE_OFFERS = 3        # codes offered with their provisions
 PER_SYSTEM = 4         # provisions per system under an offered code
-TERMS_FILE = Path(__file__).resolve().parents[2] / "schemas" / "search_terms.yaml"
+TERMS_FILE = Path(__file__).resolve().parents[3] / "schemas" / "search_terms.yaml"
 
 
 @lru_cache(maxsize=1)
@@ -78,10 +85,11 @@ def _group_by_source(results: list[dict]) -> list[dict]:
 
 
 def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], page: int,
-                links, *, labels: dict[str, dict], label, lang, facets) -> dict:
-    """Everything the search template shows. ``label``, ``lang`` and ``facets`` are
-    pages.py's helpers (passed in so the two modules do not import each other)."""
+                links: Links) -> dict:
+    """Everything the search template shows: hits grouped by source, codes the query names."""
     have = q.tables(conn)
+    labels = labels_in(conn, have)
+    label, lang, facets = _label, lang_of, _facets
     codes = matching_codes(labels, query) if query.strip() else []
     base = {"query": query, "filters": filters, "groups": [], "total": 0, "facets": [],
             "codes": [{**labels[c], "href": links.code(c)} for c in codes[:8]],
@@ -158,3 +166,49 @@ def _offers(conn: sqlite3.Connection, codes: list[str], labels: dict[str, dict],
             })
         out.append({**labels[code], "href": links.code(code), "systems": systems})
     return out
+
+
+def _label(row: dict) -> str:
+    """How to name a unit: its citation, or for a container its number and heading."""
+    return (row.get("citation")
+            or " ".join(x for x in (row.get("num"), row.get("heading")) if x) or row["id"])
+
+
+def _facets(raw: dict[str, list[dict]], labels: dict, query: str, filters: dict[str, str],
+            links: Links) -> list[dict]:
+    out = []
+    for name in FACETS:
+        values = raw.get(name)
+        if not values:
+            continue
+        items = []
+        for v in values:
+            value = v["value"]
+            if value is None:
+                continue
+            if name == "jurisdiction":
+                label = column_label(value)["name"]
+            elif name == "dimension":
+                label = dimension_label(value)["label_en"]
+            elif name == "code":
+                label = labels.get(value, {}).get("label_en") or value
+            else:
+                label = v.get("label") or value
+            selected = filters.get(name) == value
+            params = {**filters, name: None if selected else value}
+            items.append({"value": value, "label": label, "n": v["n"], "selected": selected,
+                          "href": links.search(q=query, **params)})
+        out.append({"name": name, "options": items})
+    return out
+
+
+async def handle(datasette, request):
+    query = (request.args.get("q") or "")[:200]
+    filters = render.query_filters(request, FILTERS)
+    try:
+        page = min(max(int(request.args.get("page") or 1), 1), 1000)
+    except ValueError:
+        page = 1
+    return await render.page(datasette, request, "plea_search.html",
+                             lambda conn, links: search_page(conn, query, filters, page, links),
+                             title=f"Search: {query}" if query else "Search")
