@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 from pathlib import Path
 
@@ -97,11 +98,18 @@ def serve_and_time(db: Path, code: str, repeat: int) -> dict:
         pages += [("matrix", "/"), ("code page (most tagged code)", f"/code/{code}")]
         out = {}
         for label, path in pages:
+            # A parameter the pages ignore makes each timed URL new to the page cache
+            # (plea.web.render.PageCache), so the figures are the pages' own cost.
+            sep = "&" if "?" in path else "?"
             try:
-                first = get(base + path)[0]                    # warms the caches
-                times = [first] if first > PATIENCE else [get(base + path)[0]
-                                                          for _ in range(repeat)]
+                first = get(base + path)[0]                    # warms SQLite's caches
+                times = [first] if first > PATIENCE else [
+                    get(f"{base}{path}{sep}run={i}")[0] for i in range(repeat)]
+            except urllib.error.HTTPError as exc:               # a page that failed
+                print(f"{label}: HTTP {exc.code} for {path}", file=sys.stderr)
+                times = [float("inf")]
             except OSError:                                     # the client's timeout
+                print(f"{label}: no answer in time for {path}", file=sys.stderr)
                 times = [float("inf")]
             out[label] = (statistics.median(times), percentile(times, 95))
         return out
