@@ -232,6 +232,10 @@ def whole_stage(spec: WholeStage, run: Callable, previous: Path | None, option=N
             if same:
                 reuse.copy_outputs(db, alias, spec.tables, spec.views)
                 said = (reuse.previous_outcome(db, alias, spec.name) or "").split(REUSED)[0]
+                # Keys of the stage's own parts (``reference-agreement``) hold too.
+                for part, value in reuse.previous_keys(db.conn, alias).items():
+                    if part.startswith(spec.name + "-"):
+                        reuse.record_key(db, part, value)
         finally:
             reuse.detach(db, alias)
         if same:

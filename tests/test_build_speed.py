@@ -153,6 +153,11 @@ def test_an_edit_that_changes_no_provision_reuses_the_whole_corpus_stages(tmp_pa
     outcomes = {name: outcome or "" for name, _, outcome in report.stages}
     for stage in ("reference", "annotations", "scholarship"):
         assert "reused" in outcomes[stage], (stage, outcomes[stage])
+    # The agreement's own key is carried over, for the next build that runs the stage.
+    conn = sqlite3.connect(warm)
+    keys = dict(conn.execute("SELECT name, key FROM stage_keys").fetchall())
+    conn.close()
+    assert "reference-agreement" in keys
     run(sources, manifest, cold, store, jobs=1, force=True)
     for table in TABLES:
         assert rows(warm, table) == rows(cold, table), table
