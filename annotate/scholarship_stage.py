@@ -35,6 +35,10 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 
+import sqlite_utils
+
+from corpus.tables import Table
+
 from . import citations as cit
 from . import stance as st
 from .compare import Db, columns, connect, law_filter, rows, table_exists, tags_relation
@@ -46,36 +50,76 @@ TARGETS_BY_CODE = 5
 # Source kinds whose provisions are the primary law, preferred as targets.
 PRIMARY_KINDS = ("statute", "court-rule")
 
-SCHEMA = {
-    "citations": """CREATE TABLE citations (
-        id INTEGER PRIMARY KEY, from_id TEXT REFERENCES provisions(id), source_id TEXT,
-        start INTEGER, "end" INTEGER, text TEXT, author TEXT, year TEXT, locator TEXT,
-        form TEXT, bibliography_id TEXT REFERENCES bibliography(id), reason TEXT)""",
-    "stance": """CREATE TABLE stance (
-        id TEXT PRIMARY KEY, from_id TEXT REFERENCES provisions(id), source_id TEXT,
-        section TEXT, citation TEXT, sentence_no INTEGER, start INTEGER, "end" INTEGER,
-        text TEXT, lang TEXT, stance TEXT, cue TEXT, rule TEXT, codes TEXT,
-        code_methods TEXT, provisions TEXT, cites TEXT)""",
-    "proposals": """CREATE TABLE proposals (
-        id TEXT PRIMARY KEY, stance_id TEXT REFERENCES stance(id), source_id TEXT,
-        from_id TEXT REFERENCES provisions(id), section TEXT, citation TEXT,
-        sentence_no INTEGER, start INTEGER, "end" INTEGER, text TEXT, jurisdiction TEXT,
-        codes TEXT, targets TEXT, cue TEXT)""",
-    "proposal_codes": """CREATE TABLE proposal_codes (
-        proposal_id TEXT REFERENCES proposals(id), code TEXT, dimension TEXT, method TEXT,
-        PRIMARY KEY (proposal_id, code))""",
-    "proposal_targets": """CREATE TABLE proposal_targets (
-        proposal_id TEXT REFERENCES proposals(id), provision_id TEXT REFERENCES provisions(id),
-        citation TEXT, codes TEXT, method TEXT, rank INTEGER,
-        PRIMARY KEY (proposal_id, provision_id))""",
-}
-INDEXES = (
-    "CREATE INDEX idx_citations_from ON citations(from_id)",
-    "CREATE INDEX idx_stance_from ON stance(from_id)",
-    "CREATE INDEX idx_stance_stance ON stance(stance)",
-    "CREATE INDEX idx_proposal_codes_code ON proposal_codes(code)",
-    "CREATE INDEX idx_proposal_targets_provision ON proposal_targets(provision_id)",
-)
+CITATIONS = Table("citations", {
+    "id": (int, ""),
+    "from_id": (str, "The scholarly paragraph (provisions.id)"),
+    "source_id": (str, "Its source"),
+    "start": (int, "Start of the citation in the paragraph's text (character offset)"),
+    "end": (int, "End of the citation (exclusive)"),
+    "text": (str, "The citation as written"),
+    "author": (str, "The cited author"),
+    "year": (str, "The cited year"),
+    "locator": (str, "Page or other place cited"),
+    "form": (str, "How the citation is written (parenthetical, narrative, …)"),
+    "bibliography_id": (str, "The entry of the source's reference list it names, or null"),
+    "reason": (str, "How it was resolved, or why not"),
+}, pk="id", foreign_keys=(("from_id", "provisions", "id"), ("bibliography_id", "bibliography", "id")),
+    indexes=(("from_id",),), description="Author-date citations in the scholarship")
+STANCE = Table("stance", {
+    "id": (str, "<paragraph id>#s<n>"),
+    "from_id": (str, "The scholarly paragraph (provisions.id)"),
+    "source_id": (str, "Its source"),
+    "section": (str, "The section the paragraph is in (Abstract, a heading)"),
+    "citation": (str, "The paragraph's citation"),
+    "sentence_no": (int, "The sentence's number in the paragraph, from 1"),
+    "start": (int, "Start of the sentence in the paragraph's text"),
+    "end": (int, "End of the sentence (exclusive)"),
+    "text": (str, "The sentence"),
+    "lang": (str, "Its language"),
+    "stance": (str, "description, critique or proposal"),
+    "cue": (str, "The words that decided the stance"),
+    "rule": (str, "The stance rule that matched"),
+    "codes": (str, "The codes the sentence concerns (JSON)"),
+    "code_methods": (str, "Where each code came from: tag, tagger, cue or context (JSON)"),
+    "provisions": (str, "The provisions the sentence cites (JSON, from refs)"),
+    "cites": (str, "Its author-date citations (JSON)"),
+}, pk="id", foreign_keys=(("from_id", "provisions", "id"),),
+    indexes=(("from_id",), ("stance",)), description="Each scholarly sentence's stance")
+PROPOSALS = Table("proposals", {
+    "id": (str, "The proposal sentence (stance.id)"),
+    "stance_id": (str, "The same sentence in the stance table"),
+    "source_id": (str, "Its source"),
+    "from_id": (str, "The scholarly paragraph (provisions.id)"),
+    "section": (str, "The section the paragraph is in"),
+    "citation": (str, "The paragraph's citation"),
+    "sentence_no": (int, "The sentence's number in the paragraph"),
+    "start": (int, "Start of the sentence in the paragraph's text"),
+    "end": (int, "End of the sentence (exclusive)"),
+    "text": (str, "The proposal"),
+    "jurisdiction": (str, "The system it addresses"),
+    "codes": (str, "The codes it concerns (JSON)"),
+    "targets": (str, "The current provisions it would change (JSON)"),
+    "cue": (str, "The words that made it a proposal"),
+}, pk="id", foreign_keys=(("stance_id", "stance", "id"), ("from_id", "provisions", "id")),
+    description="Reform proposals in the scholarship")
+PROPOSAL_CODES = Table("proposal_codes", {
+    "proposal_id": (str, "The proposal (proposals.id)"),
+    "code": (str, "A code it concerns"),
+    "dimension": (str, "The code's dimension"),
+    "method": (str, "Where the code came from: tag, tagger, cue or context"),
+}, pk=("proposal_id", "code"), foreign_keys=(("proposal_id", "proposals", "id"),),
+    indexes=(("code",),), description="The proposals' codes, one per row")
+PROPOSAL_TARGETS = Table("proposal_targets", {
+    "proposal_id": (str, "The proposal (proposals.id)"),
+    "provision_id": (str, "A provision it would change (provisions.id)"),
+    "citation": (str, "That provision's citation"),
+    "codes": (str, "The codes the proposal and the provision share (JSON)"),
+    "method": (str, "ref (the sentence cites it), ref-paragraph or code (shares codes)"),
+    "rank": (int, "Order of the targets, from 1"),
+}, pk=("proposal_id", "provision_id"),
+    foreign_keys=(("proposal_id", "proposals", "id"), ("provision_id", "provisions", "id")),
+    indexes=(("provision_id",),), description="The proposals' target provisions, one per row")
+TABLES = (CITATIONS, STANCE, PROPOSALS, PROPOSAL_CODES, PROPOSAL_TARGETS)
 
 
 @dataclass
@@ -389,12 +433,10 @@ def _target(conn: sqlite3.Connection, pid: str, codes: list[str], method: str) -
 def write(db: Db, data: ScholarshipRows) -> None:
     """(Re)create the stage's tables and fill them."""
     conn = connect(db)
-    for table in STAGE_TABLES:
+    for table in reversed(STAGE_TABLES):        # a table before those it refers to
         conn.execute(f"DROP TABLE IF EXISTS [{table}]")
-    for table in STAGE_TABLES:
-        conn.execute(SCHEMA[table])
-    for sql in INDEXES:
-        conn.execute(sql)
+    for table in TABLES:
+        table.create(sqlite_utils.Database(conn))
     for table in STAGE_TABLES:
         items = getattr(data, table)
         if not items:

@@ -28,6 +28,7 @@ import jsonschema
 import yaml
 
 from corpus.errors import ConfigError
+from corpus.tables import Table
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 DEFAULT_PATH = SCHEMAS / "taxonomy.yaml"
@@ -178,46 +179,49 @@ def _default() -> Taxonomy:
 
 # -- the codebook in a built database --------------------------------------------------
 
-# The tables, declared once with their columns' meaning (Datasette's metadata reads this).
-TABLES: dict[str, dict] = {
-    "dimensions": {
-        "title": "Codebook dimensions",
-        "description": "The four dimensions of the codebook (schemas/taxonomy.yaml), in order.",
-        "columns": {"id": "Dimension id, the first part of every code id",
-                    "position": "Order in the codebook (0 first)",
-                    "label_en": "English label", "label_zh": "Chinese label",
-                    "definition": "What the dimension covers"}},
-    "taxonomy": {
-        "title": "Codebook",
-        "description": "The codes the tags use, under the four dimensions (negotiation "
-                       "subjects, scope, behaviour, consequences), in codebook order.",
-        "columns": {"code": "Stable code id, <dimension>.<name>",
-                    "dimension": "The code's dimension (dimensions.id)",
-                    "label_en": "English label", "label_zh": "Chinese label",
-                    "definition": "What a unit must regulate, describe or propose to carry the code",
-                    "include": "What the code includes", "exclude": "What it does not",
-                    "default_role": "subjects codes: the role a subject gets when no word "
-                                    "around it says more"}},
-    "roles": {
-        "title": "Roles",
-        "description": "The roles a subject can have in a negotiation (tags.role).",
-        "columns": {"id": "Role id", "position": "Order in the codebook (0 first)",
-                    "definition": "What a subject in this role does"}},
-    "modalities": {
-        "title": "Modalities",
-        "description": "How a rule binds (tags.modality).",
-        "columns": {"id": "Modality id", "position": "Order in the codebook (0 first)",
-                    "definition": "What the modality means, with its typical words"}},
-}
-CODEBOOK_TABLES = tuple(TABLES)
+# The tables, declared once (corpus.tables): the build creates them, the Datasette
+# metadata shows their descriptions, the web fixtures make them from here.
+DIMENSIONS_TABLE = Table("dimensions", {
+    "id": (str, "Dimension id, the first part of every code id"),
+    "position": (int, "Order in the codebook (0 first)"),
+    "label_en": (str, "English label"),
+    "label_zh": (str, "Chinese label"),
+    "definition": (str, "What the dimension covers"),
+}, pk="id", title="Codebook dimensions",
+    description="The four dimensions of the codebook (schemas/taxonomy.yaml), in order")
+TAXONOMY_TABLE = Table("taxonomy", {
+    "code": (str, "Stable code id, <dimension>.<name>"),
+    "dimension": (str, "The code's dimension (dimensions.id)"),
+    "label_en": (str, "English label"),
+    "label_zh": (str, "Chinese label"),
+    "definition": (str, "What a unit must regulate, describe or propose to carry the code"),
+    "include": (str, "What the code includes"),
+    "exclude": (str, "What it does not"),
+    "default_role": (str, "subjects codes: the role a subject gets when no word around it "
+                          "says more"),
+}, pk="code", title="Codebook",
+    description="The codes the tags use, under the four dimensions (negotiation subjects, "
+                "scope, behaviour, consequences), in codebook order")
+ROLES_TABLE = Table("roles", {
+    "id": (str, "Role id"),
+    "position": (int, "Order in the codebook (0 first)"),
+    "definition": (str, "What a subject in this role does"),
+}, pk="id", title="Roles", description="The roles a subject can have in a negotiation (tags.role)")
+MODALITIES_TABLE = Table("modalities", {
+    "id": (str, "Modality id"),
+    "position": (int, "Order in the codebook (0 first)"),
+    "definition": (str, "What the modality means, with its typical words"),
+}, pk="id", title="Modalities", description="How a rule binds (tags.modality)")
+TABLES = (DIMENSIONS_TABLE, TAXONOMY_TABLE, ROLES_TABLE, MODALITIES_TABLE)
+CODEBOOK_TABLES = tuple(table.name for table in TABLES)
 
 
 def write_codebook(db, taxonomy: Taxonomy | None = None) -> None:
     """Write the codebook tables (``sqlite_utils.Database``), replacing what is there."""
     taxonomy = taxonomy or load_taxonomy()
-    for name in CODEBOOK_TABLES:
-        if db[name].exists():
-            db.execute(f"DELETE FROM [{name}]")
+    for table in TABLES:
+        if not table.create(db):
+            db.execute(f"DELETE FROM [{table.name}]")
     db["dimensions"].insert_all(
         ({"id": d.id, "position": i, "label_en": d.label_en, "label_zh": d.label_zh,
           "definition": d.definition} for i, d in enumerate(taxonomy.dimensions)),

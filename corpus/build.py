@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import sqlite_utils
 from . import fidelity, reuse, store
 from .checks import MAX_PER_KIND, Problem, document_problems
 from .errors import BuildFailed, ConfigError, SourceError
+from .parallel import map_items
 from .model import Document, Node, ParseContext
 from .parsers import get_parser, parser_info
 from .sources import Source, file_path, file_states, max_source_bytes
@@ -31,6 +33,7 @@ from .sources import Source, file_path, file_states, max_source_bytes
 Stage = Callable[[sqlite_utils.Database], object]
 NamedStage = tuple[str, Stage]
 Progress = Callable[[Source, str], None]
+StageProgress = Callable[[str, float, "str | None"], None]
 
 
 @dataclass
@@ -125,6 +128,19 @@ def _read_limited(path: Path, limit: int) -> bytes:
     return data
 
 
+def _parse_job(item: tuple[Source, Path, int | None]):
+    """A source parsed into rows in a worker process: (rows, reports, meta, problems)
+    or the error."""
+    source, sources_dir, max_bytes = item
+    try:
+        doc, reports, problems = parse_source(source, sources_dir, max_bytes=max_bytes)
+    except SourceError as exc:
+        # Sent back as its fields: an exception whose __init__ takes other arguments than
+        # its args cannot be unpickled, and the pool would wait for it for ever.
+        return ("error", exc.path, exc.message, exc.line, exc.column, exc.where)
+    return store.document_rows(doc, source), reports, doc.meta, problems
+
+
 def merge_documents(docs: list[Document]) -> Document:
     """One tree from several files: nodes with the same eid are one node."""
     if len(docs) == 1:
@@ -149,7 +165,8 @@ def merge_documents(docs: list[Document]) -> Document:
 def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
           stages: Iterable[NamedStage] = (), progress: Progress | None = None,
           force: bool = False, keep_going: bool = False,
-          max_source_bytes: int | None = None) -> BuildReport:
+          max_source_bytes: int | None = None, jobs: int = 1,
+          stage_progress: StageProgress | None = None) -> BuildReport:
     """Build the database at ``db_path``, leaving any previous database as it was
     when anything fails.
 
@@ -157,7 +174,9 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
     :mod:`corpus.checks`) raises BuildFailed listing them all. With
     ``keep_going`` both are recorded and the build goes on; the report's
     ``accepted`` names what was let through. ``progress`` is called with
-    ``"parsing"`` before a source and with its action after.
+    ``"parsing"`` before a source and with its action after. ``jobs`` worker processes
+    parse the sources that are not reused (results in source order, so the database is
+    the same for any number); ``stage_progress`` hears of each stage as it ends.
     """
     started = time.perf_counter()
     db_path = Path(db_path)
@@ -178,11 +197,12 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             "started": _now(), "status": "running", "sources_dir": str(sources_dir),
         }).last_pk
         previous = None if force else _attach_previous(db, db_path)
+        parsed = _parse_ahead(db, sources, sources_dir, previous, jobs, max_source_bytes)
         for source in sources:
             if progress:
                 progress(source, "parsing")
             result = _build_source(db, source, sources_dir, previous, keep_going,
-                                   max_source_bytes)
+                                   max_source_bytes, parsed)
             results.append(result)
             db["build_log"].insert({
                 "build_id": build_id, "source_id": source.id, "action": result.action,
@@ -207,6 +227,8 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
                                     "seconds": round(seconds, 3),
                                     "message": _outcome(outcome)})
             stage_times.append((name, seconds, _outcome(outcome)))
+            if stage_progress:
+                stage_progress(name, seconds, _outcome(outcome))
         accepted = sorted({p.kind for p in problems})
         db["builds"].update(build_id, {
             "finished": _now(), "status": "accepted" if accepted else "ok",
@@ -345,9 +367,48 @@ def _source_row(source: Source) -> dict:
     }
 
 
+def _parse_ahead(db: sqlite_utils.Database, sources: list[Source], sources_dir: Path,
+                 previous: str | None, jobs: int, max_bytes: int | None):
+    """Parse, in ``jobs`` worker processes, the sources the loop will not reuse; their
+    results come in source order. One job parses in the loop itself, so memory holds
+    one source at a time."""
+    if jobs <= 1:
+        return None
+    todo = []
+    for source in sources:
+        if source.missing or not source.files:
+            continue
+        states = file_states(source, sources_dir)
+        if any(s.state == "missing" for s in states):
+            continue
+        sha = [s.sha256 for s in states]
+        if (previous and not any(s.state == "mismatch" for s in states)
+                and _reusable(db, previous, source, sha, parser_version(source.parser or ""))):
+            continue
+        todo.append(source)
+    return _InOrder([s.id for s in todo],
+                    map_items(_parse_job, [(s, sources_dir, max_bytes) for s in todo],
+                              jobs=jobs))
+
+
+class _InOrder:
+    """Parse results taken one by one as the loop reaches their source, so the
+    parent holds only what the workers have finished ahead of it."""
+    def __init__(self, ids: list[str], results):
+        self.ids, self.results, self.next = ids, results, 0
+
+    def __contains__(self, source_id: str) -> bool:
+        return source_id in self.ids[self.next:self.next + 1]
+
+    def __getitem__(self, source_id: str):
+        self.next += 1
+        return next(self.results)
+
+
 def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
                   previous: str | None, keep_going: bool,
-                  max_bytes: int | None = None) -> SourceResult:
+                  max_bytes: int | None = None, parsed: "_InOrder | None" = None
+                  ) -> SourceResult:
     t0 = time.perf_counter()
     row = _source_row(source)
     if source.missing:
@@ -380,14 +441,22 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
         return SourceResult(source, "reused", time.perf_counter() - t0, n, counts,
                             meta.get("residue", []), problems=problems)
     try:
-        doc, reports, problems = parse_source(source, sources_dir, max_bytes=max_bytes)
+        if parsed is not None and source.id in parsed:
+            done = parsed[source.id]
+            if done[0] == "error":
+                _, path, message, line, column, where = done
+                raise SourceError(path, message, line=line, column=column, where=where)
+            rows, reports, meta, problems = done
+        else:
+            doc, reports, problems = parse_source(source, sources_dir, max_bytes=max_bytes)
+            rows, meta = store.document_rows(doc, source), doc.meta
+            del doc
     except SourceError as exc:
         if not keep_going:
             raise
         db["sources"].insert({**row, "status": "error", "note": str(exc)})
         return SourceResult(source, "error", time.perf_counter() - t0, message=str(exc),
                             problems=[*checksum, Problem(source.id, "parse error", str(exc))])
-    rows = store.document_rows(doc, source)
     # Insert the source first: the other tables' rows refer to it.
     level_counts = store.counts(rows.provisions)
     residue = [str(r) for rep in reports for r in rep.residue]
@@ -403,7 +472,7 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
         "counts": json.dumps(level_counts),
         "counts_ok": None if not source.expected else int(
             all(level_counts.get(k) == v for k, v in source.expected.items())),
-        "meta": json.dumps({**_jsonable(doc.meta), "residue": residue[:50],
+        "meta": json.dumps({**_jsonable(meta), "residue": residue[:50],
                             "problems": [p.as_dict() for p in problems]}, ensure_ascii=False),
     })
     store.write_rows(db, rows)
@@ -453,3 +522,69 @@ def align_translations(db: sqlite_utils.Database, sources: Iterable[Source]) -> 
             "WHERE o.source_id = ? AND t.source_id = ?", [original, source.id])
         total += db.execute("SELECT changes()").fetchone()[0]
     return total
+
+
+def reuse_build(db_path: Path, sources: Iterable[Source], sources_dir: Path, key: str, *,
+                keep_going: bool = False) -> BuildReport | None:
+    """When the last build at ``db_path`` recorded the same build ``key`` (same sources,
+    code, data and options), copy it — with this build logged — instead of building:
+    a rebuild with nothing changed costs a file copy. None when it cannot be reused,
+    and None when its sources had problems the last build accepted with --keep-going
+    and this one does not accept (the full build then says what they are)."""
+    started = time.perf_counter()
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            same = (conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+                    and reuse.previous_keys(conn, "main").get("build") == key)
+            counts = {r[0]: r[1:] for r in conn.execute(
+                "SELECT id, status, provisions, counts, meta, note FROM sources")} if same else {}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    if not same:
+        return None
+    results = []
+    for source in sources:
+        status, n, level_counts, meta, note = counts.get(
+            source.id, ("missing", 0, None, None, None))
+        action = "reused" if status in ("present", "mismatch") else status
+        meta = json.loads(meta or "{}")
+        problems = [Problem(source.id, p["kind"], p["message"])
+                    for p in meta.get("problems", [])]
+        if status == "error":
+            problems.append(Problem(source.id, "parse error", note or ""))
+        results.append(SourceResult(source, action, 0.0, n or 0,
+                                    json.loads(level_counts or "{}"),
+                                    meta.get("residue", []), message=note or "",
+                                    problems=problems))
+    accepted = sorted({p.kind for r in results for p in r.problems})
+    if accepted and not keep_going:
+        return None
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(db_path, tmp)
+        db = sqlite_utils.Database(tmp)
+        build_id = db["builds"].insert({"started": _now(), "status": "running",
+                                        "sources_dir": str(sources_dir)}).last_pk
+        for r in results:
+            db["build_log"].insert({"build_id": build_id, "source_id": r.source.id,
+                                    "action": r.action, "seconds": 0.0,
+                                    "provisions": r.provisions,
+                                    "message": "nothing changed since the last build"})
+        db["builds"].update(build_id, {
+            "finished": _now(), "status": "accepted" if accepted else "ok",
+            "message": ("accepted with --keep-going: " + ", ".join(accepted)) if accepted else None})
+        db.conn.commit()
+        db.close()
+        _fsync(tmp)
+        os.replace(tmp, db_path)
+        _fsync(db_path.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return BuildReport(db_path, results, time.perf_counter() - started)

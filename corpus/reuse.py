@@ -1,27 +1,44 @@
-"""The code part of a reuse key: every project module a step runs, and its data files.
+"""What a build may reuse from the previous one, and the keys that decide it.
 
-A parsed source may be copied from the last build only when nothing it was computed from
-has changed: its files, its manifest entry, and *all* the code that computed it. Hand-kept
-file lists go stale (a change to a shared helper such as ``markdown_common.py`` once kept
-stale rows alive), so the key is the import closure of the module that does the work:
-every project module it imports, directly or inside a function, found by reading the
-source with ``ast``, plus the data files beside those modules.
+A row may be copied from the last build only when nothing it was computed from has
+changed: the source's files, its manifest entry, and *all* the code and data that
+computed it. Hand-kept file lists go stale (a change to a shared helper such as
+``markdown_common.py`` once kept stale rows alive), so the code part of a key is the
+import closure of the module that does the work: every project module it imports,
+directly or inside a function, found by reading the source with ``ast``.
 
-    code_key(["corpus.parsers.de_markdown", "corpus.store"])   # changes with any of them
+Keys:
+
+- ``code_key(modules, data)`` — the closure's files plus data files (globs under the
+  checkout), hashed;
+- ``source_fingerprints(db)`` — per source, its row in ``sources`` (checksums, parser
+  version, manifest fields), so a stage can tell which sources changed;
+- ``stage_table`` — each stage records its key in the database it wrote
+  (``stage_keys``), where the next build reads it.
+
+Stages decide what to copy (``ReusePlan``): the rows of unchanged sources when their
+key is unchanged. A build whose every input is unchanged is the previous database,
+copied (``corpus.build.reuse_build``).
 """
 from __future__ import annotations
 
 import ast
 import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
+
+import sqlite_utils
 
 ROOT = Path(__file__).resolve().parent.parent
 # Packages whose modules count as the project's code (third-party code is pinned by
 # pyproject.toml, not hashed).
 PACKAGES = ("corpus", "annotate", "plea")
 DATA_SUFFIXES = {".yaml", ".yml", ".json", ".jsonl", ".txt", ".npz", ".toml", ".csv"}
+KEYS_TABLE = "stage_keys"
 
 
 def module_path(name: str) -> Path | None:
@@ -114,3 +131,138 @@ def code_key(modules: Iterable[str], data: Iterable[str] = (), *extra: str) -> s
     for value in extra:
         digest.update(b"\0" + value.encode())
     return digest.hexdigest()[:16]
+
+
+def path_key(path: Path | None) -> str:
+    """A file's content as part of a key (the annotation store); absent is a key too."""
+    if path is None or not Path(path).is_file():
+        return "absent"
+    return file_digest(Path(path))[:16]
+
+
+# -- what changed since the last build -------------------------------------------------
+def source_fingerprints(conn: sqlite3.Connection, schema: str = "main") -> dict[str, str]:
+    """Per source id, a digest of its whole ``sources`` row."""
+    cur = conn.execute(f"SELECT * FROM {schema}.sources ORDER BY id")
+    names = [d[0] for d in cur.description]
+    return {row[names.index("id")]: hashlib.sha256(
+        json.dumps(row, default=str, ensure_ascii=False).encode()).hexdigest()[:16]
+        for row in cur.fetchall()}
+
+
+@dataclass
+class ReusePlan:
+    """What one stage may take from the previous database (attached as ``alias``)."""
+    alias: str | None                  # None: nothing to reuse (cold, --force, new schema)
+    key_same: bool = False             # this stage's key equals the previous build's
+    unchanged: set[str] = field(default_factory=set)   # sources with the same row
+    changed: set[str] = field(default_factory=set)     # new, edited or gone sources
+
+    @property
+    def per_source(self) -> bool:
+        """Rows of ``unchanged`` sources can be copied; the rest must be computed."""
+        return self.alias is not None and self.key_same
+
+
+def previous_keys(conn: sqlite3.Connection, alias: str) -> dict[str, str]:
+    try:
+        return dict(conn.execute(f"SELECT name, key FROM {alias}.{KEYS_TABLE}").fetchall())
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def attach(db: sqlite_utils.Database, previous: Path | None, alias: str = "reuse_prev"
+           ) -> str | None:
+    """Attach the previous database read-only; None when there is none usable."""
+    if previous is None or not Path(previous).is_file():
+        return None
+    if alias in {r[1] for r in db.execute("PRAGMA database_list").fetchall()}:
+        return alias
+    try:
+        db.execute(f"ATTACH DATABASE ? AS {alias}", [f"file:{previous}?mode=ro"])
+        db.execute(f"SELECT count(*) FROM {alias}.sources").fetchone()
+    except sqlite3.DatabaseError:
+        try:
+            db.execute(f"DETACH DATABASE {alias}")
+        except sqlite3.DatabaseError:
+            pass
+        return None
+    return alias
+
+
+def detach(db: sqlite_utils.Database, alias: str | None) -> None:
+    if alias:
+        db.conn.commit()
+        db.execute(f"DETACH DATABASE {alias}")
+
+
+def plan(db: sqlite_utils.Database, alias: str | None, name: str, key: str) -> ReusePlan:
+    """Compare this build's sources and ``key`` with what the previous build recorded."""
+    if alias is None:
+        return ReusePlan(None)
+    old, new = source_fingerprints(db.conn, alias), source_fingerprints(db.conn)
+    same = {s for s, fp in new.items() if old.get(s) == fp}
+    changed = (set(new) | set(old)) - same
+    return ReusePlan(alias, previous_keys(db.conn, alias).get(name) == key, same, changed)
+
+
+def record_key(db: sqlite_utils.Database, name: str, key: str) -> None:
+    db.execute(f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (name TEXT PRIMARY KEY, key TEXT)")
+    db.execute(f"INSERT OR REPLACE INTO {KEYS_TABLE} (name, key) VALUES (?, ?)", [name, key])
+
+
+def package_modules(package: str) -> list[str]:
+    """Every module of a project package, for code loaded by name (``importlib``) that
+    an import closure cannot see."""
+    base = ROOT.joinpath(*package.split("."))
+    return [package] + sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for p in base.rglob("*.py"))
+
+
+# -- stages that read the whole corpus ---------------------------------------------------
+def rows_digest(db: sqlite_utils.Database, queries: Iterable[tuple[str, list]]) -> str:
+    """A digest of the rows some queries return: what a stage read, so an equal digest
+    (and an equal code key) means the stage would write what it wrote last time."""
+    digest = hashlib.sha256()
+    for sql, params in queries:
+        digest.update(b"\1" + sql.encode())
+        cur = db.execute(sql, params)
+        while batch := cur.fetchmany(5000):
+            digest.update(json.dumps(batch, default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def copy_outputs(db: sqlite_utils.Database, alias: str, tables: Iterable[str],
+                 views: Iterable[str] = ()) -> None:
+    """Replace ``tables`` (with their indexes) and ``views`` by the previous build's, as
+    they were written there (same statements, same rows and rowids)."""
+    def schema(kind: str, name: str) -> list[str]:
+        column = "tbl_name" if kind == "index" else "name"
+        return [r[0] for r in db.execute(
+            f"SELECT sql FROM {alias}.sqlite_master WHERE type = ? AND {column} = ? "
+            "AND sql IS NOT NULL ORDER BY rowid", [kind, name]).fetchall()]
+
+    views, tables = list(views), list(tables)
+    for name in views:
+        db.execute(f"DROP VIEW IF EXISTS main.[{name}]")
+    for name in tables:
+        db.execute(f"DROP TABLE IF EXISTS main.[{name}]")
+        for sql in schema("table", name):
+            db.execute(sql)
+            db.execute(f"INSERT INTO main.[{name}] SELECT * FROM {alias}.[{name}]")
+            for index in schema("index", name):
+                db.execute(index)
+    for name in views:
+        for sql in schema("view", name):
+            db.execute(sql)
+
+
+def previous_outcome(db: sqlite_utils.Database, alias: str, stage: str) -> str | None:
+    """The log line the previous build wrote for ``stage``."""
+    try:
+        row = db.execute(f"SELECT message FROM {alias}.build_log WHERE action = ? "
+                         "ORDER BY rowid DESC LIMIT 1", [f"stage:{stage}"]).fetchone()
+    except sqlite3.DatabaseError:
+        return None
+    return row[0] if row else None

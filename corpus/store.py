@@ -15,68 +15,147 @@ import sqlite_utils
 from .model import BIBLIOGRAPHY, COMMENTARY, CONTAINER, Document, Node
 from .search import FTS_TOKENIZE, index_text
 from .sources import Source
+from .tables import Table
 
 SCHEMA_VERSION = 1
 
-PROVISION_COLUMNS = {
-    "id": str, "source_id": str, "work": str, "jurisdiction": str, "source_kind": str,
-    "eid": str, "parent_id": str, "level": str, "kind": str, "num": str, "num_norm": str,
-    "heading": str, "text": str, "wrapup": str, "lang": str, "citation": str,
-    "container": str, "position": int, "depth": int, "line": int, "attrs": str,
-}
-COMMENTARY_COLUMNS = {
-    "id": str, "source_id": str, "provision_id": str, "eid": str, "level": str,
-    "num": str, "heading": str, "text": str, "lang": str, "position": int,
-    "line": int, "attrs": str,
-}
-BIBLIOGRAPHY_COLUMNS = {
-    "id": str, "source_id": str, "eid": str, "num": str, "text": str, "authors": str,
-    "year": str, "title": str, "position": int, "attrs": str,
-}
-SOURCE_COLUMNS = {
-    "id": str, "work": str, "title": str, "title_en": str, "short_title": str,
-    "jurisdiction": str, "kind": str, "issuer": str, "version": str, "in_force": str,
-    "language": str, "format": str, "parser": str, "paths": str, "sha256": str,
-    "url": str, "licence": str, "provenance": str, "status": str, "note": str,
-    "translation_of": str, "provisions": int, "articles": int, "commentary": int,
-    "bibliography": int, "fidelity_ok": int, "residue": int, "counts": str,
-    "expected": str, "counts_ok": int, "parser_version": str, "meta": str,
-    "doc_number": str, "supplies": str,
-}
+PROVISIONS_TABLE = Table("provisions", {
+    "id": (str, "Stable id: <source id>:<eId> (Akoma Ntoso style, e.g. cn-cpl-2018:art_201__para_2)"),
+    "source_id": (str, "The source text this provision comes from (see the sources table)"),
+    "work": (str, "The work, as in works.yaml (cn-cpl, us-frcrp, de-stpo, …); several versions share one work"),
+    "jurisdiction": (str, "CN, US, DE or TW (scholarship: the system it writes about)"),
+    "source_kind": (str, "statute, judicial-interpretation, court-rule, sentencing-guideline, scholarship, …"),
+    "eid": (str, "Akoma Ntoso-style id inside the source"),
+    "parent_id": (str, "The enclosing provision or container"),
+    "level": (str, "book / chapter / section / article / paragraph / item / rule / subsection / …"),
+    "kind": (str, "container (编章节, Title, Part) or provision (citable text)"),
+    "num": (str, "The number as printed (第二百零一条, (c), § 257c)"),
+    "num_norm": (str, "The number normalised (201, c, 257c, 15-1)"),
+    "heading": (str, "Heading or caption"),
+    "text": (str, "The provision's own text; subdivisions are separate rows"),
+    "wrapup": (str, "Continuation text printed after the subdivisions"),
+    "lang": (str, "zh, en or de (the source's language says zh-Hans or zh-Hant)"),
+    "citation": (str, "The citation a scholar would write"),
+    "container": (str, "The chain of containers (编 › 章 › 节, Title, Part)"),
+    "position": (int, "Reading order inside the source"),
+    "depth": (int, "Nesting depth inside the source (0 = top level)"),
+    "line": (int, "Line of the source file the unit starts on"),
+    "attrs": (str, "Parser-specific attributes (JSON)"),
+}, pk="id", foreign_keys=(("source_id", "sources", "id"), ("parent_id", "provisions", "id")),
+    indexes=(("source_id",), ("parent_id",), ("level",), ("work", "num_norm")))
+COMMENTARY_TABLE = Table("commentary", {
+    "id": (str, "<source id>:<eId> of the note"),
+    "source_id": (str, "The source text (sources.id)"),
+    "provision_id": (str, "The provision the note is attached to (provisions.id)"),
+    "eid": (str, "Akoma Ntoso-style id inside the source"),
+    "level": (str, "Kind of note (committee note, commentary, editorial note, …)"),
+    "num": (str, "The number as printed, if any"),
+    "heading": (str, "Heading or caption"),
+    "text": (str, "The note's text, its subdivisions included"),
+    "lang": (str, "zh, en or de"),
+    "position": (int, "Reading order among the source's notes"),
+    "line": (int, "Line of the source file the note starts on"),
+    "attrs": (str, "Parser-specific attributes (JSON)"),
+}, pk="id", foreign_keys=(("source_id", "sources", "id"), ("provision_id", "provisions", "id")),
+    indexes=(("provision_id",),))
+BIBLIOGRAPHY_TABLE = Table("bibliography", {
+    "id": (str, "<source id>:<eId> of the entry"),
+    "source_id": (str, "The scholarly source whose reference list holds it (sources.id)"),
+    "eid": (str, "Id inside the source"),
+    "num": (str, "The entry's number as printed, if any"),
+    "text": (str, "The entry as printed"),
+    "authors": (str, "Authors as the entry names them"),
+    "year": (str, "Year of publication"),
+    "title": (str, "Title of the cited work"),
+    "position": (int, "Order in the reference list"),
+    "attrs": (str, "Parsed parts of the entry (JSON)"),
+}, pk="id", foreign_keys=(("source_id", "sources", "id"),), indexes=(("source_id",),))
+SOURCES_TABLE = Table("sources", {
+    "id": (str, "Source id, as in the manifest (cn-cpl-2018, us-frcrp, …)"),
+    "work": (str, "The work the source is a version of (works.yaml)"),
+    "title": (str, "Title in the source's language"),
+    "title_en": (str, "English title"),
+    "short_title": (str, "Short title used in citations"),
+    "jurisdiction": (str, "CN, US, DE or TW"),
+    "kind": (str, "statute, judicial-interpretation, court-rule, scholarship, …"),
+    "issuer": (str, "Who issued the text"),
+    "version": (str, "Version date or edition"),
+    "in_force": (str, "Whether the version is in force"),
+    "language": (str, "Language tag (zh-Hans, zh-Hant, en, de)"),
+    "format": (str, "File format of the source"),
+    "parser": (str, "The parser that reads it"),
+    "paths": (str, "Its files under the sources directory (JSON list)"),
+    "sha256": (str, "Checksums of its files as read by this build (JSON list)"),
+    "url": (str, "Where the text was obtained"),
+    "licence": (str, "The text's licence or copyright status"),
+    "provenance": (str, "How the file was obtained and prepared"),
+    "status": (str, "present, missing, mismatch (checksum differs) or error"),
+    "note": (str, "Manifest note, or the error that kept the source out"),
+    "translation_of": (str, "The source this one translates (sources.id)"),
+    "provisions": (int, "Provisions the source contributed"),
+    "articles": (int, "Articles (rules, sections) it contributed"),
+    "commentary": (int, "Notes it contributed"),
+    "bibliography": (int, "Reference-list entries it contributed"),
+    "fidelity_ok": (int, "1 when no text was lost or invented in parsing"),
+    "residue": (int, "How many residue findings the fidelity check made"),
+    "counts": (str, "Provisions per level (JSON)"),
+    "expected": (str, "Counts the manifest expects (JSON)"),
+    "counts_ok": (int, "1 when the counts are those expected"),
+    "parser_version": (str, "Digest of the code that parsed it (its reuse key)"),
+    "meta": (str, "What the parser reported: residue, problems, document metadata (JSON)"),
+    "doc_number": (str, "Official document number (文号)"),
+    "supplies": (str, "What the source supplies to the comparison"),
+}, pk="id")
+ALIGNMENTS_TABLE = Table("alignments", {
+    "id": (int, ""),
+    "provision_id": (str, "The provision of the original (provisions.id)"),
+    "target_id": (str, "Its counterpart in the translation (provisions.id)"),
+    "source_id": (str, "The original's source"),
+    "target_source_id": (str, "The translation's source"),
+    "kind": (str, "translation"),
+    "method": (str, "How the pair was found (eid: same eId)"),
+}, pk="id", foreign_keys=(("provision_id", "provisions", "id"), ("target_id", "provisions", "id")),
+    indexes=(("provision_id",), ("target_id",)))
+FIDELITY_TABLE = Table("fidelity", {
+    "source_id": (str, "The source (sources.id)"),
+    "file": (str, "The file, relative to the sources directory"),
+    "body_chars": (int, "Characters of text in the file's body"),
+    "parsed_chars": (int, "Characters of text in the parsed provisions"),
+    "ok": (int, "1 when nothing was lost or invented"),
+    "residue": (str, "What was lost or invented (JSON list)"),
+}, pk=("source_id", "file"), foreign_keys=(("source_id", "sources", "id"),))
+BUILDS_TABLE = Table("builds", {
+    "id": (int, ""),
+    "started": (str, "When the build started (UTC)"),
+    "finished": (str, "When it finished"),
+    "status": (str, "ok, accepted (problems passed with --keep-going) or running"),
+    "sources_dir": (str, "The sources directory it read"),
+    "message": (str, "What was accepted, if anything"),
+}, pk="id", hidden=True)
+BUILD_LOG_TABLE = Table("build_log", {
+    "id": (int, ""),
+    "build_id": (int, "The build (builds.id)"),
+    "source_id": (str, "The source, or null for a stage"),
+    "action": (str, "parsed, reused, missing, mismatch, error, or stage:<name>"),
+    "seconds": (float, "Time taken"),
+    "provisions": (int, "Provisions written"),
+    "message": (str, "Problems found, or the stage's outcome"),
+}, pk="id", foreign_keys=(("build_id", "builds", "id"),), hidden=True)
+# Created by create_schema, in this order (a foreign key's table first).
+TABLES = (SOURCES_TABLE, PROVISIONS_TABLE, COMMENTARY_TABLE, BIBLIOGRAPHY_TABLE,
+          ALIGNMENTS_TABLE, FIDELITY_TABLE, BUILDS_TABLE, BUILD_LOG_TABLE)
+# Column types, for code that writes rows.
+PROVISION_COLUMNS = PROVISIONS_TABLE.types()
+COMMENTARY_COLUMNS = COMMENTARY_TABLE.types()
+BIBLIOGRAPHY_COLUMNS = BIBLIOGRAPHY_TABLE.types()
+SOURCE_COLUMNS = SOURCES_TABLE.types()
 # Tables whose rows belong to one source, copied over when a source is unchanged.
 PER_SOURCE_TABLES = ("provisions", "commentary", "bibliography", "fidelity")
 
 
 def create_schema(db: sqlite_utils.Database) -> None:
-    db["sources"].create(SOURCE_COLUMNS, pk="id")
-    db["provisions"].create(PROVISION_COLUMNS, pk="id", foreign_keys=[
-        ("source_id", "sources", "id"), ("parent_id", "provisions", "id")])
-    db["commentary"].create(COMMENTARY_COLUMNS, pk="id", foreign_keys=[
-        ("source_id", "sources", "id"), ("provision_id", "provisions", "id")])
-    db["bibliography"].create(BIBLIOGRAPHY_COLUMNS, pk="id", foreign_keys=[
-        ("source_id", "sources", "id")])
-    db["alignments"].create({
-        "id": int, "provision_id": str, "target_id": str, "source_id": str,
-        "target_source_id": str, "kind": str, "method": str,
-    }, pk="id", foreign_keys=[("provision_id", "provisions", "id"),
-                              ("target_id", "provisions", "id")])
-    db["fidelity"].create({
-        "source_id": str, "file": str, "body_chars": int, "parsed_chars": int, "ok": int,
-        "residue": str,
-    }, pk=("source_id", "file"), foreign_keys=[("source_id", "sources", "id")])
-    db["builds"].create({
-        "id": int, "started": str, "finished": str, "status": str, "sources_dir": str,
-        "message": str,
-    }, pk="id")
-    db["build_log"].create({
-        "id": int, "build_id": int, "source_id": str, "action": str, "seconds": float,
-        "provisions": int, "message": str,
-    }, pk="id", foreign_keys=[("build_id", "builds", "id")])
-    for table, cols in (("provisions", ["source_id"]), ("provisions", ["parent_id"]),
-                        ("provisions", ["level"]), ("provisions", ["work", "num_norm"]),
-                        ("commentary", ["provision_id"]), ("alignments", ["provision_id"]),
-                        ("alignments", ["target_id"]), ("bibliography", ["source_id"])):
-        db[table].create_index(cols)
+    for table in TABLES:
+        table.create(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 

@@ -157,6 +157,8 @@ def test_stored_codebook_of_an_old_database(tmp_path: Path) -> None:
     assert stored_codebook(conn).code_ids == load_taxonomy().code_ids
 
 
-def test_the_build_writes_the_codebook_first() -> None:
+def test_the_build_writes_the_codebook_before_any_stage_that_writes_codes() -> None:
     from plea.pipeline import stages
-    assert [name for name, _ in stages(tag=False)][0] == "codebook"
+    # "tables" only creates the declared tables, empty; the codebook fills its own next.
+    assert [name for name, _ in stages(tag=False)][:2] == ["tables", "codebook"]
+    assert [name for name, _ in stages(tag=True)][:3] == ["tables", "codebook", "tags"]

@@ -34,11 +34,13 @@ from typing import Callable
 
 import sqlite_utils
 
+from corpus.tables import Table
+
 from .anchor import FUZZY_THRESHOLD, STATUSES, Attachment, attach_all
 from .export import read_annotations
 from .model import Annotation
 from .provisions import Provisions
-from .store import AnnotationStore, create_table, resolve_store_path, to_row
+from .store import COLUMNS, AnnotationStore, resolve_store_path, to_row
 from .verdicts import verdicts
 
 # Columns of the tagger's table that the views pass through, in this order.
@@ -51,7 +53,80 @@ PLACED_COLUMNS = {"provision_id": "TEXT",    # NULL when orphaned
                   "anchor_status": "TEXT", "anchor_score": "REAL", "anchor_context": "REAL",
                   "anchor_reason": "TEXT", "original_link_provision_id": "TEXT",
                   "link_status": "TEXT"}
-OWN_TABLES = ("annotations", "annotation_orphans", "annotation_verdicts")
+_SQL_TYPES = {"TEXT": str, "INTEGER": int, "REAL": float}
+_ANNOTATION_TEXT = {
+    "id": "The annotation's id (never reused; a changed mind is a new annotation)",
+    "motivation": "tagging, assessing, commenting or linking (W3C Web Annotation)",
+    "decision": "added, confirmed, corrected, rejected or reviewed",
+    "code": "The codebook code it is about",
+    "role": "The role it gives (subjects codes)",
+    "modality": "The modality it gives",
+    "note": "The annotator's note",
+    "relation": "For a link: how the two provisions relate (corresponds_to, …)",
+    "annotator": "Who made it",
+    "created": "When (UTC)",
+    "codebook_version": "The codebook version it follows",
+    "provision_id": "Where it sits in this build (null when orphaned)",
+    "source_id": "The annotated provision's source, as annotated",
+    "work": "Its work, as annotated",
+    "citation": "Its citation, as annotated",
+    "scope": "span (a quote in the text) or provision (the whole text)",
+    "exact": "The quoted text",
+    "prefix": "Text just before the quote",
+    "suffix": "Text just after the quote",
+    "start": "Start of the quote in the provision's text, in this build",
+    "end": "End of the quote (exclusive)",
+    "link_provision_id": "For a link: the other provision, in this build",
+    "link": "For a link: the other end's anchor, as annotated (JSON)",
+    "extra": "Other fields of the record (JSON)",
+    "original_provision_id": "The provision as annotated",
+    "dimension": "The code's dimension",
+    "quote": "The text the anchor covers in this build",
+    "anchor_status": "exact, shifted, moved, fuzzy or orphaned: how it was found again",
+    "anchor_score": "Similarity of a fuzzy match (0–1)",
+    "anchor_context": "How far the prefix and suffix still match (0–1)",
+    "anchor_reason": "Why it moved or could not be placed",
+    "original_link_provision_id": "For a link: the other provision as annotated",
+    "link_status": "For a link: how its other end was found again",
+}
+ANNOTATIONS = Table("annotations", {
+    c: (_SQL_TYPES[t.split()[0]], _ANNOTATION_TEXT[c])
+    for c, t in {**COLUMNS, **PLACED_COLUMNS}.items()}, pk="id",
+    not_null=frozenset(c for c, t in {**COLUMNS, **PLACED_COLUMNS}.items() if "NOT NULL" in t),
+    indexes=(("provision_id", "code"),),
+    description="Every annotation of the store, with where it sits in this build")
+ANNOTATION_ORPHANS = Table("annotation_orphans", {
+    "id": (str, "The annotation (annotations.id)"),
+    "part": (str, "target or link: the end that could not be placed"),
+    "annotator": (str, "Who made it"), "created": (str, "When"),
+    "kind": (str, "tag, assessment, note or link"),
+    "code": (str, "The code it is about"), "note": (str, "The annotator's note"),
+    "relation": (str, "For a link: the relation"),
+    "provision_id": (str, "The provision as annotated"),
+    "citation": (str, "Its citation, as annotated"),
+    "exact": (str, "The quoted text"), "prefix": (str, "Text before it"),
+    "suffix": (str, "Text after it"),
+    "reason": (str, "Why it could not be placed"),
+    "candidate": (str, "The closest provision found"),
+    "candidate_score": (float, "How close (0–1)"),
+    "candidates": (str, "Other candidates (JSON)"),
+}, pk=("id", "part"), description="Annotations the build could not place: never dropped")
+ANNOTATION_VERDICTS = Table("annotation_verdicts", {
+    "provision_id": (str, "The provision (provisions.id)"),
+    "code": (str, "The code"), "dimension": (str, "Its dimension"),
+    "decision": (str, "The standing decision: added, confirmed, corrected, rejected, reviewed"),
+    "role": (str, "The role decided"), "modality": (str, "The modality decided"),
+    "note": (str, "The note of the deciding annotation"),
+    "annotation_id": (str, "The deciding annotation (the latest)"),
+    "decided_by": (str, "Its annotator"), "decided_at": (str, "When"),
+    "annotators": (str, "Each annotator's latest decision (JSON)"),
+    "disputed": (int, "1 when annotators disagree"),
+    "start": (int, "Start of the quote in this build"), "end": (int, "End of the quote"),
+    "quote": (str, "The quoted text in this build"),
+    "codebook_version": (str, "The codebook version it follows"),
+}, pk=("provision_id", "code"), description="The standing human decision per provision and code")
+TABLES = (ANNOTATIONS, ANNOTATION_ORPHANS, ANNOTATION_VERDICTS)
+OWN_TABLES = tuple(t.name for t in TABLES)
 OWN_VIEWS = ("effective_tags", "tag_decisions", "annotation_links")
 
 
@@ -184,22 +259,8 @@ def annotation_stage(store_path: Path | None = None, *,
 def _create_tables(db: sqlite_utils.Database) -> None:
     for view in OWN_VIEWS:
         db.execute(f"DROP VIEW IF EXISTS [{view}]")
-    for table in OWN_TABLES:
-        db.execute(f"DROP TABLE IF EXISTS [{table}]")
-    create_table(db.conn, "annotations", PLACED_COLUMNS)
-    db["annotation_orphans"].create({
-        "id": str, "part": str, "annotator": str, "created": str, "kind": str, "code": str,
-        "note": str, "relation": str, "provision_id": str, "citation": str, "exact": str,
-        "prefix": str, "suffix": str, "reason": str, "candidate": str,
-        "candidate_score": float, "candidates": str,
-    }, pk=("id", "part"))
-    db["annotation_verdicts"].create({
-        "provision_id": str, "code": str, "dimension": str, "decision": str, "role": str,
-        "modality": str, "note": str, "annotation_id": str, "decided_by": str,
-        "decided_at": str, "annotators": str, "disputed": int, "start": int, "end": int,
-        "quote": str, "codebook_version": str,
-    }, pk=("provision_id", "code"))
-    db["annotations"].create_index(["provision_id", "code"], if_not_exists=True)
+    for table in TABLES:
+        table.create(db, replace=True)
     if "tags" not in db.table_names():
         # The tagger has not run: an empty table with its columns keeps the
         # views valid, and human tags still show through them.

@@ -27,10 +27,45 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from corpus.tables import Table
+
 from ..taxonomy import load_taxonomy
 from .agreement import agreement_table
 from .coverage import core_units
 from .coding import CODING_FILE, Coding, CodedTag, CodedUnit, digest, load_coding
+
+REFERENCE_UNITS = Table("reference_units", {
+    "unit": (str, "The coded unit as the coding names it (provisions.id when it was coded)"),
+    "provision_id": (str, "Where the unit sits in this build (null when orphaned)"),
+    "citation": (str, "The unit's citation"),
+    "target": (str, "provision or commentary"),
+    "status": (str, "exact, moved, changed (review), orphaned or commentary"),
+    "reason": (str, "How it was found again, or why not"),
+    "codes": (int, "How many codes the coding gives it"),
+    "code_list": (str, "Those codes, space-separated"),
+    "decided": (str, "How the codes were decided (the two passes, adjudication)"),
+    "note": (str, "The coders' note"),
+    "coding": (str, "The coding's label (reference-v<N>)"),
+    "core": (int, "1 when the unit is a core plea provision (coverage.yaml)"),
+}, pk="unit", indexes=(("provision_id",),),
+    description="Every unit of the reference coding and where it sits in this build")
+REFERENCE_AGREEMENT = Table("reference_agreement", {
+    "jurisdiction": (str, "all, CN, US, DE, TW or scholarship: the units compared"),
+    "scope": (str, "What was compared: all codes, a dimension, a code, role or modality"),
+    "level": (str, "overall, dimension, code or attribute"),
+    "pair": (str, "The passes compared: A|B, A|final or B|final (final: adjudicated)"),
+    "units": (int, "Units compared"),
+    "items": (int, "Decisions compared (units × codes; pairs for role and modality)"),
+    "present": (int, "Of them, where a code was given"),
+    "kappa": (float, "Cohen's kappa"),
+    "alpha": (float, "Krippendorff's alpha"),
+    "agreement": (float, "Share of decisions the passes agree on"),
+}, description="How far the coding's two passes agreed")
+REFERENCE_RECODE = Table("reference_recode", {
+    "code": (str, "A code whose codebook definition changed since the coding"),
+    "coding": (str, "The coding's label"),
+}, description="Codes whose coded units need a second look")
+TABLES = (REFERENCE_UNITS, REFERENCE_AGREEMENT, REFERENCE_RECODE)
 
 METHOD = "reference"
 EXACT, MOVED, CHANGED, ORPHANED = "exact", "moved", "changed", "orphaned"
@@ -110,7 +145,11 @@ def _evidence(tag: CodedTag, text: str, same_text: bool) -> tuple[int, int]:
     return 0, len(text)
 
 
-def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None) -> ReferenceReport:
+def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None, *,
+                    agreement: list[dict] | None = None) -> ReferenceReport:
+    """Place the coding's units in ``db`` and put their tags over the machine's;
+    ``agreement``: the agreement rows when the caller has them already (a rebuild with
+    the same coding, codebook and code: see plea.pipeline)."""
     coding = coding if coding is not None else load_coding(CODING_FILE)
     report = ReferenceReport()
     _create(db)
@@ -158,7 +197,9 @@ def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None) -> 
         db["tags"].insert_all(tag_rows, batch_size=2000, alter=True)
     report.tags = len(tag_rows)
     db["reference_units"].insert_all(unit_rows, batch_size=2000)
-    db["reference_agreement"].insert_all(agreement_table(coding, taxonomy), batch_size=2000)
+    db["reference_agreement"].insert_all(
+        agreement if agreement is not None else agreement_table(coding, taxonomy),
+        batch_size=2000)
     db["reference_recode"].insert_all(({"code": c, "coding": coding.label}
                                        for c in report.recode), batch_size=500)
     return report
@@ -173,17 +214,8 @@ def _unit_row(u: CodedUnit, coding: Coding, status: str, pid: str | None, reason
 
 def _create(db: sqlite_utils.Database) -> None:
     db.execute("DROP VIEW IF EXISTS reference_orphans")
-    for name in ("reference_units", "reference_agreement", "reference_recode"):
-        db[name].drop(ignore=True)
-    db["reference_units"].create(
-        {"unit": str, "provision_id": str, "citation": str, "target": str, "status": str,
-         "reason": str, "codes": int, "code_list": str, "decided": str, "note": str,
-         "coding": str, "core": int}, pk="unit")
-    db["reference_units"].create_index(["provision_id"])
-    db["reference_agreement"].create(
-        {"jurisdiction": str, "scope": str, "level": str, "pair": str, "units": int,
-         "items": int, "present": int, "kappa": float, "alpha": float, "agreement": float})
-    db["reference_recode"].create({"code": str, "coding": str})
+    for table in TABLES:
+        table.create(db, replace=True)
     db.execute("CREATE VIEW reference_orphans AS SELECT unit, citation, reason, code_list, note "
                "FROM reference_units WHERE status = 'orphaned'")
 

@@ -9,57 +9,146 @@ from __future__ import annotations
 
 import json
 
+from typing import Collection, Mapping
+
 import sqlite_utils
+
+from corpus.parallel import map_chunks
+from corpus.tables import Table
 
 from .extract import extract
 from .resolve import Resolver
 
-REFS_COLUMNS = {
-    "id": int, "from_id": str, "from_table": str, "from_source": str, "field": str,
-    "start": int, "end": int, "text": str, "work": str, "pinpoint": str, "to_id": str,
-    "to_top": str, "to_source": str, "status": str, "reason": str, "method": str,
-    "title": str, "lang": str,
-}
+REFS = Table("refs", {
+    "id": (int, ""),
+    "from_id": (str, "The citing unit (provisions.id or commentary.id)"),
+    "from_table": (str, "provisions or commentary"),
+    "from_source": (str, "The citing unit's source (sources.id)"),
+    "field": (str, "text or wrapup: the part of the unit the reference is in"),
+    "start": (int, "Start of the reference in the citing text (character offset)"),
+    "end": (int, "End of the reference (exclusive)"),
+    "text": (str, "The reference as written (本法第一百七十三条, Rule 11(c)(1)(A), § 257c Abs. 2)"),
+    "work": (str, "The cited work (works.yaml id), or null when unknown"),
+    "pinpoint": (str, "The cited place inside the work, JSON list (e.g. [\"201\", \"2\"])"),
+    "to_id": (str, "The cited provision in this corpus, or null when it is not here"),
+    "to_top": (str, "The article (rule, section) the cited provision belongs to"),
+    "to_source": (str, "The cited provision's source (sources.id)"),
+    "status": (str, "resolved, partial, work or unresolved (reason says why not fully)"),
+    "reason": (str, "Why to_id is null, or how it was resolved"),
+    "method": (str, "How the reference was found"),
+    "title": (str, "The name the reference gives the cited work, as written"),
+    "lang": (str, "Language of the citing text"),
+}, pk="id", indexes=(("to_id",), ("to_top",), ("from_id",), ("work", "status")),
+    description="References found in provisions and commentary, resolved where the cited "
+                "text is in the corpus")
+TABLES = (REFS,)
+REFS_COLUMNS = REFS.types()
+
+
+SOURCE_ROWS = ("SELECT id, source_id, text, wrapup, lang, 'provisions' FROM provisions "
+               "WHERE kind = 'provision' UNION ALL "
+               "SELECT provision_id, source_id, text, NULL, lang, 'commentary' || char(0) || id "
+               "FROM commentary")
+
+
+def _unit_refs(resolver: Resolver, row: tuple) -> list[dict]:
+    """The refs rows of one provision or note."""
+    pid, source, text, wrapup, lang, table = row
+    from_id = pid
+    if table.startswith("commentary"):
+        table, from_id = "commentary", table.split("\0", 1)[1]
+    ctx = resolver.context_for(pid) if pid else {"source": source}
+    out = []
+    for field_name, body in (("text", text), ("wrapup", wrapup)):
+        if not body:
+            continue
+        for ref in extract(body, lang, ctx, registry=resolver.registry):
+            res = resolver.resolve(ref, lang=lang, date=ctx.get("date"))
+            out.append({
+                "from_id": from_id, "from_table": table, "from_source": source,
+                "field": field_name, "start": ref.start, "end": ref.end, "text": ref.text,
+                "work": ref.work, "pinpoint": json.dumps(ref.pinpoint, ensure_ascii=False),
+                "to_id": res.to_id, "to_top": resolver.top_of(res.to_id),
+                "to_source": res.source_id, "status": res.status, "reason": res.reason,
+                "method": ref.method, "title": ref.title, "lang": lang,
+            })
+    return out
 
 
 def iter_refs(db: sqlite_utils.Database, resolver: Resolver):
     """Rows for the refs table, provision by provision, note by note."""
-    rows = db.execute("SELECT id, source_id, text, wrapup, lang, 'provisions' FROM provisions "
-                      "WHERE kind = 'provision' UNION ALL "
-                      "SELECT provision_id, source_id, text, NULL, lang, 'commentary' || char(0) || id "
-                      "FROM commentary").fetchall()
-    for pid, source, text, wrapup, lang, table in rows:
-        from_id = pid
-        if table.startswith("commentary"):
-            table, from_id = "commentary", table.split("\0", 1)[1]
-        ctx = resolver.context_for(pid) if pid else {"source": source}
-        for field_name, body in (("text", text), ("wrapup", wrapup)):
-            if not body:
-                continue
-            for ref in extract(body, lang, ctx, registry=resolver.registry):
-                res = resolver.resolve(ref, lang=lang, date=ctx.get("date"))
-                yield {
-                    "from_id": from_id, "from_table": table, "from_source": source,
-                    "field": field_name, "start": ref.start, "end": ref.end, "text": ref.text,
-                    "work": ref.work, "pinpoint": json.dumps(ref.pinpoint, ensure_ascii=False),
-                    "to_id": res.to_id, "to_top": resolver.top_of(res.to_id),
-                    "to_source": res.source_id, "status": res.status, "reason": res.reason,
-                    "method": ref.method, "title": ref.title, "lang": lang,
-                }
+    for row in db.execute(SOURCE_ROWS).fetchall():
+        yield from _unit_refs(resolver, row)
 
 
-def link_database(db: sqlite_utils.Database) -> int:
-    """Write the refs table, its indexes and views; return the number of references."""
+def redo_sources(db: sqlite_utils.Database, previous: str, changed: Collection[str]) -> set[str]:
+    """Sources whose references must be read again after ``changed`` sources changed:
+    those themselves, and every source with a reference to a work one of them belongs
+    to (in this build or the last), resolved or not, since its target may have moved,
+    appeared or gone."""
+    changed = set(changed)
+    works = {w for (w,) in db.execute(
+        "SELECT work FROM sources WHERE id IN (SELECT value FROM json_each(?)) UNION "
+        f"SELECT work FROM {previous}.sources WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(changed))] * 2).fetchall()}
+    citing = {s for (s,) in db.execute(
+        f"SELECT DISTINCT from_source FROM {previous}.refs WHERE work IN "
+        "(SELECT value FROM json_each(?)) OR to_source IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(works)), json.dumps(sorted(changed))]).fetchall()}
+    return changed | citing
+
+
+def previous_refs(db: sqlite_utils.Database, previous: str, changed: Collection[str]
+                  ) -> tuple[set[str], dict[tuple, list[dict]]]:
+    """From an attached earlier build: the sources to read again, and the refs rows of
+    the others by (table, id) of the citing provision or note, in their order."""
+    redo = redo_sources(db, previous, changed)
+    old: dict[tuple, list[dict]] = {}
+    for r in db.query(f"SELECT * FROM {previous}.refs "
+                      "WHERE from_source NOT IN (SELECT value FROM json_each(?)) "
+                      "ORDER BY id", [json.dumps(sorted(redo))]):
+        r.pop("id")
+        old.setdefault((r["from_table"], str(r["from_id"])), []).append(r)
+    return redo, old
+
+
+def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
+                  redo: Collection[str] | None = None,
+                  reuse: Mapping[tuple, list[dict]] | None = None) -> int:
+    """Write the refs table, its indexes and views; return the number of references.
+
+    With ``redo`` (see ``previous_refs``), only those sources are read again and the
+    others' rows come from ``reuse``; ``jobs`` workers read in parallel. The table
+    comes out the same (ids, order) either way.
+    """
     resolver = Resolver(db)
+    old = reuse or {}
     for view in ("backlinks", "unresolved_by_work"):
         db.execute(f"DROP VIEW IF EXISTS {view}")
-    if "refs" in db.table_names():
-        db["refs"].drop()
-    db["refs"].create(REFS_COLUMNS, pk="id")
+    # Indexes after the rows: inserting into an indexed table is slower.
+    REFS.create(db, replace=True, indexes=False)
+    rows = db.execute(SOURCE_ROWS).fetchall()
+    todo = [r for r in rows if redo is None or r[1] in redo]
+    # Load the grammars before forking, so workers share them.
+    for r in {r[4]: r for r in reversed(todo)}.values():
+        _unit_refs(resolver, r)
+    size = max(200, len(todo) // (jobs * 8) + 1)
+    # Results stream back in the order of ``todo``, which is table order: each row's
+    # references are taken as the loop reaches it, so memory holds what the workers
+    # finished ahead, not the corpus's references.
+    results = (refs for part in map_chunks(
+        lambda chunk: [_unit_refs(resolver, r) for r in chunk], todo, jobs=jobs,
+        chunk_size=size) for refs in part)
+    wanted = set(map(id, todo))
     count = 0
     batch: list[dict] = []
-    for row in iter_refs(db, resolver):
-        batch.append(row)
+    for row in rows:
+        if id(row) in wanted:
+            batch += next(results)
+        else:
+            table = "commentary" if row[5].startswith("commentary") else "provisions"
+            key = row[5].split("\0", 1)[1] if table == "commentary" else row[0]
+            batch += old.get((table, str(key)), [])
         if len(batch) >= 5000:
             db["refs"].insert_all(batch)
             count += len(batch)
@@ -67,8 +156,7 @@ def link_database(db: sqlite_utils.Database) -> int:
     if batch:
         db["refs"].insert_all(batch)
         count += len(batch)
-    for cols in (["to_id"], ["to_top"], ["from_id"], ["work", "status"]):
-        db["refs"].create_index(cols)
+    REFS.create_indexes(db)
     db.execute("""
         CREATE VIEW backlinks AS
         SELECT r.to_id, t.citation AS to_citation, r.to_top, r.from_table, r.from_id,

@@ -76,17 +76,26 @@ class CombinedTagger(BaseTagger):
             units = [chunk[i] for i in index]
             x, probs = model.scores(units, [{t.code for t in ruled[i]} for i in index])
             known = set(model.codes)
+            plans = [self._plan(model, units[row], x[row], probs[row], ruled[i], known,
+                                contexts[i]) for row, i in enumerate(index)]
+            # The role and modality heads read the words around each tag: one featurizer
+            # call for the whole chunk, not one per tag (a call costs milliseconds).
+            asks = [(units[row], code, start, end) for row, plan in enumerate(plans)
+                    for code, start, end, _, hit, heads in plan if heads]
+            answers = iter(self.learned.role_and_modality_many(model, asks))
             for row, i in enumerate(index):
-                results[i] = self._merge(model, units[row], x[row], probs[row], ruled[i], known,
-                                         contexts[i])
+                results[i] = self._finish(model, units[row], plans[row], answers, ruled[i],
+                                          known)
         return results
 
-    def _merge(self, model, unit: Unit, x_row, probs, ruled: list[Tag], known: set[str],
-               kinds: set[str]) -> list[Tag]:
+    def _plan(self, model, unit: Unit, x_row, probs, ruled: list[Tag], known: set[str],
+              kinds: set[str]) -> list[tuple]:
+        """Per code the model gives: (code, start, end, confidence, the rule hit or None,
+        whether the heads must be asked)."""
         by_code: dict[str, Tag] = {}
         for t in ruled:
             by_code.setdefault(t.code, t)
-        out = []
+        plan = []
         for k in np.flatnonzero(probs >= model.thresholds):
             code = model.codes[k]
             if not gated(float(probs[k]), float(model.thresholds[k]), kinds, self.margin):
@@ -95,23 +104,36 @@ class CombinedTagger(BaseTagger):
             hit = by_code.get(code)
             if hit is None:
                 start, end = model.evidence(unit, x_row, k)
-                out.append(self.learned.make_tag(model, unit, code, start, end, confidence)
+                plan.append((code, start, end, confidence, None, True))
+                continue
+            plan.append((code, hit.start, hit.end, confidence, hit,
+                         self._use_role(model, code) or self._use_modality(model, code)))
+        return plan
+
+    def _finish(self, model, unit: Unit, plan: list[tuple], answers, ruled: list[Tag],
+                known: set[str]) -> list[Tag]:
+        out = []
+        for code, start, end, confidence, hit, heads in plan:
+            learned_role, learned_modality = next(answers) if heads else (None, None)
+            if hit is None:
+                out.append(self.learned.make_tag(model, unit, code, start, end, confidence,
+                                                 heads=(learned_role, learned_modality))
                            .but(method=self.name))
                 continue
-            role, modality = hit.role, hit.modality
-            use_role = (code.startswith("subjects.")
-                        and self._source(self.role_source, model.lang, code) == "learned")
-            use_modality = self._source(self.modality_source, model.lang, code) == "learned"
-            if use_role or use_modality:       # the heads cost a transform: only when asked
-                learned_role, learned_modality = self.learned.role_and_modality(
-                    model, unit, code, hit.start, hit.end)
-                role = learned_role if use_role else role
-                modality = learned_modality if use_modality else modality
+            role = learned_role if self._use_role(model, code) else hit.role
+            modality = learned_modality if self._use_modality(model, code) else hit.modality
             out.append(hit.but(role=role if code.startswith("subjects.") else None,
                                modality=modality, method=self.name, confidence=confidence))
         # codes without a classifier in this language: the rules alone
         out += [t.but(method=self.name) for t in ruled if t.code not in known]
         return out
+
+    def _use_role(self, model, code: str) -> bool:
+        return (code.startswith("subjects.")
+                and self._source(self.role_source, model.lang, code) == "learned")
+
+    def _use_modality(self, model, code: str) -> bool:
+        return self._source(self.modality_source, model.lang, code) == "learned"
 
     @staticmethod
     def _source(table: dict[str, dict[str, str]], lang: str, code: str) -> str:

@@ -206,11 +206,34 @@ class LearnedTagger(BaseTagger):
         return tags
 
     def make_tag(self, model: LanguageModel, unit: Unit, code: str, start: int, end: int,
-                 confidence: float) -> Tag:
-        role, modality = self.role_and_modality(model, unit, code, start, end)
+                 confidence: float, heads: tuple[str | None, str] | None = None) -> Tag:
+        """``heads``: the role and modality when the caller has asked for them already."""
+        role, modality = heads or self.role_and_modality(model, unit, code, start, end)
         return Tag(code=code, dimension=self.taxonomy.dimension_of(code), start=start, end=end,
                    text=unit.text[start:end], role=role, modality=modality, method=self.name,
                    rule_id=f"learned:{code}", confidence=round(confidence, 3))
+
+    def role_and_modality_many(self, model: LanguageModel,
+                               asks: list[tuple[Unit, str, int, int]]
+                               ) -> list[tuple[str | None, str]]:
+        """:meth:`role_and_modality` of many (unit, code, start, end), with one featurizer
+        call; each row is transformed on its own, so the answers are the same."""
+        if not asks:
+            return []
+        xw = model.featurizer.transform(
+            [window(unit.text, start, end, model.lang) for unit, _, start, end in asks],
+            [""] * len(asks))
+        out = []
+        for row, (_, code, _, _) in enumerate(asks):
+            x = xw[row]
+            role = None
+            if code.startswith("subjects.") and model.role is not None:
+                role = model.role.predict(x, code)[0]
+            modality = "none"
+            if model.modality is not None:
+                modality = model.modality.predict(x, code)[0]
+            out.append((role, modality))
+        return out
 
     def role_and_modality(self, model: LanguageModel, unit: Unit, code: str, start: int,
                           end: int) -> tuple[str | None, str]:

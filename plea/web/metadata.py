@@ -12,7 +12,6 @@ from pathlib import Path
 
 from annotate.compare import MatrixShape, matrix_sql
 from corpus.readonly import connect_readonly, tables
-from annotate.taxonomy import TABLES as CODEBOOK_TABLE_DECLARATIONS
 
 from .matrix import SCHOLARSHIP, order_jurisdictions
 from .views import MATRIX_VIEW
@@ -23,57 +22,6 @@ LICENCE = ("Official texts: public domain or not subject to copyright (PRC Copyr
 # The sources columns corpus.build writes, which the matrix statement reads.
 BUILT_SOURCE_COLUMNS = frozenset({"status", "work", "short_title", "title_en", "title"})
 SOURCE_NOTE = "Official sources of every text: the sources table (url, provenance, sha256)"
-
-PROVISION_COLUMNS = {
-    "id": "Stable id: <source id>:<eId> (Akoma Ntoso style, e.g. cn-cpl-2018:art_201__para_2)",
-    "source_id": "The source text this provision comes from (see the sources table)",
-    "work": "The work, as in works.yaml (cn-cpl, us-frcrp, de-stpo, …); several versions share one work",
-    "jurisdiction": "CN, US, DE or TW (scholarship: the system it writes about)",
-    "source_kind": "statute, judicial-interpretation, court-rule, sentencing-guideline, scholarship, …",
-    "eid": "Akoma Ntoso-style id inside the source",
-    "parent_id": "The enclosing provision or container",
-    "level": "book / chapter / section / article / paragraph / item / rule / subsection / …",
-    "kind": "container (编章节, Title, Part) or provision (citable text)",
-    "num": "The number as printed (第二百零一条, (c), § 257c)",
-    "num_norm": "The number normalised (201, c, 257c, 15-1)",
-    "heading": "Heading or caption",
-    "text": "The provision's own text; subdivisions are separate rows",
-    "wrapup": "Continuation text printed after the subdivisions",
-    "lang": "zh, en or de (the source's language says zh-Hans or zh-Hant)",
-    "citation": "The citation a scholar would write",
-    "container": "The chain of containers (编 › 章 › 节, Title, Part)",
-    "position": "Reading order inside the source",
-    "depth": "Nesting depth inside the source (0 = top level)",
-    "line": "Line of the source file the unit starts on",
-    "attrs": "Parser-specific attributes (JSON)",
-}
-TAG_COLUMNS = {
-    "provision_id": "The tagged provision or scholarly passage (provisions.id)",
-    "code": "Codebook code, <dimension>.<name> (see the taxonomy table)",
-    "dimension": "subjects, scope, behavior or consequences",
-    "start": "Start of the evidence span: character offset into provisions.text",
-    "end": "End of the evidence span (exclusive)",
-    "evidence": "The evidence text, provisions.text[start:end]",
-    "role": "subjects codes only: party, consulted, witness, reviewer, informed or excluded",
-    "modality": "obligation, presumptive, permission, prohibition or none",
-    "method": "How the tag was made: rule, model, human …",
-    "rule_id": "The pattern rule that fired, when method is rule",
-    "confidence": "0–1",
-    "codebook_version": "Version of taxonomy.yaml the tag follows",
-}
-REF_COLUMNS = {
-    "from_id": "The citing unit (provisions.id or commentary.id)",
-    "from_table": "provisions or commentary",
-    "start": "Start of the reference in the citing text (character offset)",
-    "end": "End of the reference (exclusive)",
-    "text": "The reference as written (本法第一百七十三条, Rule 11(c)(1)(A), § 257c Abs. 2)",
-    "work": "The cited work (works.yaml id), or null when unknown",
-    "pinpoint": "The cited place inside the work, JSON list (e.g. [\"201\", \"2\"])",
-    "to_id": "The cited provision in this corpus, or null when it is not here",
-    "reason": "Why to_id is null, or how it was resolved",
-    "method": "How the reference was found",
-}
-
 
 def matrix_columns(juris: list[str]) -> dict[str, str]:
     cols = {"dimension": "Codebook dimension", "code": "Code", "label_en": "English label",
@@ -218,6 +166,12 @@ def stored_queries(names: set[str], juris: list[str]) -> dict[str, dict]:
 
 
 def build_metadata(db_path: Path) -> dict:
+    # Column descriptions come from the stages' table declarations (corpus.tables), so
+    # the metadata says what the build writes. Imported here: the stage modules pull in
+    # the tagger and the reference grammars, which serving pages does not need.
+    from corpus.tables import by_name, declared
+
+    declarations = by_name(declared())
     name = db_path.stem
     names, juris = _inspect(db_path)
     tables: dict[str, dict] = {
@@ -230,7 +184,7 @@ def build_metadata(db_path: Path) -> dict:
             "facets": ["jurisdiction", "source_kind", "source_id", "level"],
             "sort": "position",
             "label_column": "citation",
-            "columns": PROVISION_COLUMNS,
+            "columns": declarations["provisions"].descriptions(),
             "license": LICENCE,
             "source": SOURCE_NOTE,
         },
@@ -262,15 +216,16 @@ def build_metadata(db_path: Path) -> dict:
                  "description": "Codebook codes carried by provisions and scholarly passages, "
                                 "with the evidence span, role and modality.",
                  "facets": ["dimension", "code", "modality", "role", "method"],
-                 "columns": TAG_COLUMNS, "label_column": "code"},
-        # the codebook tables, as annotate.taxonomy declares them
-        **{name: dict(table) for name, table in CODEBOOK_TABLE_DECLARATIONS.items()},
-        "taxonomy": {**CODEBOOK_TABLE_DECLARATIONS["taxonomy"], "facets": ["dimension"],
+                 "columns": declarations["tags"].descriptions(), "label_column": "code"},
+        "taxonomy": {"title": "Codebook",
+                     "description": "The 36 codes in 4 dimensions the tags use "
+                                    "(negotiation subjects, scope, behaviour, consequences).",
+                     "facets": ["dimension"], "columns": declarations["taxonomy"].descriptions(),
                      "label_column": "label_en"},
         "refs": {"title": "Cross-references",
                  "description": "References found in provisions and commentary, resolved to "
                                 "provisions of this corpus where the cited text is here.",
-                 "facets": ["from_table", "work", "method"], "columns": REF_COLUMNS},
+                 "facets": ["from_table", "work", "method"], "columns": declarations["refs"].descriptions()},
         MATRIX_VIEW: {"title": "Comparison matrix",
                       "description": "One row per code; per jurisdiction how many provisions "
                                      "carry it, their roles and modalities, and gaps. The "
@@ -316,7 +271,18 @@ def build_metadata(db_path: Path) -> dict:
         "build_log": {"hidden": True},
         "provisions_fts": {"hidden": True},
         "commentary_fts": {"hidden": True},
+        # What the next build reuses (corpus/reuse.py): stage keys, the tagger's own tags.
+        "stage_keys": {"hidden": True},
+        "tags_machine": {"hidden": True},
     }
+    for table in declarations.values():
+        if not table.hidden:
+            entry = tables.setdefault(table.name, {})
+            entry.setdefault("columns", table.descriptions())
+            if table.description:
+                entry.setdefault("description", table.description + ".")
+            if table.title:
+                entry.setdefault("title", table.title)
     return {
         "title": "plea-corpus",
         "description_html": (
