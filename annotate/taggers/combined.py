@@ -19,6 +19,8 @@ other words when it is sure of it (520 units tagged; on leave-one-document-out p
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .base import BaseTagger, Tag, TaggingError, Unit
@@ -27,6 +29,19 @@ from .rule import RuleTagger
 
 
 MARGIN = 0.2
+
+
+@dataclass
+class _Ask:
+    """A tag whose role and/or modality the learned heads give (asked in one batch)."""
+    result: int
+    position: int
+    unit: Unit
+    code: str
+    start: int
+    end: int
+    role: bool
+    modality: bool
 
 
 def gated(score: float, threshold: float, kinds: set[str], margin: float = MARGIN) -> bool:
@@ -76,13 +91,21 @@ class CombinedTagger(BaseTagger):
             units = [chunk[i] for i in index]
             x, probs = model.scores(units, [{t.code for t in ruled[i]} for i in index])
             known = set(model.codes)
+            asks: list[_Ask] = []
             for row, i in enumerate(index):
-                results[i] = self._merge(model, units[row], x[row], probs[row], ruled[i], known,
-                                         contexts[i])
+                results[i] = self._merge(model, units[row], x, row, probs[row], ruled[i], known,
+                                         contexts[i], asks, i)
+            # role and modality from the learned heads, all of this language's at once
+            heads = self.learned.heads(model, [(a.unit, a.code, a.start, a.end) for a in asks])
+            for a, (role, modality) in zip(asks, heads):
+                tag = results[a.result][a.position]
+                results[a.result][a.position] = tag.but(
+                    role=role if a.role else tag.role,
+                    modality=modality if a.modality else tag.modality)
         return results
 
-    def _merge(self, model, unit: Unit, x_row, probs, ruled: list[Tag], known: set[str],
-               kinds: set[str]) -> list[Tag]:
+    def _merge(self, model, unit: Unit, x, row: int, probs, ruled: list[Tag], known: set[str],
+               kinds: set[str], asks: list["_Ask"], result: int) -> list[Tag]:
         by_code: dict[str, Tag] = {}
         for t in ruled:
             by_code.setdefault(t.code, t)
@@ -93,22 +116,20 @@ class CombinedTagger(BaseTagger):
                 continue
             confidence = round(float(np.clip(probs[k], 0.0, 1.0)), 3)
             hit = by_code.get(code)
+            subject = code.startswith("subjects.")
             if hit is None:
-                start, end = model.evidence(unit, x_row, k)
-                out.append(self.learned.make_tag(model, unit, code, start, end, confidence)
+                start, end = model.evidence(unit, x[row], k)   # rows sliced only here
+                asks.append(_Ask(result, len(out), unit, code, start, end, subject, True))
+                out.append(self.learned.tag_with(unit, code, start, end, confidence, None, "none")
                            .but(method=self.name))
                 continue
-            role, modality = hit.role, hit.modality
-            use_role = (code.startswith("subjects.")
-                        and self._source(self.role_source, model.lang, code) == "learned")
+            use_role = subject and self._source(self.role_source, model.lang, code) == "learned"
             use_modality = self._source(self.modality_source, model.lang, code) == "learned"
-            if use_role or use_modality:       # the heads cost a transform: only when asked
-                learned_role, learned_modality = self.learned.role_and_modality(
-                    model, unit, code, hit.start, hit.end)
-                role = learned_role if use_role else role
-                modality = learned_modality if use_modality else modality
-            out.append(hit.but(role=role if code.startswith("subjects.") else None,
-                               modality=modality, method=self.name, confidence=confidence))
+            if use_role or use_modality:
+                asks.append(_Ask(result, len(out), unit, code, hit.start, hit.end, use_role,
+                                 use_modality))
+            out.append(hit.but(role=hit.role if subject else None, modality=hit.modality,
+                               method=self.name, confidence=confidence))
         # codes without a classifier in this language: the rules alone
         out += [t.but(method=self.name) for t in ruled if t.code not in known]
         return out

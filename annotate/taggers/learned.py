@@ -55,6 +55,19 @@ class Head:
         k = int(scores.argmax())
         return self.classes[k], float(np.clip(scores[k], 0.0, 1.0))
 
+    def predict_many(self, x: sp.csr_matrix, codes: list[str]) -> list[str]:
+        """The class of each row (row ``r`` read for ``codes[r]``), in one product."""
+        if len(self.classes) == 1:
+            return [self.classes[0]] * len(codes)
+        n = x.shape[1]
+        index = {c: i for i, c in enumerate(self.codes)}
+        onehot_part = np.zeros((len(codes), len(self.classes)), dtype=np.float32)
+        for r, code in enumerate(codes):
+            if code in index:
+                onehot_part[r] = self.weights[:, n + index[code]]
+        scores = np.asarray(x @ self.weights[:, :n].T) + onehot_part + self.bias
+        return [self.classes[int(k)] for k in scores.argmax(axis=1)]
+
 
 @dataclass
 class LanguageModel:
@@ -190,34 +203,48 @@ class LearnedTagger(BaseTagger):
                 rules = [{t.code for t in tags}
                          for tags in RuleTagger.shared().tag_resolved(units, [lang] * len(units))]
             x, probs = model.scores(units, rules)
-            for row, i in enumerate(index):
-                results[i] = self._tags(model, units[row], x[row], probs[row])
+            found = []                 # (row, code, start, end, confidence)
+            for row in range(len(units)):
+                for k in np.flatnonzero(probs[row] >= model.thresholds):
+                    start, end = model.evidence(units[row], x[row], k)
+                    found.append((row, model.codes[k], start, end,
+                                  float(np.clip(probs[row, k], 0.0, 1.0))))
+            heads = self.heads(model, [(units[r], c, s, e) for r, c, s, e, _ in found])
+            for (row, code, start, end, confidence), (role, modality) in zip(found, heads):
+                results[index[row]].append(self.tag_with(units[row], code, start, end,
+                                                         confidence, role, modality))
         return results
 
-    def _tags(self, model: LanguageModel, unit: Unit, x_row, probs) -> list[Tag]:
-        tags = []
-        for k in np.flatnonzero(probs >= model.thresholds):
-            code = model.codes[k]
-            start, end = model.evidence(unit, x_row, k)
-            tags.append(self.make_tag(model, unit, code, start, end,
-                                      float(np.clip(probs[k], 0.0, 1.0))))
-        return tags
-
-    def make_tag(self, model: LanguageModel, unit: Unit, code: str, start: int, end: int,
-                 confidence: float) -> Tag:
-        role, modality = self.role_and_modality(model, unit, code, start, end)
+    def tag_with(self, unit: Unit, code: str, start: int, end: int, confidence: float,
+                 role: str | None, modality: str) -> Tag:
         return Tag(code=code, dimension=self.taxonomy.dimension_of(code), start=start, end=end,
                    text=unit.text[start:end], role=role, modality=modality, method=self.name,
                    rule_id=f"learned:{code}", confidence=round(confidence, 3))
 
+    def make_tag(self, model: LanguageModel, unit: Unit, code: str, start: int, end: int,
+                 confidence: float) -> Tag:
+        role, modality = self.role_and_modality(model, unit, code, start, end)
+        return self.tag_with(unit, code, start, end, confidence, role, modality)
+
+    def heads(self, model: LanguageModel, requests: list[tuple[Unit, str, int, int]]
+              ) -> list[tuple[str | None, str]]:
+        """Role and modality for many (unit, code, evidence start, end) at once: the
+        windows are featurized in one call, which is most of what a head costs."""
+        if not requests:
+            return []
+        windows = [window(u.text, s, e, model.lang) for u, _, s, e in requests]
+        xw = model.featurizer.transform(windows, [""] * len(windows))
+        codes = [c for _, c, _, _ in requests]
+        modalities = (model.modality.predict_many(xw, codes) if model.modality is not None
+                      else ["none"] * len(codes))
+        subject_rows = [r for r, c in enumerate(codes) if c.startswith("subjects.")]
+        roles: list[str | None] = [None] * len(codes)
+        if model.role is not None and subject_rows:
+            for r, role in zip(subject_rows, model.role.predict_many(
+                    xw[subject_rows], [codes[r] for r in subject_rows])):
+                roles[r] = role
+        return list(zip(roles, modalities))
+
     def role_and_modality(self, model: LanguageModel, unit: Unit, code: str, start: int,
                           end: int) -> tuple[str | None, str]:
-        near = window(unit.text, start, end, model.lang)
-        xw = model.featurizer.transform([near], [""])
-        role = None
-        if code.startswith("subjects.") and model.role is not None:
-            role = model.role.predict(xw, code)[0]
-        modality = "none"
-        if model.modality is not None:
-            modality = model.modality.predict(xw, code)[0]
-        return role, modality
+        return self.heads(model, [(unit, code, start, end)])[0]
