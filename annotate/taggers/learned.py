@@ -79,6 +79,9 @@ class LanguageModel:
     thresholds: np.ndarray
     role: Head | None
     modality: Head | None
+    # "does this unit carry any code": (weights, bias, threshold); a unit below the
+    # threshold gets no code, so codes are read only where the model sees plea context
+    gate: tuple[np.ndarray, float, float] | None = None
 
     @property
     def needs_rules(self) -> bool:
@@ -90,7 +93,11 @@ class LanguageModel:
         the rule tagger's codes for each unit, when the model reads them."""
         x = self.featurizer.transform([u.text for u in units],
                                       [lead_text(u.context, u.heading) for u in units], rules)
-        return x, np.asarray(x @ self.weights.T) + self.bias
+        scores = np.asarray(x @ self.weights.T) + self.bias
+        if self.gate is not None:
+            weights, bias, threshold = self.gate
+            scores[np.asarray(x @ weights).ravel() + bias < threshold] = 0.0
+        return x, scores
 
     def evidence(self, unit: Unit, x_row: sp.csr_matrix, k: int) -> tuple[int, int]:
         """The clause around the body n-gram that contributed most to code ``k``."""
@@ -123,10 +130,14 @@ class LanguageModel:
                     heads[name] = Head(h["classes"], h["codes"],
                                        data[f"{name}_weights"].astype(np.float32),
                                        data[f"{name}_bias"].astype(np.float32))
+            gate = None
+            if "gate_weights" in data:
+                bias, threshold = (float(v) for v in data["gate"])
+                gate = (data["gate_weights"].astype(np.float32), bias, threshold)
             return cls(meta["lang"], featurizer, meta["codes"],
                        data["weights"].astype(np.float32), data["bias"].astype(np.float32),
                        data["thresholds"].astype(np.float32), heads.get("role"),
-                       heads.get("modality"))
+                       heads.get("modality"), gate)
 
     def save(self, path: Path) -> None:
         meta = {"lang": self.lang, "codes": self.codes, "heads": {}}
@@ -137,6 +148,9 @@ class LanguageModel:
                 meta["heads"][name] = {"classes": head.classes, "codes": head.codes}
                 arrays[f"{name}_weights"] = head.weights.astype(np.float16)
                 arrays[f"{name}_bias"] = head.bias
+        if self.gate is not None:
+            arrays["gate_weights"] = np.asarray(self.gate[0]).astype(np.float16)
+            arrays["gate"] = np.array(self.gate[1:], dtype=np.float32)
         arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
         arrays["featurizer"] = np.array(json.dumps(self.featurizer.to_data(), ensure_ascii=False))
         path.parent.mkdir(parents=True, exist_ok=True)
