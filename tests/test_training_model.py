@@ -60,3 +60,17 @@ def test_a_trained_model_keeps_its_gate_through_its_file(tmp_path):
     again = LanguageModel.load(tmp_path / "de.npz")
     assert again.gate is not None and again.gate[1:] == pytest.approx(model.gate[1:])
     np.testing.assert_allclose(again.gate[0], model.gate[0], atol=1e-3)
+
+
+def test_cross_validation_reports_every_tagger_per_origin():
+    from annotate.training.cv import cross_validate, format_cv
+    from annotate.training.data import written_units
+    units = [u for u in written_units() if u.lang == "de"]
+    docs = sorted({u.doc for u in units})[:6]
+    units = [u for u in units if u.doc in docs]
+    result = cross_validate(units, by="document")
+    assert result.folds == len(docs)
+    assert set(result.by_origin) == {"keyword", "rule", "learned", "combined", "combined-build"}
+    assert set(result.by_origin["combined"]) == {"written"}
+    text = format_cv(result)
+    assert "micro F1 per origin" in text and f"{len(units)} units, {len(docs)} folds" in text

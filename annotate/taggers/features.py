@@ -163,7 +163,7 @@ class Featurizer:
             v = _vectorizer(analyzer, ngrams, max_features, min_df)
             texts = leads if name == "lead" else bodies
             if not any(t.strip() for t in texts):
-                texts = texts + ["_"]          # a block must have a vocabulary
+                texts = texts + ["_"] * min_df  # a block must have a vocabulary
             v.fit([normalise(t, lang) for t in texts])
             blocks.append(Block(name, analyzer, ngrams, weight, v))
         return cls(lang, blocks, rule_codes)
