@@ -150,3 +150,16 @@ def test_the_evaluation_only_list_names_the_issues_documents():
     names = convert.evaluation_only_names()
     for name in ("监察法", "證人保護", "中華民國刑法", "BNSS", "Sri Lanka", "Singapore"):
         assert name in names
+
+
+@needs_texts
+@pytest.mark.parametrize("rewritten", ["labels/de-texts.jsonl", "written/de.jsonl"])
+def test_converting_again_into_the_same_file_does_not_collide_with_itself(repo, rewritten):
+    labels, written = repo
+    existing = convert.existing_units(labels, written, skip=labels.parent / rewritten)
+    if rewritten.startswith("labels"):
+        assert existing.overlaps(BTMG, "", 1109, 1223) is None
+        assert "w-de-t-0001" in existing.ids
+    else:
+        assert existing.overlaps(BTMG, "", 1109, 1223) == (1109, 1223)
+        assert "w-de-t-0001" not in existing.ids

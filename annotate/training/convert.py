@@ -90,7 +90,7 @@ def existing_units(labels_dir: Path = LABELS_DIR, written_dir: Path = WRITTEN_DI
     root = texts_root()
     if root is not None:
         labelled = text_label_units(root, labels_dir)
-        if skip is not None:
+        if skip is not None and skip.parent.resolve() == labels_dir.resolve():
             labelled = [u for u in labelled if not _from_file(u.id, skip)]
         found.texts |= {(u.lang, _norm(u.text)) for u in labelled}
     return found
