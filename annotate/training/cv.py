@@ -195,7 +195,7 @@ def format_cv(result: CVResult) -> str:
                 if r is None:
                     cells.append(f"{'-':>10}")
                 elif o == "presumed":
-                    empty = sum(1 for e in r.errors if e.fps) if r.units else 0
+                    empty = sum(1 for e in r.errors if e.false_positives)
                     cells.append(f"{1 - empty / r.units if r.units else 0:10.3f}")
                 else:
                     cells.append(f"{r.micro.f1:10.3f}")
