@@ -5,11 +5,11 @@
     models, meta = train(units, oofs)    # thresholds from the out-of-fold scores
     save(models, meta)                   # annotate/taggers/model/
 
-The classifiers are ridge regressions onto 0/1 targets, all codes of a language solved
-at once in the dual (the kernel of ~1,500 units is small): one linear solve per fold,
-which makes leave-one-document-out over 150 documents take seconds, not hours, and is
-exactly reproducible (no iterative solver, no randomness). Measured against logistic
-regression on the same folds it scored the same within noise and trained 50× faster.
+The classifiers are ridge regressions onto 0/1 targets, all codes of a language (and the
+"any code" gate) solved at once in the dual: leave-one-document-out scores come from one
+inverse of the kernel (``held_out``), exact and reproducible (no iterative solver, no
+randomness). On the same five grouped folds ridge, logistic regression and a linear SVM
+scored alike (micro-F1 0.650 / 0.645 / 0.649); logistic regression took minutes a fold.
 
 Honesty of the cross-validation: a held-out document's units never contribute to the
 weights or to the threshold used on them. The featurizer's vocabulary and idf weights
