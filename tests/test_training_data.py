@@ -10,6 +10,7 @@ import pytest
 from annotate.taxonomy import load_taxonomy
 from annotate.taggers.learned import MODEL_DIR, model_meta
 from annotate.training import data as training
+from annotate.training.convert import evaluation_only_names
 from annotate.training.textref import TextRefError, unit_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,9 +18,7 @@ TEXTS = training.texts_root()
 needs_texts = pytest.mark.skipif(TEXTS is None, reason="../shared/training-texts not present")
 
 # Kept for measuring generalisation (the tagging issue): never a source of training units.
-EVALUATION_ONLY = ("监察法", "自首和立功", "證人保護", "毒品危害防制", "詐欺犯罪危害防制",
-                   "洗錢防制", "貪污治罪", "組織犯罪防制", "中華民國刑法", "BNSS",
-                   "Bharatiya Nagarik", "Sri Lanka", "Singapore", "Schweiz", "österreichische StPO")
+EVALUATION_ONLY = evaluation_only_names()
 
 
 @pytest.fixture(scope="module")

@@ -20,13 +20,11 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from corpus import paths
-
 from .base import BaseTagger, Tag, TaggingError, Unit
 from ..text import to_simplified
 from .features import Featurizer, lead_text
 
-MODEL_DIR = paths.MODEL_DIR
+MODEL_DIR = Path(__file__).resolve().parent / "model"
 WINDOW = {"zh": 16, "en": 60, "de": 60}
 _CLAUSE = re.compile(r"[，,；;。.:：!?！？\n]")
 
@@ -57,6 +55,19 @@ class Head:
         k = int(scores.argmax())
         return self.classes[k], float(np.clip(scores[k], 0.0, 1.0))
 
+    def predict_many(self, x: sp.csr_matrix, codes: list[str]) -> list[str]:
+        """The class of each row (row ``r`` read for ``codes[r]``), in one product."""
+        if len(self.classes) == 1:
+            return [self.classes[0]] * len(codes)
+        n = x.shape[1]
+        index = {c: i for i, c in enumerate(self.codes)}
+        onehot_part = np.zeros((len(codes), len(self.classes)), dtype=np.float32)
+        for r, code in enumerate(codes):
+            if code in index:
+                onehot_part[r] = self.weights[:, n + index[code]]
+        scores = np.asarray(x @ self.weights[:, :n].T) + onehot_part + self.bias
+        return [self.classes[int(k)] for k in scores.argmax(axis=1)]
+
 
 @dataclass
 class LanguageModel:
@@ -68,6 +79,9 @@ class LanguageModel:
     thresholds: np.ndarray
     role: Head | None
     modality: Head | None
+    # "does this unit carry any code": (weights, bias, threshold); a unit below the
+    # threshold gets no code, so codes are read only where the model sees plea context
+    gate: tuple[np.ndarray, float, float] | None = None
 
     @property
     def needs_rules(self) -> bool:
@@ -79,7 +93,11 @@ class LanguageModel:
         the rule tagger's codes for each unit, when the model reads them."""
         x = self.featurizer.transform([u.text for u in units],
                                       [lead_text(u.context, u.heading) for u in units], rules)
-        return x, np.asarray(x @ self.weights.T) + self.bias
+        scores = np.asarray(x @ self.weights.T) + self.bias
+        if self.gate is not None:
+            weights, bias, threshold = self.gate
+            scores[np.asarray(x @ weights).ravel() + bias < threshold] = 0.0
+        return x, scores
 
     def evidence(self, unit: Unit, x_row: sp.csr_matrix, k: int) -> tuple[int, int]:
         """The clause around the body n-gram that contributed most to code ``k``."""
@@ -112,10 +130,14 @@ class LanguageModel:
                     heads[name] = Head(h["classes"], h["codes"],
                                        data[f"{name}_weights"].astype(np.float32),
                                        data[f"{name}_bias"].astype(np.float32))
+            gate = None
+            if "gate_weights" in data:
+                bias, threshold = (float(v) for v in data["gate"])
+                gate = (data["gate_weights"].astype(np.float32), bias, threshold)
             return cls(meta["lang"], featurizer, meta["codes"],
                        data["weights"].astype(np.float32), data["bias"].astype(np.float32),
                        data["thresholds"].astype(np.float32), heads.get("role"),
-                       heads.get("modality"))
+                       heads.get("modality"), gate)
 
     def save(self, path: Path) -> None:
         meta = {"lang": self.lang, "codes": self.codes, "heads": {}}
@@ -126,6 +148,9 @@ class LanguageModel:
                 meta["heads"][name] = {"classes": head.classes, "codes": head.codes}
                 arrays[f"{name}_weights"] = head.weights.astype(np.float16)
                 arrays[f"{name}_bias"] = head.bias
+        if self.gate is not None:
+            arrays["gate_weights"] = np.asarray(self.gate[0]).astype(np.float16)
+            arrays["gate"] = np.array(self.gate[1:], dtype=np.float32)
         arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
         arrays["featurizer"] = np.array(json.dumps(self.featurizer.to_data(), ensure_ascii=False))
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,57 +217,48 @@ class LearnedTagger(BaseTagger):
                 rules = [{t.code for t in tags}
                          for tags in RuleTagger.shared().tag_resolved(units, [lang] * len(units))]
             x, probs = model.scores(units, rules)
-            for row, i in enumerate(index):
-                results[i] = self._tags(model, units[row], x[row], probs[row])
+            found = []                 # (row, code, start, end, confidence)
+            for row in range(len(units)):
+                for k in np.flatnonzero(probs[row] >= model.thresholds):
+                    start, end = model.evidence(units[row], x[row], k)
+                    found.append((row, model.codes[k], start, end,
+                                  float(np.clip(probs[row, k], 0.0, 1.0))))
+            heads = self.heads(model, [(units[r], c, s, e) for r, c, s, e, _ in found])
+            for (row, code, start, end, confidence), (role, modality) in zip(found, heads):
+                results[index[row]].append(self.tag_with(units[row], code, start, end,
+                                                         confidence, role, modality))
         return results
 
-    def _tags(self, model: LanguageModel, unit: Unit, x_row, probs) -> list[Tag]:
-        tags = []
-        for k in np.flatnonzero(probs >= model.thresholds):
-            code = model.codes[k]
-            start, end = model.evidence(unit, x_row, k)
-            tags.append(self.make_tag(model, unit, code, start, end,
-                                      float(np.clip(probs[k], 0.0, 1.0))))
-        return tags
-
-    def make_tag(self, model: LanguageModel, unit: Unit, code: str, start: int, end: int,
-                 confidence: float, heads: tuple[str | None, str] | None = None) -> Tag:
-        """``heads``: the role and modality when the caller has asked for them already."""
-        role, modality = heads or self.role_and_modality(model, unit, code, start, end)
+    def tag_with(self, unit: Unit, code: str, start: int, end: int, confidence: float,
+                 role: str | None, modality: str) -> Tag:
         return Tag(code=code, dimension=self.taxonomy.dimension_of(code), start=start, end=end,
                    text=unit.text[start:end], role=role, modality=modality, method=self.name,
                    rule_id=f"learned:{code}", confidence=round(confidence, 3))
 
-    def role_and_modality_many(self, model: LanguageModel,
-                               asks: list[tuple[Unit, str, int, int]]
-                               ) -> list[tuple[str | None, str]]:
-        """:meth:`role_and_modality` of many (unit, code, start, end), with one featurizer
-        call; each row is transformed on its own, so the answers are the same."""
-        if not asks:
+    def make_tag(self, model: LanguageModel, unit: Unit, code: str, start: int, end: int,
+                 confidence: float) -> Tag:
+        role, modality = self.role_and_modality(model, unit, code, start, end)
+        return self.tag_with(unit, code, start, end, confidence, role, modality)
+
+    def heads(self, model: LanguageModel, requests: list[tuple[Unit, str, int, int]]
+              ) -> list[tuple[str | None, str]]:
+        """Role and modality for many (unit, code, evidence start, end) at once: the
+        windows are featurized in one call, which is most of what a head costs."""
+        if not requests:
             return []
-        xw = model.featurizer.transform(
-            [window(unit.text, start, end, model.lang) for unit, _, start, end in asks],
-            [""] * len(asks))
-        out = []
-        for row, (_, code, _, _) in enumerate(asks):
-            x = xw[row]
-            role = None
-            if code.startswith("subjects.") and model.role is not None:
-                role = model.role.predict(x, code)[0]
-            modality = "none"
-            if model.modality is not None:
-                modality = model.modality.predict(x, code)[0]
-            out.append((role, modality))
-        return out
+        windows = [window(u.text, s, e, model.lang) for u, _, s, e in requests]
+        xw = model.featurizer.transform(windows, [""] * len(windows))
+        codes = [c for _, c, _, _ in requests]
+        modalities = (model.modality.predict_many(xw, codes) if model.modality is not None
+                      else ["none"] * len(codes))
+        subject_rows = [r for r, c in enumerate(codes) if c.startswith("subjects.")]
+        roles: list[str | None] = [None] * len(codes)
+        if model.role is not None and subject_rows:
+            for r, role in zip(subject_rows, model.role.predict_many(
+                    xw[subject_rows], [codes[r] for r in subject_rows])):
+                roles[r] = role
+        return list(zip(roles, modalities))
 
     def role_and_modality(self, model: LanguageModel, unit: Unit, code: str, start: int,
                           end: int) -> tuple[str | None, str]:
-        near = window(unit.text, start, end, model.lang)
-        xw = model.featurizer.transform([near], [""])
-        role = None
-        if code.startswith("subjects.") and model.role is not None:
-            role = model.role.predict(xw, code)[0]
-        modality = "none"
-        if model.modality is not None:
-            modality = model.modality.predict(xw, code)[0]
-        return role, modality
+        return self.heads(model, [(unit, code, start, end)])[0]

@@ -46,6 +46,8 @@ class CVResult:
     modality: dict[str, AttrScore] = field(default_factory=dict)
     role_source: dict[str, dict[str, str]] = field(default_factory=dict)
     modality_source: dict[str, dict[str, str]] = field(default_factory=dict)
+    # micro F1 of each tagger on each origin of units (reference, texts, written, presumed)
+    by_origin: dict[str, dict[str, Report]] = field(default_factory=dict)
     oofs: dict = field(default_factory=dict, repr=False)     # language -> OutOfFold
     rules: dict = field(default_factory=dict, repr=False)    # unit id -> rule codes
 
@@ -54,7 +56,9 @@ class CVResult:
                 "taggers": {k: r.as_dict() | {"errors": []} for k, r in self.reports.items()},
                 "role_accuracy": {k: round(v.accuracy, 4) for k, v in self.roles.items()},
                 "modality_accuracy": {k: round(v.accuracy, 4) for k, v in self.modality.items()},
-                "role_source": self.role_source, "modality_source": self.modality_source}
+                "role_source": self.role_source, "modality_source": self.modality_source,
+                "by_origin": {k: {o: round(r.micro.f1, 4) for o, r in t.items()}
+                              for k, t in self.by_origin.items()}}
 
 
 def _group(by: str) -> Callable[[TrainingUnit], str]:
@@ -134,6 +138,14 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
                "learned": score(gold, learned),
                "combined": score(gold, combined),
                "combined-build": score(gold, combined_build)}
+    predicted_by = {"keyword": {u.id: {t.code for t in tags}
+                                for u, tags in zip(units, static["keyword"])},
+                    "rule": rule_sets, "learned": learned, "combined": combined,
+                    "combined-build": combined_build}
+    by_origin = {name: {origin: score([g for g, u in zip(gold, units) if u.origin == origin],
+                                      predicted_by[name])
+                        for origin in sorted({u.origin for u in units})}
+                 for name in reports}
     role_source = _sources(votes["role"])
     modality_source = _sources(votes["modality"])
     for attr, table in (("role", roles), ("modality", modality)):
@@ -141,7 +153,7 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
             table[f"{src}/{lang}"].right += s.right
             table[f"{src}/{lang}"].total += s.total
     return CVResult(by, len(units), len(folds), reports, dict(roles), dict(modality),
-                    role_source, modality_source, oofs, rule_sets)
+                    role_source, modality_source, by_origin, oofs, rule_sets)
 
 
 def _sources(votes: dict[tuple[str, str, str], AttrScore]) -> dict[str, dict[str, str]]:
@@ -171,6 +183,23 @@ def format_cv(result: CVResult) -> str:
     for k, r in result.reports.items():
         out.append(f"  {k:<26}" + "".join(f"{r.per_language[l].f1:8.3f}" if l in r.per_language
                                           else f"{'-':>8}" for l in langs))
+    origins = sorted({o for table in result.by_origin.values() for o in table})
+    if origins:
+        # presumed-empty units carry no code: their column is the share of them left untagged
+        out += ["", "micro F1 per origin (presumed: units left empty): "
+                + "".join(f"{o[:9]:>10}" for o in origins)]
+        for k, table in result.by_origin.items():
+            cells = []
+            for o in origins:
+                r = table.get(o)
+                if r is None:
+                    cells.append(f"{'-':>10}")
+                elif o == "presumed":
+                    empty = sum(1 for e in r.errors if e.false_positives)
+                    cells.append(f"{1 - empty / r.units if r.units else 0:10.3f}")
+                else:
+                    cells.append(f"{r.micro.f1:10.3f}")
+            out.append(f"  {k:<48}" + "".join(cells))
     dims = sorted({d for r in result.reports.values() for d in r.per_dimension})
     out += ["", "micro F1 per dimension:     " + "".join(f"{d[:8]:>9}" for d in dims)]
     for k, r in result.reports.items():

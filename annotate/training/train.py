@@ -5,11 +5,11 @@
     models, meta = train(units, oofs)    # thresholds from the out-of-fold scores
     save(models, meta)                   # annotate/taggers/model/
 
-The classifiers are ridge regressions onto 0/1 targets, all codes of a language solved
-at once in the dual (the kernel of ~1,500 units is small): one linear solve per fold,
-which makes leave-one-document-out over 150 documents take seconds, not hours, and is
-exactly reproducible (no iterative solver, no randomness). Measured against logistic
-regression on the same folds it scored the same within noise and trained 50× faster.
+The classifiers are ridge regressions onto 0/1 targets, all codes of a language (and the
+"any code" gate) solved at once in the dual: leave-one-document-out scores come from one
+inverse of the kernel (``held_out``), exact and reproducible (no iterative solver, no
+randomness). On the same five grouped folds ridge, logistic regression and a linear SVM
+scored alike (micro-F1 0.650 / 0.645 / 0.649); logistic regression took minutes a fold.
 
 Honesty of the cross-validation: a held-out document's units never contribute to the
 weights or to the threshold used on them. The featurizer's vocabulary and idf weights
@@ -35,6 +35,7 @@ from ..taggers.learned import MODEL_DIR, Head, LanguageModel, window
 from .data import TrainingUnit, data_hash
 
 RIDGE = 1.0                    # regularisation of the code classifiers
+GATE = 0.4                     # a unit gets codes only when its "any code" score reaches this
 RIDGE_HEADS = 1.0
 MIN_POSITIVES = 3              # a language gets a classifier for a code with this many
 DEFAULT_THRESHOLD = 0.5
@@ -60,6 +61,32 @@ def kernel(x: sp.csr_matrix, y: sp.csr_matrix | None = None) -> np.ndarray:
 def solve(k: np.ndarray, targets: np.ndarray, lam: float) -> np.ndarray:
     """Dual ridge coefficients: (K + λI)⁻¹ Y."""
     return np.linalg.solve(k + lam * np.eye(k.shape[0]), targets)
+
+
+def held_out(k: np.ndarray, targets: np.ndarray, groups: np.ndarray, lam: float) -> np.ndarray:
+    """Each group's scores from the ridge fitted without that group, exactly, from one
+    inverse: with G = (K + λI)⁻¹ and α = G Y, the scores of group g without g are
+    Y_g − (G_gg)⁻¹ α_g (the leave-group-out identity of ridge, I − H = λG). One N×N
+    inverse and a small solve per group, where refitting cost an N×N solve per group."""
+    g = np.linalg.inv(k + lam * np.eye(k.shape[0]))
+    alpha = g @ targets
+    out = np.empty_like(targets)
+    for group in np.unique(groups):
+        i = np.flatnonzero(groups == group)
+        out[i] = targets[i] - np.linalg.solve(g[np.ix_(i, i)], alpha[i])
+    return out
+
+
+def with_gate(targets: np.ndarray) -> np.ndarray:
+    """The code targets plus a last column: does the unit carry any code."""
+    return np.hstack([targets, targets.any(axis=1, keepdims=True).astype(targets.dtype)])
+
+
+def apply_gate(scores: np.ndarray, gate: np.ndarray, threshold: float = GATE) -> np.ndarray:
+    """Code scores of units whose gate score falls short set to 0 (below every threshold)."""
+    out = scores.copy()
+    out[gate < threshold] = 0.0
+    return out
 
 
 def primal(x: sp.csr_matrix, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -184,12 +211,13 @@ def fit_language(units: Sequence[TrainingUnit], lang: str, codes: list[str] | No
     units = sorted(units, key=lambda u: u.id)
     codes = codes if codes is not None else codes_for(units)
     featurizer, x = featurize(units, lang, rules)
-    weights, bias = primal(x, solve(kernel(x), _targets(units, codes), RIDGE))
+    weights, bias = primal(x, solve(kernel(x), with_gate(_targets(units, codes)), RIDGE))
     t = thresholds or {}
     thr = np.array([t.get(c, DEFAULT_THRESHOLD) for c in codes], dtype=np.float32)
     role = fit_head(head_data(featurizer, units, lang, "role"))
     modality = fit_head(head_data(featurizer, units, lang, "modality"))
-    return LanguageModel(lang, featurizer, codes, weights, bias, thr, role, modality)
+    return LanguageModel(lang, featurizer, codes, weights[:-1], bias[:-1], thr, role, modality,
+                         gate=(weights[-1], float(bias[-1]), GATE))
 
 
 # -- cross-validation -------------------------------------------------------------------
@@ -216,7 +244,6 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
     k_all = kernel(x)
     y = _targets(units, codes)
     groups = np.array([group(u) for u in units])
-    probs = np.zeros((len(units), len(codes)), dtype=np.float32)
     heads_data = {a: head_data(featurizer, units, lang, a) for a in ("role", "modality")}
     head_x = {a: _with_bias(d.x) if d is not None else None for a, d in heads_data.items()}
     head_y = {a: np.array([[l == c for c in d.classes] for l in d.labels], np.float64)
@@ -226,11 +253,10 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
     head_xty = {a: np.asarray(x.T @ head_y[a]) if x is not None else None
                 for a, x in head_x.items()}
     head_out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+    both = held_out(k_all, with_gate(y), groups, RIDGE)
+    probs = apply_gate(both[:, :-1], both[:, -1]).astype(np.float32)
     for g in sorted(set(groups)):
         test = np.flatnonzero(groups == g)
-        train = np.flatnonzero(groups != g)
-        alpha = solve(k_all[np.ix_(train, train)], y[train], RIDGE)
-        probs[test] = k_all[np.ix_(test, train)] @ alpha
         for attr, data in heads_data.items():
             if data is None:
                 continue
@@ -296,13 +322,16 @@ def by_language(units: Sequence[TrainingUnit]) -> dict[str, list[TrainingUnit]]:
 
 
 def train(units: Sequence[TrainingUnit], oofs: dict[str, OutOfFold] | None = None,
-          progress: Callable[[str], None] | None = None, rules: Rules | None = None
-          ) -> tuple[dict[str, LanguageModel], dict]:
+          progress: Callable[[str], None] | None = None, rules: Rules | None = None,
+          digest: str | None = None) -> tuple[dict[str, LanguageModel], dict]:
     """Models for every language with data, thresholds chosen on the out-of-fold scores
     of leave-one-document-out (computed here unless given); the rule tagger's codes are
     features (computed here unless given)."""
     rules = rules if rules is not None else rule_codes(units)
-    models, meta = {}, {"data_hash": data_hash(), "ridge": RIDGE, "languages": {}}
+    # ``digest``: the data's hash taken before the units were read (a file edited
+    # during a long training must not be recorded as trained on)
+    models, meta = {}, {"data_hash": digest or data_hash(), "ridge": RIDGE, "gate": GATE,
+                        "languages": {}}
     for lang, mine in sorted(by_language(units).items()):
         if lang not in LANGS:
             continue

@@ -149,11 +149,12 @@ def train(db_path, check):
                                    "training data: run `plea train`")
     from annotate.training.cv import cross_validate, format_cv
     from annotate.training.train import save, train as fit
+    digest = data_hash()
     units = _training_units(Path(db_path) if db_path else default_db())
     echo = lambda m: click.echo(f"  {m}", err=True)  # noqa: E731
     result = cross_validate(units, by="document", progress=echo)
     click.echo(format_cv(result))
-    models, meta = fit(units, result.oofs, progress=echo, rules=result.rules)
+    models, meta = fit(units, result.oofs, progress=echo, rules=result.rules, digest=digest)
     meta["role_source"] = result.role_source
     meta["modality_source"] = result.modality_source
     meta["cv"] = {k: {"micro_f1": round(r.micro.f1, 4), "macro_f1": round(r.macro.f1, 4)}
