@@ -183,10 +183,9 @@ def articles(conn: sqlite3.Connection, source_id: str) -> list[Article]:
     by_id = {r[0]: r for r in rows}
     codes: dict[str, set[str]] = {}
     table = tags_relation(conn)
-    if table:
-        for pid, code in conn.execute(f"SELECT provision_id, code FROM {table} "
-                                      "WHERE provision_id LIKE ?", [source_id + ":%"]):
-            codes.setdefault(pid, set()).add(code)
+    for pid, code in conn.execute(f"SELECT provision_id, code FROM {table} "
+                                  "WHERE provision_id LIKE ?", [source_id + ":%"]):
+        codes.setdefault(pid, set()).add(code)
     result: list[Article] = []
     owner: dict[str, Article] = {}
     for rid, parent, level, kind, num, num_norm, heading, text, wrapup, citation, eid in rows:
