@@ -28,10 +28,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from corpus.readonly import tags_relation
 from corpus.errors import PleaError
-
-from .refs.resolve import connect
+from corpus.readonly import connect_readonly, tags_relation
 
 MATCH = 60          # similarity for a pair found anywhere in the text
 REWRITE = 40        # similarity for a pair found in the same place (between two anchors)
@@ -170,7 +168,7 @@ class VersionDiff:
 
 def _connect(db) -> sqlite3.Connection:
     try:
-        return connect(db)
+        return connect_readonly(db, check_same_thread=False)
     except FileNotFoundError as exc:
         raise VersionError(f"{exc}: run `plea build` first") from None
 
