@@ -33,9 +33,8 @@ from typing import Iterable
 
 from corpus import vocab
 
-from corpus.readonly import Db, columns, rows, tags_relation  # noqa: F401
+from corpus.readonly import Db, columns, rows, tagged, tags_relation  # noqa: F401
 from corpus.readonly import connect_readonly as connect
-from corpus.readonly import has_table as table_exists
 
 from .taxonomy import load_taxonomy
 
@@ -48,7 +47,8 @@ MODALITY_STRENGTH = {"obligation": 4, "prohibition": 4, "presumptive": 3, "permi
 
 
 
-# -- reading the database (connect, rows, table_exists, columns, tags_relation: corpus.readonly)
+# -- reading the database (connect, rows, columns, tags_relation: corpus.readonly; every
+# declared table is there, empty where no stage filled it)
 
 def _not_rejected(conn: sqlite3.Connection, relation: str, alias: str = "t") -> str:
     if "decision" in columns(conn, relation):
@@ -77,12 +77,11 @@ class CodeInfo:
 def codebook(db: Db) -> list[CodeInfo]:
     """The codes in codebook order: the ``taxonomy`` table, else the codebook file."""
     conn = connect(db)
-    if table_exists(conn, "taxonomy"):
-        found = rows(conn, "SELECT * FROM taxonomy")
-        if found:
-            return [CodeInfo(r["code"], r.get("dimension") or r["code"].split(".")[0],
-                             r.get("label_en") or "", r.get("label_zh") or "",
-                             r.get("definition") or "") for r in found]
+    found = rows(conn, "SELECT * FROM taxonomy")
+    if found:
+        return [CodeInfo(r["code"], r.get("dimension") or r["code"].split(".")[0],
+                         r.get("label_en") or "", r.get("label_zh") or "",
+                         r.get("definition") or "") for r in found]
     return list(_codebook_file())
 
 
@@ -120,8 +119,6 @@ def law_tags(db: Db, code: str | None = None, jurisdiction: str | None = None,
     jurisdiction, source and text; empty when the database has no tags."""
     conn = connect(db)
     relation = tags_relation(conn)
-    if relation is None:
-        return []
     where = [law_filter("p"), _not_rejected(conn, relation)]
     params: list = []
     if code:
@@ -252,8 +249,6 @@ def _side(jurisdiction: str, tags: list[dict], co_scope: dict[str, Counter]) -> 
 def _co_scope(conn: sqlite3.Connection, code: str, juris: Iterable[str]) -> dict[str, Counter]:
     """Scope codes carried by the provisions that carry ``code``, per jurisdiction."""
     relation = tags_relation(conn)
-    if relation is None:
-        return {}
     js = list(juris)
     # An IN subquery rather than a self-join: the tags table may have no index.
     found = rows(conn, f"""
@@ -296,7 +291,7 @@ def _contrast(conn: sqlite3.Connection, info: CodeInfo, tags: list[dict],
         modality_differs=(status == "both"
                           and set(side_a.stated_modalities) != set(side_b.stated_modalities)),
         scope_only_a=sorted(sa - sb), scope_only_b=sorted(sb - sa), summary=[])
-    result.summary = describe(result, has_tags=tags_relation(conn) is not None)
+    result.summary = describe(result, has_tags=tagged(conn))
     return result
 
 
@@ -407,9 +402,10 @@ def matrix_shape(conn: sqlite3.Connection) -> MatrixShape:
     relation = tags_relation(conn)
     return MatrixShape(
         tags=relation,
-        decisions=relation is not None and "decision" in columns(conn, relation),
-        reference=table_exists(conn, "reference_units"),
-        taxonomy=table_exists(conn, "taxonomy"),
+        decisions="decision" in columns(conn, relation),
+        reference=True,        # every build makes reference_units (empty without a coding)
+        # the codebook table, once the codebook stage filled it; else the codebook file
+        taxonomy=bool(conn.execute("SELECT EXISTS (SELECT 1 FROM taxonomy)").fetchone()[0]),
         source_columns=frozenset(columns(conn, "sources")))
 
 
@@ -702,11 +698,9 @@ def matrix_rows(db: Db, juris: Iterable[str] | None = None) -> list[dict]:
     conn = connect(db)
     every = matrix_jurisdictions(conn)
     js = list(juris) if juris else every
-    if not (table_exists(conn, "provisions") and table_exists(conn, "sources")):
-        return []
-    # The view, unless a build of an earlier version made it (without these columns).
-    if (table_exists(conn, "comparison_matrix") and set(js) <= set(every)
-            and f"{SCHOLARSHIP}_shown" in columns(conn, "comparison_matrix")):
+    # The table the web stage installs (plea.web.views), when it holds these columns;
+    # else the same statement (a database the web stage did not finish).
+    if set(js) <= set(every) and f"{SCHOLARSHIP}_shown" in columns(conn, "comparison_matrix"):
         return rows(conn, "SELECT * FROM comparison_matrix")
     return rows(conn, matrix_sql(js, matrix_shape(conn)))
 
@@ -738,8 +732,6 @@ def reviewed_systems(db: Db) -> dict[str, dict]:
     """Per jurisdiction, the core provisions the reference coding covered and its label
     (what "reviewed and absent" rests on); empty without the reference layer."""
     conn = connect(db)
-    if not table_exists(conn, "reference_units"):
-        return {}
     found = rows(conn, f"""
         SELECT p.jurisdiction, count(DISTINCT r.provision_id) AS units, max(r.coding) AS coding
         FROM reference_units r JOIN provisions p ON p.id = r.provision_id
@@ -750,8 +742,6 @@ def reviewed_systems(db: Db) -> dict[str, dict]:
 
 
 def _stance_counts(conn: sqlite3.Connection) -> dict[str, Counter]:
-    if not table_exists(conn, "stance"):
-        return {}
     out: dict[str, Counter] = {}
     for r in rows(conn, "SELECT stance, codes FROM stance WHERE stance != 'description'"):
         for code in json.loads(r["codes"] or "[]"):
@@ -760,8 +750,6 @@ def _stance_counts(conn: sqlite3.Connection) -> dict[str, Counter]:
 
 
 def _proposal_jurisdictions(conn: sqlite3.Connection) -> dict[str, set[str]]:
-    if not table_exists(conn, "proposal_codes"):
-        return {}
     out: dict[str, set[str]] = {}
     for r in rows(conn, "SELECT c.code, p.jurisdiction FROM proposal_codes c "
                         "JOIN proposals p ON p.id = c.proposal_id"):

@@ -41,7 +41,7 @@ from corpus.tables import Table
 
 from . import citations as cit
 from . import stance as st
-from .compare import Db, columns, connect, law_filter, rows, table_exists, tags_relation
+from .compare import Db, columns, connect, law_filter, rows, tagged, tags_relation
 from .taxonomy import load_taxonomy
 
 STAGE_TABLES = ("citations", "stance", "proposals", "proposal_codes", "proposal_targets")
@@ -172,8 +172,6 @@ def _paragraphs(conn: sqlite3.Connection) -> list[dict]:
 
 def _bibliographies(conn: sqlite3.Connection) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    if not table_exists(conn, "bibliography"):
-        return out
     for r in rows(conn, "SELECT id, source_id, authors, year, attrs FROM bibliography "
                         "ORDER BY source_id, position"):
         attrs = json.loads(r["attrs"] or "{}")
@@ -182,10 +180,10 @@ def _bibliographies(conn: sqlite3.Connection) -> dict[str, list[dict]]:
     return out
 
 
-def _tags_by_provision(conn: sqlite3.Connection, ids: list[str]) -> tuple[str | None, dict]:
+def _tags_by_provision(conn: sqlite3.Connection, ids: list[str]) -> tuple[str, dict]:
     relation = tags_relation(conn)
     out: dict[str, list[dict]] = {}
-    if relation is None or not ids:
+    if not ids:
         return relation, out
     have = columns(conn, relation)
     keep = "1"
@@ -200,7 +198,7 @@ def _tags_by_provision(conn: sqlite3.Connection, ids: list[str]) -> tuple[str | 
 
 def _refs_by_provision(conn: sqlite3.Connection, ids: list[str]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
-    if not table_exists(conn, "refs") or not ids:
+    if not ids:
         return out
     have = columns(conn, "refs")
     table_filter = "AND COALESCE(from_table, 'provisions') = 'provisions'" if "from_table" in have else ""
@@ -225,26 +223,11 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
 
 # -- analysis --------------------------------------------------------------------------
 
-def _tagger_tags(paragraphs: list[dict], notes: list[str]) -> dict[str, list[dict]]:
-    """Tags from the project's tagger (annotate.tagger), for a database without a tags
-    table; empty, with a note, when the tagger is not there or fails."""
-    try:
-        from .tagger import Tagger, Unit
-        units = [Unit(p["text"], (p["lang"] or "en").split("-")[0], None, "scholarship")
-                 for p in paragraphs]
-        found = list(Tagger().tag_many(units))
-    except Exception as exc:   # the tagger is another stage's code: never fail this one
-        notes.append(f"tagger unavailable ({type(exc).__name__}: {exc}); topic cues only")
-        return {}
-    return {p["id"]: [{"code": t.code, "start": t.start, "end": t.end} for t in tags]
-            for p, tags in zip(paragraphs, found)}
-
-
-def analyse(db: Db, *, use_tagger: bool = True) -> tuple[ScholarshipRows, ScholarshipReport]:
+def analyse(db: Db) -> tuple[ScholarshipRows, ScholarshipReport]:
     """Citations, stance and proposals of every scholarly paragraph, without writing.
 
-    Codes come from the tags table; without one, from the tagger (``use_tagger``) run
-    on the paragraphs here; and always from the topic cues of the stance patterns.
+    Codes come from the tags (every build makes the table before this stage, and the
+    tags stage fills it) and always from the topic cues of the stance patterns.
     """
     conn = connect(db)
     out = ScholarshipRows()
@@ -254,10 +237,6 @@ def analyse(db: Db, *, use_tagger: bool = True) -> tuple[ScholarshipRows, Schola
     bibliographies = _bibliographies(conn)
     relation, tags = _tags_by_provision(conn, ids)
     tag_method = "tag"
-    if relation is None and use_tagger and paragraphs:
-        tags = _tagger_tags(paragraphs, report.notes)
-        if tags:
-            relation, tag_method = "annotate.tagger (run on the paragraphs)", "tagger"
     refs = _refs_by_provision(conn, ids)
     report.tags = relation
     stances: Counter = Counter()
@@ -326,8 +305,8 @@ def analyse(db: Db, *, use_tagger: bool = True) -> tuple[ScholarshipRows, Schola
     report.proposals_without_codes = sum(1 for p in out.proposals if p["codes"] == "[]")
     for lang, n in skipped_langs.items():
         report.notes.append(f"{n} paragraph(s) in {lang!r} left without stance: no cue file")
-    if tags_relation(conn) is None:
-        report.notes.append("no tags table: proposal targets by code are empty")
+    if not tagged(conn):
+        report.notes.append("no tags: proposal targets by code are empty")
     return out, report
 
 
@@ -386,8 +365,6 @@ def _targets(conn: sqlite3.Connection, codes: list[str], jurisdiction: str,
     codes_of: dict[str, list[str]] = {}
 
     def carried(pid: str) -> list[str]:
-        if relation is None:
-            return []
         if pid not in codes_of:
             codes_of[pid] = [r["code"] for r in rows(
                 conn, f"SELECT DISTINCT code FROM [{relation}] WHERE provision_id = ?", [pid])]
@@ -402,7 +379,7 @@ def _targets(conn: sqlite3.Connection, codes: list[str], jurisdiction: str,
             shared = [c for c in carried(pid) if c in codes] if pid else []
             if pid and shared:
                 found.setdefault(pid, _target(conn, pid, shared, "ref-paragraph"))
-    if relation is not None and codes:
+    if codes:
         marks = ", ".join("?" for _ in codes)
         kinds = ", ".join(f"'{k}'" for k in PRIMARY_KINDS)
         ranked = rows(conn, f"""

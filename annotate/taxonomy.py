@@ -248,12 +248,10 @@ def codebook_stage(db) -> str:
 
 
 def stored_codebook(conn: sqlite3.Connection) -> Taxonomy:
-    """The codebook a database was built with, read from its tables; a database built
-    before the tables existed gets the project's codebook file (validated)."""
-    names = {r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
-        "('dimensions', 'taxonomy', 'roles', 'modalities')")}
-    if names != set(CODEBOOK_TABLES):
+    """The codebook a database was built with, read from its tables (every build makes
+    them; the codebook stage fills them); while they are empty — a database whose
+    codebook stage has not run — the project's codebook file (validated)."""
+    if not conn.execute("SELECT EXISTS (SELECT 1 FROM dimensions)").fetchone()[0]:
         return load_taxonomy()
 
     def read(sql: str) -> list[dict]:

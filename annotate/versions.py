@@ -28,10 +28,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from corpus.readonly import tags_relation
 from corpus.errors import PleaError
-
-from .refs.resolve import connect
+from corpus.readonly import connect_readonly, tags_relation
 
 MATCH = 60          # similarity for a pair found anywhere in the text
 REWRITE = 40        # similarity for a pair found in the same place (between two anchors)
@@ -170,7 +168,7 @@ class VersionDiff:
 
 def _connect(db) -> sqlite3.Connection:
     try:
-        return connect(db)
+        return connect_readonly(db, check_same_thread=False)
     except FileNotFoundError as exc:
         raise VersionError(f"{exc}: run `plea build` first") from None
 
@@ -183,10 +181,9 @@ def articles(conn: sqlite3.Connection, source_id: str) -> list[Article]:
     by_id = {r[0]: r for r in rows}
     codes: dict[str, set[str]] = {}
     table = tags_relation(conn)
-    if table:
-        for pid, code in conn.execute(f"SELECT provision_id, code FROM {table} "
-                                      "WHERE provision_id LIKE ?", [source_id + ":%"]):
-            codes.setdefault(pid, set()).add(code)
+    for pid, code in conn.execute(f"SELECT provision_id, code FROM {table} "
+                                  "WHERE provision_id LIKE ?", [source_id + ":%"]):
+        codes.setdefault(pid, set()).add(code)
     result: list[Article] = []
     owner: dict[str, Article] = {}
     for rid, parent, level, kind, num, num_norm, heading, text, wrapup, citation, eid in rows:

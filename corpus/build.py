@@ -29,6 +29,7 @@ from .parallel import map_items
 from .model import Document, Node, ParseContext
 from .parsers import get_parser, parser_info
 from .sources import Source, file_path, file_states, max_source_bytes
+from .tables import create_tables
 
 Stage = Callable[[sqlite_utils.Database], object]
 NamedStage = tuple[str, Stage]
@@ -219,6 +220,7 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             raise BuildFailed([str(p) for p in problems])
         alignments = align_translations(db, sources)
         store.build_search(db)
+        create_tables(db)   # every declared table, empty until a stage fills it
         for name, stage in stages:
             t0 = time.perf_counter()
             outcome = stage(db)

@@ -1,17 +1,21 @@
 """Read-only access to a built database, for everything that reads one: the web view,
 the comparison, the exports, the version diff, the annotation tools.
 
-One way to open a database (:func:`connect_readonly`) and one place that knows which
-tables and views a database holds (:func:`tables`, :func:`has_table`, :func:`columns`).
-Readers ask here rather than query ``sqlite_master`` themselves, so that when every
-stage's tables are created by every build, the remaining checks can be removed here
-and in no other place. Writers (the build and its stages) do not use this module.
+One way to open a database (:func:`connect_readonly`) and the one guard on what it
+holds (:func:`require_built`). Every build creates every table the stages declare
+(``corpus.tables``), empty where no stage filled it, so a reader queries a declared
+table without asking whether it is there. A database that lacks one was built by an
+older plea-corpus (or is not a plea database): opening it by its path for reading or
+serving fails here with one line, rather than serving half-empty pages.
+Writers (the build and its stages) do not use this module.
 """
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+from .errors import PleaError
 
 # What readers accept as a database: a sqlite3 connection, a sqlite_utils Database
 # (its ``conn``), or the path of a built file.
@@ -33,8 +37,14 @@ def connect_readonly(db: Db, *, immutable: bool = False,
         if not path.is_file():
             raise FileNotFoundError(f"no database at {path}")
         mode = "immutable=1" if immutable else "mode=ro"
-        return sqlite3.connect(f"file:{path}?{mode}", uri=True,
+        conn = sqlite3.connect(f"file:{path}?{mode}", uri=True,
                                check_same_thread=check_same_thread)
+        try:
+            require_built(conn, path)
+        except PleaError:
+            conn.close()
+            raise
+        return conn
     raise TypeError(f"not a database: {db!r}")
 
 
@@ -46,17 +56,37 @@ def rows(conn: sqlite3.Connection, sql: str, params: Iterable | Mapping = ()) ->
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
+class OlderDatabase(PleaError):
+    """A database without every declared table: built by an older plea-corpus, or
+    not a plea database at all (``missing`` holds ``sources`` then)."""
+
+    def __init__(self, message: str, *, path: str | None = None, missing: list[str] = ()):
+        super().__init__(message, path=path)
+        self.missing = list(missing)
+
+
+def missing_tables(conn: sqlite3.Connection) -> list[str]:
+    """The declared tables (``corpus.tables.declared``) the database does not hold."""
+    from .tables import declared     # the declarations import the stage modules
+    have = tables(conn)
+    return [t.name for t in declared() if t.name not in have]
+
+
+def require_built(conn: sqlite3.Connection, path: str | Path | None = None) -> None:
+    """The one guard: raise :class:`OlderDatabase` unless the database holds every
+    declared table, so no reader needs to ask whether a table exists."""
+    missing = missing_tables(conn)
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3
+                                         else "")
+        raise OlderDatabase(f"built by an older plea-corpus (no table {shown}): run plea build",
+                            path=str(path) if path is not None else None, missing=missing)
+
+
 def tables(conn: sqlite3.Connection) -> set[str]:
     """The names of the tables and views the database holds."""
     return {r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-
-
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    """Whether the database holds a table or view ``name`` (a stage that did not run
-    leaves its tables out of a database built before every build made them all)."""
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ? AND type IN ('table', 'view')",
-                        [name]).fetchone() is not None
 
 
 def columns(conn: sqlite3.Connection, name: str) -> set[str]:
@@ -64,9 +94,17 @@ def columns(conn: sqlite3.Connection, name: str) -> set[str]:
     return {r[1] for r in conn.execute(f"PRAGMA table_info([{name}])")}
 
 
-def tags_relation(conn: sqlite3.Connection) -> str | None:
-    """``effective_tags`` when present (human decisions applied), else ``tags``, else None."""
-    for name in ("effective_tags", "tags"):
-        if has_table(conn, name):
-            return name
-    return None
+def tags_relation(conn: sqlite3.Connection) -> str:
+    """Where readers take tags from: ``effective_tags``, the view the annotations stage
+    makes (human decisions over the machine's tags), else the ``tags`` table itself —
+    a database holding the machine layer alone, as the tagger's and the comparison's
+    tests make. The one place a reader asks which relation is there."""
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'effective_tags' "
+                         "AND type = 'view'").fetchone()
+    return "effective_tags" if found else "tags"
+
+
+def tagged(conn: sqlite3.Connection) -> bool:
+    """Whether the database holds any tag (the table is always there; empty when no
+    tagger, reference coding or annotator wrote one)."""
+    return conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{tags_relation(conn)}])").fetchone()[0] == 1

@@ -8,6 +8,7 @@ import click
 
 from corpus import paths
 from corpus.errors import PleaError
+from corpus.readonly import OlderDatabase
 from corpus.vocab import LANGUAGES
 
 def default_db() -> Path:
@@ -98,6 +99,13 @@ class PleaGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except OlderDatabase as exc:
+            # not even the corpus's first table: most likely --db names another file
+            hint = ""
+            if "sources" in exc.missing:
+                option = _wrong_database(ctx.meta.get("plea.databases", []), "no such table")[0]
+                hint = f" (is it a plea database? see {option})"
+            raise UserError(str(exc) + hint, exc.exit_code) from None
         except PleaError as exc:
             raise UserError(str(exc), exc.exit_code) from None
         except sqlite3.DatabaseError as exc:

@@ -11,6 +11,7 @@ from annotate.human.anchor import (EXACT, FUZZY, MOVED, ORPHANED, SHIFTED, fuzzy
                                    make_anchor, reattach)
 from annotate.human.model import WHOLE, AnnotationError
 from annotate.human.provisions import Provisions
+from corpus.tables import create_tables
 
 TEXT_A = "人民检察院提出量刑建议前，应当充分听取犯罪嫌疑人、辩护人或者值班律师的意见，并记录在案。"
 TEXT_B = "犯罪嫌疑人自愿认罪，同意量刑建议和程序适用的，应当在辩护人或者值班律师在场的情况下签署认罪认罚具结书。"
@@ -37,11 +38,8 @@ def make_corpus(path: Path, rows: list[dict], tags: list[dict] | None = None
         if not r["position"]:
             r["position"] = i
     db["provisions"].insert_all(rows, pk="id", alter=True)
+    create_tables(db)      # the declared tables, as every build makes them (tags: empty or not)
     if tags is not None:
-        db["tags"].create({"provision_id": str, "code": str, "dimension": str, "start": int,
-                           "end": int, "evidence": str, "role": str, "modality": str,
-                           "method": str, "rule_id": str, "confidence": float,
-                           "codebook_version": str})
         db["tags"].insert_all(tags)
     return db
 

@@ -270,18 +270,34 @@ def test_cli_mistakes_are_one_line(db_path):
     assert result.exit_code == 1 and "--output" in result.output
 
 
+EMPTIED = ("tags", "refs", "stance", "proposals", "proposal_codes", "proposal_targets",
+           "citations")
+
+
 def test_without_tags_or_stage_the_brief_degrades(db_path, tmp_path):
+    # A build whose tagging and scholarship stages wrote nothing: the tables are there, empty.
     bare = tmp_path / "bare.db"
     shutil.copy(db_path, bare)
     conn = sqlite3.connect(bare)
-    for table in ("tags", "refs", "stance", "proposals", "proposal_codes", "proposal_targets",
-                  "citations"):
-        conn.execute(f"DROP TABLE {table}")
+    for table in EMPTIED:
+        conn.execute(f"DELETE FROM {table}")
     conn.commit()
     conn.close()
     brief = build_brief(bare, codes="subjects.third_party", jurisdictions="CN,US")
     assert "no tags" in brief.warnings[0]
     section = brief.sections[0]
     assert section.law == {"CN": [], "US": []} and section.contrasts == []
-    # The scholarship is analysed on the spot: the neutral-third-party proposal is there.
-    assert any("neutral third party" in c.text for c in section.proposals)
+    assert section.proposals == []
+
+
+def test_a_database_of_an_older_plea_gets_one_line(db_path, tmp_path):
+    old = tmp_path / "old.db"
+    shutil.copy(db_path, old)
+    conn = sqlite3.connect(old)
+    conn.execute("DROP TABLE stance")
+    conn.commit()
+    conn.close()
+    result = CliRunner().invoke(cli, ["brief", "--codes", "subjects.third_party", "--db", str(old)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output == (f"Error: {old}: built by an older plea-corpus (no table stance): "
+                             "run plea build\n")

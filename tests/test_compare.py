@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import sqlite_utils
+
 import pytest
 
 from annotate.compare import contrast, contrasts, law_tags, matrix, scope_items
+from annotate.taxonomy import write_codebook
+from corpus.tables import create_tables
 
 PROVISIONS = [
     # id, source, jurisdiction, kind, citation, text
@@ -85,6 +89,9 @@ def make_db(path, *, with_tags=True, effective=False):
             conn.execute("CREATE VIEW effective_tags AS SELECT t.*, CASE WHEN t.role = 'excluded' "
                          "THEN 'rejected' ELSE NULL END AS decision FROM tags t")
     conn.commit()
+    db = sqlite_utils.Database(conn)
+    create_tables(db)      # the other declared tables, empty, as every build makes them
+    write_codebook(db)     # and the codebook's, as the build's codebook stage fills them
     return conn
 
 

@@ -220,7 +220,7 @@ def agreement_report(annotations: Sequence[Annotation], codes: Sequence[str], db
     judgements = judgements_from(annotations, provisions, annotators=annotators)
     rows = agreement_rows(judgements, codes, dimension_of=dimension_of, per_code=per_code)
     tagger: list[TaggerRow] = []
-    if provisions is not None and provisions.has_table("tags"):
+    if provisions is not None:
         units = {u for j in judgements.values() for u in j}
         tagger = human_vs_tagger(judgements, tagger_codes(provisions, units), codes,
                                  dimension_of=dimension_of)

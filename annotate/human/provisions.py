@@ -43,8 +43,7 @@ class Provisions:
         self._haystacks: dict[str, tuple[str, list[int], list[str]]] = {}
         self._whole_index: dict[str, dict[str, list[str]]] = {}
         self._sources: dict[str, str] | None = None     # source id → work
-        self._tables = readonly.tables(conn)
-        if "provisions" not in self._tables:
+        if "provisions" not in readonly.tables(conn):
             raise AnnotationError("the database has no provisions table: run `plea build` first")
 
     @classmethod
@@ -57,9 +56,6 @@ class Provisions:
         if isinstance(db, sqlite3.Connection):
             return cls(db)
         return cls(connect_readonly(db))
-
-    def has_table(self, name: str) -> bool:
-        return name in self._tables
 
     # -- single rows ------------------------------------------------------------
     def get(self, provision_id: str) -> dict | None:
@@ -185,10 +181,12 @@ class Provisions:
         return list(self._whole_index[source_id].get(text, []))
 
     # -- automatic tags ----------------------------------------------------------
+    def tagged(self) -> bool:
+        """Whether the tagger wrote any tag (the table is in every build, empty or not)."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM tags)").fetchone()[0] == 1
+
     def tags(self, provision_id: str, code: str | None = None) -> list[dict]:
         """Automatic tags on a provision (empty when the tagger has not run)."""
-        if not self.has_table("tags"):
-            return []
         sql, params = "SELECT * FROM tags WHERE provision_id = ?", [provision_id]
         if code:
             sql += " AND code = ?"

@@ -34,6 +34,7 @@ from typing import Callable
 
 import sqlite_utils
 
+from annotate.stage import TAGS
 from corpus.tables import Table
 
 from .anchor import FUZZY_THRESHOLD, STATUSES, Attachment, attach_all
@@ -43,10 +44,10 @@ from .provisions import Provisions
 from .store import COLUMNS, AnnotationStore, resolve_store_path, to_row
 from .verdicts import verdicts
 
-# Columns of the tagger's table that the views pass through, in this order.
-TAG_COLUMNS = ("provision_id", "code", "dimension", "start", "end", "evidence", "role",
-               "modality", "method", "rule_id", "confidence", "codebook_version")
-TAG_TYPES = {"start": int, "end": int, "confidence": float}
+# Columns of the tagger's table that the views pass through, in the declaration's order
+# (annotate.stage.TAGS, the one place the tag columns are spelled out), and their types.
+TAG_COLUMNS = tuple(c for c in TAGS.columns if c != "id")
+TAG_TYPES = {c: TAGS.types()[c] for c in TAG_COLUMNS}
 
 PLACED_COLUMNS = {"provision_id": "TEXT",    # NULL when orphaned
                   "original_provision_id": "TEXT", "dimension": "TEXT", "quote": "TEXT",
@@ -224,13 +225,12 @@ def live_tag_decisions(store: AnnotationStore, corpus, provision_id: str, *,
     provisions = Provisions.open(corpus)
     provisions.require(provision_id)
     mine = [a for a in store.find(provision_id=provision_id)]
-    if provisions.has_table("annotations"):
-        seen = {a.id for a in mine}
-        moved = [r[0] for r in provisions.conn.execute(
-            "SELECT id FROM annotations WHERE provision_id = ?", [provision_id])]
-        mine += [a for a in (store.get(i) for i in moved if i not in seen) if a]
+    seen = {a.id for a in mine}
+    moved = [r[0] for r in provisions.conn.execute(
+        "SELECT id FROM annotations WHERE provision_id = ?", [provision_id])]
+    mine += [a for a in (store.get(i) for i in moved if i not in seen) if a]
     scratch = sqlite_utils.Database(memory=True)
-    scratch["tags"].create({c: TAG_TYPES.get(c, str) for c in TAG_COLUMNS})
+    scratch["tags"].create(TAG_TYPES)
     tags = provisions.tags(provision_id)
     if tags:
         scratch["tags"].insert_all(tags, alter=True)
@@ -264,7 +264,7 @@ def _create_tables(db: sqlite_utils.Database) -> None:
     if "tags" not in db.table_names():
         # The tagger has not run: an empty table with its columns keeps the
         # views valid, and human tags still show through them.
-        db["tags"].create({c: TAG_TYPES.get(c, str) for c in TAG_COLUMNS})
+        db["tags"].create(TAG_TYPES)
 
 
 def _row(a: Annotation, at: Attachment, link_at: Attachment | None) -> dict:

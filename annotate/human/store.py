@@ -315,7 +315,7 @@ class AnnotationStore:
         autos = provisions.tags(provision_id, code)
         humans = [a for a in self.find(provision_id=provision_id, code=code)
                   if a.decision in POSITIVE]
-        if not autos and not humans and provisions.has_table("tags"):
+        if not autos and not humans and provisions.tagged():
             carried = sorted({t["code"] for t in provisions.tags(provision_id)})
             raise AnnotationError(
                 f"cannot {act}: no tag {code} on {provision_id} (it carries "

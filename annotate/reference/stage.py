@@ -161,7 +161,6 @@ def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None, *,
     report.recode = coding.changed_codes(taxonomy)
     rows, by_source = _texts(db)
     core = set(core_units(db))
-    has_tags = db["tags"].exists()
     unit_rows, tag_rows, covered = [], [], []
     for u in coding.units:
         if u.target != "provision":
@@ -188,9 +187,9 @@ def merge_reference(db: sqlite_utils.Database, coding: Coding | None = None, *,
                              "modality": t.modality, "method": METHOD, "rule_id": coding.label,
                              "confidence": 1.0,
                              "codebook_version": str(coding.header.get("codebook_version"))})
-    if has_tags:
-        db.execute("DELETE FROM tags WHERE method = ?", [METHOD])
-    if has_tags and covered:
+    # The tables step made `tags` (corpus.tables); the tagger may have left it empty.
+    db.execute("DELETE FROM tags WHERE method = ?", [METHOD])
+    if covered:
         db.execute("DELETE FROM tags WHERE provision_id IN (SELECT value FROM json_each(?))",
                    [json.dumps(covered)])
     if tag_rows:

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
+from corpus.readonly import connect_readonly
+
 from .jurisdiction import SELF, jurisdictions
-from .resolve import connect
 from .works import Registry, load_registry
 
 # How far before a reference a country may stand, and where a clause ends.
@@ -103,7 +104,7 @@ def audit_refs(rows: Iterable[tuple[str, str, int, int, str | None, str, str | N
 def audit_database(db) -> Audit:
     """The check over the `refs` table of a built database (provisions, their wrap-up
     text, commentary and the scholarship)."""
-    conn = connect(db)
+    conn = connect_readonly(db, check_same_thread=False)
     rows = conn.execute("""
         SELECT r.from_id,
                CASE WHEN r.from_table = 'commentary' THEN c.text

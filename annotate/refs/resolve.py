@@ -7,7 +7,6 @@ reference that does not reach its full depth gets a reason.
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from corpus.readonly import connect_readonly
@@ -39,17 +38,12 @@ class _Node:
     position: int
 
 
-def connect(db) -> sqlite3.Connection:
-    """A read connection from a path, a sqlite3 connection or a sqlite_utils Database."""
-    return connect_readonly(db, check_same_thread=False)
-
-
 class Resolver:
     """Resolves references against one built database (loaded into memory once)."""
 
     def __init__(self, db, registry: Registry | None = None):
         self.registry = registry or load_registry()
-        conn = connect(db)
+        conn = connect_readonly(db, check_same_thread=False)
         self.sources: dict[str, dict] = {}
         cols = ("id", "work", "status", "language", "version", "translation_of", "in_force", "kind")
         for row in conn.execute(f"SELECT {', '.join(cols)} FROM sources"):

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from corpus.vocab import has_han
-from corpus.readonly import Db, connect_readonly, has_table, rows
+from corpus.readonly import Db, connect_readonly, rows
 
 LEGISLATION_KINDS = {"statute", "court-rule", "judicial-interpretation", "procuratorate-rule",
                      "departmental-rule", "normative-document", "sentencing-guideline",
@@ -179,10 +179,9 @@ def csl_items(db: Db, *, include_missing: bool = True) -> list[dict]:
     conn = connect_readonly(db)
     sources = rows(conn, "SELECT * FROM sources ORDER BY rowid")
     items = [source_item(s) for s in sources if include_missing or s.get("status") != "missing"]
-    if has_table(conn, "bibliography"):
-        short = {s["id"]: s.get("short_title") or s["id"] for s in sources}
-        for r in rows(conn, "SELECT * FROM bibliography ORDER BY source_id, position"):
-            items.append(reference_item(r, short.get(r["source_id"])))
+    short = {s["id"]: s.get("short_title") or s["id"] for s in sources}
+    for r in rows(conn, "SELECT * FROM bibliography ORDER BY source_id, position"):
+        items.append(reference_item(r, short.get(r["source_id"])))
     return items
 
 
@@ -192,11 +191,10 @@ def item_for(db: Db, item_id: str) -> dict | None:
     found = rows(conn, "SELECT * FROM sources WHERE id = ?", [item_id])
     if found:
         return source_item(found[0])
-    if has_table(conn, "bibliography"):
-        found = rows(conn, "SELECT b.*, s.short_title FROM bibliography b "
-                           "LEFT JOIN sources s ON s.id = b.source_id WHERE b.id = ?", [item_id])
-        if found:
-            return reference_item(found[0], found[0].get("short_title"))
+    found = rows(conn, "SELECT b.*, s.short_title FROM bibliography b "
+                       "LEFT JOIN sources s ON s.id = b.source_id WHERE b.id = ?", [item_id])
+    if found:
+        return reference_item(found[0], found[0].get("short_title"))
     return None
 
 

@@ -60,11 +60,9 @@ def human_layer(conn: sqlite3.Connection, store_path: Path, ids: list[str]) -> H
 
 def _fill(layer: HumanLayer, conn: sqlite3.Connection, store_path: Path, ids: list[str]) -> None:
     provisions = Provisions(conn)
-    built = set()
-    if provisions.has_table("annotations"):
-        marks = ", ".join("?" * len(ids))
-        built = {r[0] for r in conn.execute(
-            f"SELECT DISTINCT provision_id FROM annotations WHERE provision_id IN ({marks})", ids)}
+    marks = ", ".join("?" * len(ids))
+    built = {r[0] for r in conn.execute(
+        f"SELECT DISTINCT provision_id FROM annotations WHERE provision_id IN ({marks})", ids)}
     with AnnotationStore(store_path, readonly=True, taxonomy=taxonomy()) as store:
         for pid in ids:
             mine = store.find(provision_id=pid)

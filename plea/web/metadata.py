@@ -59,6 +59,10 @@ def _inspect(db_path: Path) -> tuple[set[str], list[str]]:
     conn = connect_readonly(db_path)
     try:
         names = tables(conn)
+        # Every build makes these tables; the stored queries that read them are offered
+        # once a stage has filled them.
+        names -= {n for n in ("tags", "refs", "taxonomy")
+                  if not conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{n}])").fetchone()[0]}
         juris = []
         if "sources" in names:
             juris = order_jurisdictions(r[0] for r in conn.execute(

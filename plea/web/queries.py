@@ -2,16 +2,16 @@
 
 Each function returns rows as dicts and nothing else, so it can be read next to
 the table layout (corpus/store.py; the tags, taxonomy and refs stages) and
-tested without a server. `tags`, `taxonomy`, `refs` come from later build
-stages: callers check :func:`tables` (corpus.readonly, the one place that knows which
-tables a database holds) first and every page works without them.
+tested without a server. Every table a stage declares is in every built database
+(empty where the stage found nothing; ``corpus.readonly`` refuses a database that
+lacks one), so no query asks whether a table is there.
 """
 from __future__ import annotations
 
 import sqlite3
 from typing import Any, Iterable, Sequence
 
-from corpus.readonly import has_table, rows, tables  # noqa: F401  (tables: for the pages)
+from corpus.readonly import rows, tags_relation
 
 from .matrix import SCHOLARSHIP
 
@@ -31,8 +31,14 @@ def one(conn: sqlite3.Connection, sql: str, params: Sequence | dict = ()) -> Row
 def tag_table(conn: sqlite3.Connection) -> str:
     """Where the tags are: `effective_tags` (the tagger's output after human
     verdicts — rejections dropped, corrections and additions applied) when the
-    annotations stage made it, else `tags`. Same columns either way."""
-    return "effective_tags" if has_table(conn, "effective_tags") else "tags"
+    annotations stage made it, else `tags` (``corpus.readonly.tags_relation``)."""
+    return tags_relation(conn)
+
+
+def filled(conn: sqlite3.Connection, table: str) -> bool:
+    """Whether a stage wrote rows to ``table`` (always there, empty when it found none
+    or did not run): for a page's "not tagged yet" notes, never to guard a query."""
+    return conn.execute(f"SELECT EXISTS (SELECT 1 FROM [{table}])").fetchone()[0] == 1
 
 
 def _marks(n: int) -> str:
@@ -53,9 +59,8 @@ def decided_by(conn: sqlite3.Connection, relation: str, alias: str = "") -> str:
 
 
 def core_ids_sql(conn: sqlite3.Connection) -> str:
-    """A subquery of the reference coding's core provisions (none without it)."""
-    return ("SELECT provision_id FROM reference_units WHERE core = 1 AND provision_id IS NOT NULL"
-            if has_table(conn, "reference_units") else "SELECT NULL WHERE 0")
+    """A subquery of the reference coding's core provisions."""
+    return "SELECT provision_id FROM reference_units WHERE core = 1 AND provision_id IS NOT NULL"
 
 
 # -- codebook and matrix -------------------------------------------------------
@@ -195,7 +200,7 @@ def tags_of(conn: sqlite3.Connection, ids: Sequence[str], *, decisions: bool = F
     extra = (", decision" if "decision" in have else ", NULL AS decision") + (
         f", {decided_by(conn, source)} AS decided_by, "
         + ("note" if "note" in have else "NULL AS note"))
-    if decisions and has_table(conn, "tag_decisions"):
+    if decisions and source == "effective_tags":   # the annotations stage made both views
         have = {r[1] for r in conn.execute("PRAGMA table_info(tag_decisions)")}
         source, extra = "tag_decisions", (f", decision, {decided_by(conn, 'tag_decisions')} "
                                           "AS decided_by, note") + (
@@ -323,26 +328,23 @@ def _hits_cte(filters: dict[str, str], tags: str | None) -> tuple[str, list]:
         WHERE {' AND '.join(where)})""", params)
 
 
-def _boosts(have: set[str], phrase: bool) -> str:
-    """The factor a hit's BM25 score is multiplied by (see the constants above)."""
+def _boosts(phrase: bool) -> str:
+    """The factor a hit's BM25 score is multiplied by (see the constants above); an
+    empty `tags` or `reference_units` table adds nothing."""
     factor = ["1.0"]
-    if "tags" in have:
-        factor.append(f"{BOOST_CODED} * EXISTS (SELECT 1 FROM tags t WHERE t.provision_id = p.id)")
-    if "reference_units" in have:
-        core = ("SELECT provision_id FROM reference_units "
-                "WHERE core = 1 AND provision_id IS NOT NULL")
-        aligned = ""
-        if "alignments" in have:
-            aligned = (f" OR p.id IN (SELECT target_id FROM alignments WHERE provision_id IN ({core}))"
-                       f" OR p.id IN (SELECT provision_id FROM alignments WHERE target_id IN ({core}))")
-        # Core *provisions*: the reference coding's scholarly passages are coded
-        # too, but law and scholarship are grouped apart and not ranked as rules.
-        law = f"(p.source_kind != '{SCHOLARSHIP}')"
-        factor.append(f"{BOOST_CORE} * {law} * coalesce(p.id IN ({core}){aligned}, 0)")
-        # The reviewed coding's breadth: Rule 11(c)(1), which sets up the whole
-        # agreement, carries seven codes; a rule on disclosing it, three.
-        factor.append(f"{BOOST_PER_CODE} * {law} * coalesce((SELECT min(max(r.codes), 8) "
-                      "FROM reference_units r WHERE r.provision_id = p.id AND r.core = 1), 0)")
+    factor.append(f"{BOOST_CODED} * EXISTS (SELECT 1 FROM tags t WHERE t.provision_id = p.id)")
+    core = ("SELECT provision_id FROM reference_units "
+            "WHERE core = 1 AND provision_id IS NOT NULL")
+    aligned = (f" OR p.id IN (SELECT target_id FROM alignments WHERE provision_id IN ({core}))"
+               f" OR p.id IN (SELECT provision_id FROM alignments WHERE target_id IN ({core}))")
+    # Core *provisions*: the reference coding's scholarly passages are coded
+    # too, but law and scholarship are grouped apart and not ranked as rules.
+    law = f"(p.source_kind != '{SCHOLARSHIP}')"
+    factor.append(f"{BOOST_CORE} * {law} * coalesce(p.id IN ({core}){aligned}, 0)")
+    # The reviewed coding's breadth: Rule 11(c)(1), which sets up the whole
+    # agreement, carries seven codes; a rule on disclosing it, three.
+    factor.append(f"{BOOST_PER_CODE} * {law} * coalesce((SELECT min(max(r.codes), 8) "
+                  "FROM reference_units r WHERE r.provision_id = p.id AND r.core = 1), 0)")
     if phrase:
         factor.append(f"{BOOST_PHRASE} * (h.rid IN (SELECT rowid FROM provisions_fts "
                       "WHERE provisions_fts MATCH ?))")
@@ -351,17 +353,16 @@ def _boosts(have: set[str], phrase: bool) -> str:
     return f"({' + '.join(factor)}) * {heading_only}"
 
 
-def search(conn: sqlite3.Connection, match: str, filters: dict[str, str], *, have_tags: bool,
+def search(conn: sqlite3.Connection, match: str, filters: dict[str, str], *,
            limit: int = RANKED, offset: int = 0, phrase: str | None = None) -> dict[str, Any]:
     """Provisions (scholarship included) matching an FTS5 expression, best first,
     with facets. ``phrase``: an FTS5 phrase whose hits rank higher."""
-    have = tables(conn)
-    tags = tag_table(conn) if have_tags else None
+    tags = tag_table(conn)
     cte, params = _hits_cte(filters, tags)
     args = [match, *params]
     total = conn.execute(f"{cte} SELECT count(*) FROM hits", args).fetchone()[0]
     results = rows(conn, f"""{cte}
-        SELECT {PROVISION_FIELDS}, h.rank * {_boosts(have, bool(phrase))} AS score
+        SELECT {PROVISION_FIELDS}, h.rank * {_boosts(bool(phrase))} AS score
         FROM hits h JOIN provisions p ON p.rowid = h.rid
         JOIN sources s ON s.id = p.source_id ORDER BY score, p.rowid LIMIT ? OFFSET ?""",
                    [*args, *([phrase] if phrase else []), limit, offset])
@@ -402,14 +403,10 @@ def code_provisions(conn: sqlite3.Connection, code: str, *,
     ``per_column`` of them — units the reviewed coding marks core for the code
     first, then the broadest in that coding, then in the order of the law."""
     tags = tag_table(conn)
-    have = tables(conn)
-    if "reference_units" in have:
-        core = ("coalesce((SELECT max(r.core * (instr(' ' || r.code_list || ' ', ' ' || ? || ' ') > 0))"
-                " FROM reference_units r WHERE r.provision_id = p.id), 0)")
-        breadth = "coalesce((SELECT max(r.codes) FROM reference_units r WHERE r.provision_id = p.id), 0)"
-        params: list = [code]
-    else:
-        core, breadth, params = "0", "0", []
+    core = ("coalesce((SELECT max(r.core * (instr(' ' || r.code_list || ' ', ' ' || ? || ' ') > 0))"
+            " FROM reference_units r WHERE r.provision_id = p.id), 0)")
+    breadth = "coalesce((SELECT max(r.codes) FROM reference_units r WHERE r.provision_id = p.id), 0)"
+    params: list = [code]
     found = rows(conn, f"""
         WITH carrying AS (SELECT DISTINCT provision_id FROM {tags} WHERE code = ?)
         SELECT {PROVISION_FIELDS}, {_COL} AS col, {core} AS core, {breadth} AS breadth

@@ -41,13 +41,12 @@ def dimension_label(dim: str, book: Taxonomy) -> dict[str, str]:
     return {"id": dim, "label_en": en, "label_zh": zh}
 
 
-def labels_in(conn: sqlite3.Connection, have: set[str]) -> dict[str, dict]:
-    return {r["code"]: r for r in q.taxonomy(conn)} if "taxonomy" in have else {}
-
-
 def code_labels(conn: sqlite3.Connection) -> dict[str, dict]:
-    """code → its taxonomy row (labels, definition); empty without a codebook table."""
-    return labels_in(conn, q.tables(conn))
+    """code → its taxonomy row (labels, definition), from the built codebook table."""
+    return {r["code"]: r for r in q.taxonomy(conn)}
+
+
+labels_in = code_labels
 
 
 def lang_of(row: dict) -> str | None:

@@ -2,13 +2,13 @@
 
 Served databases are immutable, so anything the web view needs in the file must
 be written by the build. `plea.pipeline` runs :func:`build_stage` after the
-tagging and reference stages; it is idempotent and skips a table that is not
-there, so it is safe on a database built without those stages.
+tagging and reference stages; it is idempotent, and makes no matrix while no
+stage has written a tag (every declared table is there, empty or not).
 """
 from __future__ import annotations
 
 from annotate.compare import matrix_jurisdictions, matrix_shape, matrix_sql
-from corpus.readonly import tables as present_tables
+from corpus.readonly import tagged
 
 MATRIX_VIEW = "comparison_matrix"
 
@@ -36,11 +36,8 @@ def install(db) -> list[str]:
     ``db`` is a sqlite3 connection or a sqlite_utils Database (both ``execute``).
     """
     conn = getattr(db, "conn", db)
-    tables = present_tables(conn)
     made = []
     for table, indexes in INDEXES.items():
-        if table not in tables:
-            continue
         have = _leading_columns(db, table)
         for cols in indexes:
             if cols[0] in have:
@@ -49,7 +46,7 @@ def install(db) -> list[str]:
             db.execute(f"CREATE INDEX IF NOT EXISTS [{name}] ON [{table}] "
                        f"({', '.join(f'[{c}]' for c in cols)})")
             made.append(name)
-    if {"tags", "taxonomy", "provisions", "sources"} <= tables:
+    if tagged(conn):
         # Re-created each build: its columns follow the jurisdictions present, and the
         # statement is the comparison's own (annotate.compare.matrix_sql). Written as a
         # table, not a view: the served file is immutable, so the matrix cannot change

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from annotate import compare
 from annotate.compare import CodeInfo
-from corpus.readonly import Db, connect_readonly, has_table, rows
+from corpus.readonly import Db, connect_readonly, rows, tagged
 from annotate.taxonomy import stored_codebook
 from corpus.vocab import bcp47
 
@@ -67,7 +67,7 @@ def build_brief(db: Db, *, codes: str | Iterable[str] | None = None, dimension: 
         if j not in present:
             raise BriefError(f"unknown jurisdiction {j!r} (in the corpus: {', '.join(present)})")
     pinned_rows = _pinned(conn, pinned)
-    has_tags = compare.tags_relation(conn) is not None
+    has_tags = tagged(conn)
     if not has_tags:
         warnings.append("This database has no tags: the law cannot be selected by code and the "
                         "systems cannot be compared (build it with the tagging stage). Only "
@@ -128,7 +128,7 @@ def _pinned(conn, ids: list[str]) -> dict[str, dict]:
 
 def _codes_of(conn, ids: list[str]) -> dict[str, list[str]]:
     relation = compare.tags_relation(conn)
-    if relation is None or not ids:
+    if not ids:
         return {}
     out: dict[str, list[str]] = {}
     for r in rows(conn, f"SELECT DISTINCT provision_id, code FROM [{relation}] WHERE provision_id IN "
@@ -151,15 +151,14 @@ class _Rank:
         self.core: dict[str, set[str]] = {}
         self.breadth: dict[str, int] = {}
         self.work: dict[str, int] = {}
-        if has_table(conn, "reference_units"):
-            for r in rows(conn, "SELECT provision_id, core, codes, code_list FROM reference_units "
-                                "WHERE provision_id IS NOT NULL"):
-                pid = r["provision_id"]
-                if r["core"]:
-                    self.core.setdefault(pid, set()).update((r["code_list"] or "").split())
-                    src = pid.split(":")[0]
-                    self.work[src] = self.work.get(src, 0) + 1
-                self.breadth[pid] = max(self.breadth.get(pid, 0), r["codes"] or 0)
+        for r in rows(conn, "SELECT provision_id, core, codes, code_list FROM reference_units "
+                            "WHERE provision_id IS NOT NULL"):
+            pid = r["provision_id"]
+            if r["core"]:
+                self.core.setdefault(pid, set()).update((r["code_list"] or "").split())
+                src = pid.split(":")[0]
+                self.work[src] = self.work.get(src, 0) + 1
+            self.breadth[pid] = max(self.breadth.get(pid, 0), r["codes"] or 0)
         if not self.breadth:
             relation = compare.tags_relation(conn)
             self.breadth = {r["provision_id"]: r["n"] for r in rows(
@@ -170,8 +169,6 @@ class _Rank:
     @staticmethod
     def translation_ids(conn) -> set[str]:
         """Translations are quoted beside their original, never on their own."""
-        if not has_table(conn, "alignments"):
-            return set()
         return {r["target_id"] for r in rows(
             conn, "SELECT target_id FROM alignments WHERE kind = 'translation'")}
 
@@ -269,8 +266,6 @@ def _quote(row: dict, *, pinned: bool = False) -> Quote:
 
 
 def _translation(conn, pid: str) -> Quote | None:
-    if not has_table(conn, "alignments"):
-        return None
     found = rows(conn, "SELECT p.* FROM alignments a JOIN provisions p ON p.id = a.target_id "
                        "WHERE a.provision_id = ? AND a.kind = 'translation' LIMIT 1", [pid])
     if not found or not (found[0].get("text") or "").strip():
@@ -279,18 +274,11 @@ def _translation(conn, pid: str) -> Quote | None:
 
 
 def _claims(conn, juris: list[str]) -> list[dict]:
-    """Critique and proposal sentences with their codes: from the stage's tables, or
-    computed on the spot when the database was built without that stage."""
-    if has_table(conn, "stance"):
-        stance_rows = rows(conn, "SELECT * FROM stance WHERE stance != 'description'")
-        target_rows = (rows(conn, "SELECT proposal_id, provision_id, citation, rank FROM proposal_targets "
-                                  "ORDER BY proposal_id, rank")
-                       if has_table(conn, "proposal_targets") else [])
-    else:
-        from annotate.scholarship_stage import analyse
-        data, _ = analyse(conn)
-        stance_rows = [r for r in data.stance if r["stance"] != "description"]
-        target_rows = data.proposal_targets
+    """Critique and proposal sentences with their codes, from the scholarship stage's
+    tables (every build runs it)."""
+    stance_rows = rows(conn, "SELECT * FROM stance WHERE stance != 'description'")
+    target_rows = rows(conn, "SELECT proposal_id, provision_id, citation, rank "
+                             "FROM proposal_targets ORDER BY proposal_id, rank")
     targets: dict[str, list[str]] = {}
     for t in target_rows:
         targets.setdefault(t["proposal_id"], []).append(t["citation"] or t["provision_id"])
@@ -431,7 +419,7 @@ def _notes_and_bibliography(conn, brief: Brief) -> None:
             continue
         item = source_item(src)
         (scholarship_items if src.get("kind") == "scholarship" else law_items).append(item)
-    if used_refs and has_table(conn, "bibliography"):
+    if used_refs:
         for r in rows(conn, f"SELECT * FROM bibliography WHERE id IN "
                             f"({', '.join('?' for _ in used_refs)})", list(used_refs)):
             scholarship_items.append(reference_item(r))

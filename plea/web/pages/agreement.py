@@ -23,7 +23,6 @@ from corpus.vocab import compared_jurisdictions
 from annotate.human.agreement import agreement_report
 from annotate.human.provisions import Provisions
 from annotate.human.store import AnnotationStore
-from corpus.readonly import has_table
 
 from .. import queries as q
 from ..annotating import taxonomy
@@ -45,14 +44,14 @@ REFERENCE_JURISDICTIONS = ("all", *compared_jurisdictions(), "scholarship")
 
 def reference_agreement(conn: sqlite3.Connection, labels: dict[str, dict]) -> dict | None:
     """The reference coding's agreement as a table: a row per (jurisdiction, scope), a
-    column group per pair; the per-code rows apart. None without the table."""
-    if not has_table(conn, "reference_agreement"):
-        return None
+    column group per pair; the per-code rows apart. None when the reference stage
+    found no coding (its table is empty)."""
     cur = conn.execute("SELECT * FROM reference_agreement")
     names = [d[0] for d in cur.description]
     found = [dict(zip(names, r)) for r in cur.fetchall()]
-    coding = (conn.execute("SELECT max(coding), count(*) FROM reference_units").fetchone()
-              if has_table(conn, "reference_units") else (None, 0))
+    if not found:
+        return None
+    coding = conn.execute("SELECT max(coding), count(*) FROM reference_units").fetchone()
     table: dict[tuple[str, str], dict] = {}
     codes = []
     for r in found:
@@ -110,5 +109,5 @@ async def handle(datasette, request):
     store = annotations_path(datasette)
     return await page(datasette, request, "plea_agreement.html",
                       lambda conn, links: agreement_page(conn, store,
-                                                         labels_in(conn, q.tables(conn))),
+                                                         labels_in(conn)),
                       title="Agreement")

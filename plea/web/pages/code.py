@@ -29,11 +29,10 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
     """The provisions carrying ``code``, the systems side by side: core provisions of
     the reference coding first, each provision once with every tag it carries and who
     decided it; ``core``: core provisions only."""
-    have = q.tables(conn)
     book = codebook(conn)
-    labels = labels_in(conn, have)
+    labels = labels_in(conn)
     info = labels.get(code)
-    if "tags" not in have:
+    if not q.filled(conn, "tags"):     # nothing tagged: the page says so
         if info is None:
             return None
         return {"info": info, "code": code, "has_tags": False, "columns": [],
@@ -64,7 +63,7 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
     for unit in units.values():
         unit["pieces"] = pieces(unit.pop("text"), unit.pop("spans"), labels=labels)
     # Translations are not columns of their own; show them under their original.
-    pairs = q.alignments_of(conn, list(units)) if "alignments" in have else {}
+    pairs = q.alignments_of(conn, list(units))
     translated = q.provisions_by_id(conn, pairs.values())
     for pid, other_id in pairs.items():
         other = translated.get(other_id)
@@ -104,7 +103,7 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
         "clear_url": links.code(code, core=1 if core else None),
         "remove": {k: links.code(code, **{**filters, k: None}, core=1 if core else None)
                    for k in filters},
-        "core": core, "has_core": "reference_units" in have,
+        "core": core, "has_core": q.filled(conn, "reference_units"),
         "switch": {"all": links.code(code, **filters), "core": links.code(code, **filters, core=1)},
         # Always across every system: a matrix cell leads here filtered to one.
         "contrast": code_contrast(conn, code, every, labels),

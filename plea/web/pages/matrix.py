@@ -52,15 +52,14 @@ def _served_matrix(conn: sqlite3.Connection, juris: list[str]) -> list:
 def matrix_page(conn: sqlite3.Connection, links: Links, core: bool = False) -> dict:
     """The comparison matrix; ``core``: read on the reference coding's core provisions
     only (the cells count, name and explain core provisions alone)."""
-    have = q.tables(conn)
     book = codebook(conn)
     juris = jurisdictions(conn)
     sizes = q.jurisdiction_sizes(conn)
     columns = [{**column_label(j), "provisions": sizes.get(j, 0)} for j in juris]
     scholarship = {**column_label(SCHOLARSHIP), "provisions": sizes.get(SCHOLARSHIP, 0)}
-    count = q.tag_count(conn) if "tags" in have else 0
-    # The annotations stage creates an empty tags table when the tagger did not run.
-    has_tags, has_taxonomy = count > 0, "taxonomy" in have
+    count = q.tag_count(conn)
+    # Every build makes the tags and codebook tables; empty when no stage filled them.
+    has_tags, has_taxonomy = count > 0, q.filled(conn, "taxonomy")
     reviewed = reviewed_systems(conn)
     dims: OrderedDict[str, dict] = OrderedDict()
     if has_tags and has_taxonomy:

@@ -31,24 +31,22 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
     row = q.provision(conn, pid)
     if row is None:
         return None
-    have = q.tables(conn)
     book = codebook(conn)
-    labels = labels_in(conn, have)
+    labels = labels_in(conn)
     crumbs = q.ancestors(conn, pid)
     is_container = row["kind"] == "container"
     units = [] if is_container else q.descendants(conn, pid)
     ids = [u["id"] for u in units] or [pid]
-    tags = q.tags_of(conn, ids, decisions=True) if "tags" in have else []
+    tags = q.tags_of(conn, ids, decisions=True)
     layer = human(ids) if human is not None else None
     if layer is not None and layer.tags:
         tags = _overlay(tags, layer.tags)
-    refs = q.refs_from(conn, "provisions", ids) if "refs" in have else []
-    notes = q.commentary_of(conn, ids) if "commentary" in have and not is_container else []
-    note_refs = (q.refs_from(conn, "commentary", [n["id"] for n in notes])
-                 if notes and "refs" in have else [])
-    pairs = q.alignments_of(conn, ids) if "alignments" in have else {}
+    refs = q.refs_from(conn, "provisions", ids)
+    notes = q.commentary_of(conn, ids) if not is_container else []
+    note_refs = q.refs_from(conn, "commentary", [n["id"] for n in notes]) if notes else []
+    pairs = q.alignments_of(conn, ids)
     translated = q.provisions_by_id(conn, pairs.values())
-    translated_tags = q.tags_of(conn, list(translated)) if "tags" in have else []
+    translated_tags = q.tags_of(conn, list(translated))
     by_unit = _group(tags, "provision_id")
     refs_by_unit = _group([r for r in refs if _field(r) == "text"], "from_id")
     wrapup_refs = _group([r for r in refs if _field(r) == "wrapup"], "from_id")
@@ -74,9 +72,8 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
                                               labels=labels)} if other else None),
         })
     note_refs_by = _group(note_refs, "from_id")
-    anc_notes = (q.commentary_counts(conn, [c["id"] for c in crumbs])
-                 if "commentary" in have else {})
-    back = _citing_units(q.backlinks(conn, ids) if "refs" in have else [], links)
+    anc_notes = q.commentary_counts(conn, [c["id"] for c in crumbs])
+    back = _citing_units(q.backlinks(conn, ids), links)
     dims_present = list(OrderedDict.fromkeys(t["dimension"] or t["code"].split(".")[0]
                                              for t in tags))
     return {
@@ -104,7 +101,7 @@ def provision_page(conn: sqlite3.Connection, pid: str, links: Links,
         "ancestor_commentary": [{"id": c["id"], "citation": c["citation"], "n": anc_notes[c["id"]],
                                  "href": links.provision(c["id"], "commentary")}
                                 for c in crumbs if anc_notes.get(c["id"])],
-        "has_tags_table": "tags" in have, "has_refs_table": "refs" in have,
+        "has_tags_table": q.filled(conn, "tags"), "has_refs_table": q.filled(conn, "refs"),
         "row_url": links.row("provisions", pid),
         "annotations": layer.annotations if layer is not None else [],
         "store_error": layer.error if layer is not None else "",

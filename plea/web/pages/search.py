@@ -90,22 +90,20 @@ def _group_by_source(results: list[dict]) -> list[dict]:
 def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], page: int,
                 links: Links) -> dict:
     """Everything the search template shows: hits grouped by source, codes the query names."""
-    have = q.tables(conn)
-    labels = labels_in(conn, have)
+    labels = labels_in(conn)
     label, lang = _label, lang_of
     facets = partial(_facets, book=codebook(conn))
     codes = matching_codes(labels, query) if query.strip() else []
     base = {"query": query, "filters": filters, "groups": [], "total": 0, "facets": [],
             "codes": [{**labels[c], "href": links.code(c)} for c in codes[:8]],
-            "offers": _offers(conn, codes[:CODE_OFFERS], labels, links, label, lang, have),
+            "offers": _offers(conn, codes[:CODE_OFFERS], labels, links, label, lang),
             "error": None, "pages": None, "commentary": None, "shown": 0}
     match = fts_query(query) if query.strip() else ""
     if not match:
         return base
     try:
-        found = q.search(conn, match, filters, have_tags="tags" in have,
-                         phrase=phrase_query(query))
-        n_notes = q.commentary_matches(conn, match) if "commentary_fts" in have else 0
+        found = q.search(conn, match, filters, phrase=phrase_query(query))
+        n_notes = q.commentary_matches(conn, match)
     except sqlite3.OperationalError as exc:   # e.g. a query FTS5 cannot parse
         return {**base, "error": str(exc)}
     terms = query_terms(query)
@@ -114,7 +112,7 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
     page = min(max(page, 1), n_pages)
     shown_groups = groups[(page - 1) * GROUPS_PER_PAGE: page * GROUPS_PER_PAGE]
     shown_ids = [r["id"] for g in shown_groups for r in g["results"][:PER_GROUP]]
-    carried = q.tags_for_results(conn, shown_ids) if "tags" in have else {}
+    carried = q.tags_for_results(conn, shown_ids)
     out_groups = []
     for g in shown_groups:
         items = []
@@ -150,10 +148,10 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
 
 
 def _offers(conn: sqlite3.Connection, codes: list[str], labels: dict[str, dict], links,
-            label, lang, have: set[str]) -> list[dict]:
+            label, lang) -> list[dict]:
     """For each code the query names: its provisions in every system, the
     reviewed core provisions first — the cross-language answer to a query."""
-    if not codes or "tags" not in have:
+    if not codes:
         return []
     cols = jurisdictions(conn)
     out = []
