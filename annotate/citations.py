@@ -23,7 +23,7 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Iterable
 
-from corpus.vocab import is_han
+from plea.corpus.vocab import is_han
 
 YEAR = r"(?:1[5-9]|20)\d\d[a-z]?"
 # A parenthesis (ASCII or full-width) that contains a year somewhere.

@@ -31,10 +31,10 @@ from itertools import combinations
 from pathlib import Path
 from typing import Iterable
 
-from corpus import vocab
+from plea.corpus import vocab
 
-from corpus.readonly import Db, columns, rows, tagged, tags_relation  # noqa: F401
-from corpus.readonly import connect_readonly as connect
+from plea.corpus.readonly import Db, columns, rows, tagged, tags_relation  # noqa: F401
+from plea.corpus.readonly import connect_readonly as connect
 
 from .taxonomy import load_taxonomy
 

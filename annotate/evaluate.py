@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from corpus.errors import PleaError
+from plea.corpus.errors import PleaError
 
 from .scores import PRF
 from .taggers import BaseTagger, Unit, get_tagger

@@ -11,7 +11,7 @@ import json
 import re
 from typing import IO
 
-from corpus.errors import PleaError
+from plea.corpus.errors import PleaError
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 

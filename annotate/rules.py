@@ -17,8 +17,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from corpus.errors import PleaError
-from corpus.vocab import LANGUAGES
+from plea.corpus.errors import PleaError
+from plea.corpus.vocab import LANGUAGES
 
 from .text import fold
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from corpus.tables import Table
+from plea.corpus.tables import Table
 
 from . import citations as cit
 from . import stance as st

@@ -27,9 +27,9 @@ from typing import Collection, Iterator, Mapping
 
 import sqlite_utils
 
-from corpus.parallel import map_chunks
-from corpus.tables import Table
-from corpus.vocab import LANGUAGES
+from plea.corpus.parallel import map_chunks
+from plea.corpus.tables import Table
+from plea.corpus.vocab import LANGUAGES
 
 from .taggers import REGISTRY, BaseTagger, Unit, get_tagger
 from .taxonomy import load_taxonomy, write_codebook

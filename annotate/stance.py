@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from corpus.vocab import is_han
+from plea.corpus.vocab import is_han
 
 from .citations import GROUP, ONE
 

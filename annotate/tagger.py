@@ -1,10 +1,10 @@
 """The public face of tagging: the ``plea tag --jsonl`` contract and a listing format.
 
-    >>> from annotate.tagger import get_tagger
+    >>> from plea.annotate.tagger import get_tagger
     >>> [t.code for t in get_tagger("rule").tag("被告人认罪认罚的，可以依法从宽处理。", "zh")]
     ['subjects.suspect_defendant', 'consequences.leniency']
 
-Taggers live in ``annotate.taggers`` (one module each, chosen by name).
+Taggers live in ``plea.annotate.taggers`` (one module each, chosen by name).
 ``tag_jsonl`` implements ``../shared/spec/interfaces.md``: one output object per
 input line, in order, with a per-line ``error`` for a bad line.
 """

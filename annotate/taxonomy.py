@@ -27,8 +27,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from corpus.errors import ConfigError
-from corpus.tables import Table
+from plea.corpus.errors import ConfigError
+from plea.corpus.tables import Table
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas"
 DEFAULT_PATH = SCHEMAS / "taxonomy.yaml"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from corpus.vocab import to_simplified, to_traditional  # noqa: F401  (the taggers read them here)
+from plea.corpus.vocab import to_simplified, to_traditional  # noqa: F401  (the taggers read them here)
 
 # Typographic variants folded to ASCII so patterns need one spelling (same length).
 _PUNCT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',

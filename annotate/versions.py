@@ -28,8 +28,8 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 
-from corpus.errors import PleaError
-from corpus.readonly import connect_readonly, tags_relation
+from plea.corpus.errors import PleaError
+from plea.corpus.readonly import connect_readonly, tags_relation
 
 MATCH = 60          # similarity for a pair found anywhere in the text
 REWRITE = 40        # similarity for a pair found in the same place (between two anchors)

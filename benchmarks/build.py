@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus.build import build
-from corpus.sources import load_sources, resolve_sources_dir
+from plea.corpus.build import build
+from plea.corpus.sources import load_sources, resolve_sources_dir
 
 
 def main() -> None:

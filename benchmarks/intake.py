@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from annotate.versions import diff_versions
-from corpus.build import build
-from corpus.model import ParseContext
-from corpus.parsers import get_parser
-from corpus.sources import load_sources, resolve_sources_dir
+from plea.annotate.versions import diff_versions
+from plea.corpus.build import build
+from plea.corpus.model import ParseContext
+from plea.corpus.parsers import get_parser
+from plea.corpus.sources import load_sources, resolve_sources_dir
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "guiding"
 FILES = ["opinion.txt", "opinion-gb18030.txt", "opinion.md", "opinion.html", "opinion.docx",

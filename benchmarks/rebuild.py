@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus.sources import load_sources, resolve_sources_dir
+from plea.corpus.sources import load_sources, resolve_sources_dir
 from plea.pipeline import run_build
 
 EDITED = "cn-legal-aid-2021"   # a source few others cite (see README: what is redone)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from annotate.refs.evaluate import evaluate_file, format_report
-from annotate.refs.extract import extract
-from annotate.refs.stage import link_database
+from plea.annotate.refs.evaluate import evaluate_file, format_report
+from plea.annotate.refs.extract import extract
+from plea.annotate.refs.stage import link_database
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev-refs.jsonl"
 
@@ -49,8 +49,8 @@ def main() -> None:
         if args.db:
             source_db = Path(args.db)
         else:
-            from corpus.build import build
-            from corpus.sources import load_sources, resolve_sources_dir
+            from plea.corpus.build import build
+            from plea.corpus.sources import load_sources, resolve_sources_dir
             source_db = Path(tmp) / "built.db"
             build(source_db, load_sources(), resolve_sources_dir(args.sources))
         conn = sqlite3.connect(source_db)

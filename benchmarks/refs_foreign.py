@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpus import vocab
+from plea.corpus import vocab
 
-from annotate.refs.audit import Audit, audit_database, audit_refs
-from annotate.refs.extract import extract
+from plea.annotate.refs.audit import Audit, audit_database, audit_refs
+from plea.annotate.refs.extract import extract
 
 TRAINING = Path(__file__).resolve().parents[2] / "shared" / "training-texts"
 # The training texts sit in one folder per BCP 47 tag (zh-Hans, zh-Hant, en, de).
@@ -78,8 +78,8 @@ def main() -> None:
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
     db = args.db
     if db is None:
-        from corpus.build import build
-        from corpus.sources import load_sources, resolve_sources_dir
+        from plea.corpus.build import build
+        from plea.corpus.sources import load_sources, resolve_sources_dir
         db = Path(tempfile.mkdtemp()) / "plea.db"
         build(db, load_sources(), resolve_sources_dir(None))
     show("corpus", audit_database(db), args.show)

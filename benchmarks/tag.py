@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlite_utils  # noqa: E402
 
-from annotate.stage import read_units  # noqa: E402
-from annotate.taggers import REGISTRY, get_tagger  # noqa: E402
+from plea.annotate.stage import read_units  # noqa: E402
+from plea.annotate.taggers import REGISTRY, get_tagger  # noqa: E402
 
 
 def main() -> None:

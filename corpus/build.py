@@ -82,8 +82,8 @@ def parser_version(name: str) -> str:
     """Changes whenever any code the parser runs changes: the import closure of its
     module (shared helpers such as ``markdown_common``, ``safe_xml``, the readers) and
     of the modules that turn its tree into rows and check it."""
-    return reuse.code_key([parser_info(name).module, "corpus.store", "corpus.fidelity",
-                           "corpus.model", "corpus.checks"])
+    return reuse.code_key([parser_info(name).module, "plea.corpus.store", "plea.corpus.fidelity",
+                           "plea.corpus.model", "plea.corpus.checks"])
 
 
 def parse_source(source: Source, sources_dir: Path, *, max_bytes: int | None = None
@@ -172,7 +172,7 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
     when anything fails.
 
     A source the parser refuses raises SourceError; any failed check (see
-    :mod:`corpus.checks`) raises BuildFailed listing them all. With
+    :mod:`plea.corpus.checks`) raises BuildFailed listing them all. With
     ``keep_going`` both are recorded and the build goes on; the report's
     ``accepted`` names what was let through. ``progress`` is called with
     ``"parsing"`` before a source and with its action after. ``jobs`` worker processes

@@ -11,7 +11,7 @@ that were accepted. The kinds, in the words the user sees:
 * ``parser errors``       — the parser's own error log (libxml2) was not empty
 * ``irregular numbering`` — a duplicate, out-of-order or skipped number
 * ``control characters``  — NUL and other C0 controls in stored text
-* ``residue``             — text lost or invented (see :mod:`corpus.fidelity`)
+* ``residue``             — text lost or invented (see :mod:`plea.corpus.fidelity`)
 
 Parsers put what only they can see into ``Document.meta``: ``numbering``
 (lines like ``line 12: 第五条 repeats line 8``), ``parser_errors`` and

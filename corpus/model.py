@@ -29,7 +29,7 @@ class Node:
     (``art_201__para_1__item_3``, ``rule_11__subsec_c__para_1__subpara_C``).
     The printed text of the node, in reading order, is
     ``num + heading + text + <children> + wrapup``; nothing of the source body
-    may live anywhere else (see :mod:`corpus.fidelity`).
+    may live anywhere else (see :mod:`plea.corpus.fidelity`).
     """
 
     eid: str

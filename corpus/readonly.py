@@ -3,7 +3,7 @@ the comparison, the exports, the version diff, the annotation tools.
 
 One way to open a database (:func:`connect_readonly`) and the one guard on what it
 holds (:func:`require_built`). Every build creates every table the stages declare
-(``corpus.tables``), empty where no stage filled it, so a reader queries a declared
+(``plea.corpus.tables``), empty where no stage filled it, so a reader queries a declared
 table without asking whether it is there. A database that lacks one was built by an
 older plea-corpus (or is not a plea database): opening it by its path for reading or
 serving fails here with one line, rather than serving half-empty pages.
@@ -66,7 +66,7 @@ class OlderDatabase(PleaError):
 
 
 def missing_tables(conn: sqlite3.Connection) -> list[str]:
-    """The declared tables (``corpus.tables.declared``) the database does not hold."""
+    """The declared tables (``plea.corpus.tables.declared``) the database does not hold."""
     from .tables import declared     # the declarations import the stage modules
     have = tables(conn)
     return [t.name for t in declared() if t.name not in have]

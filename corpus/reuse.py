@@ -18,7 +18,7 @@ Keys:
 
 Stages decide what to copy (``ReusePlan``): the rows of unchanged sources when their
 key is unchanged. A build whose every input is unchanged is the previous database,
-copied (``corpus.build.reuse_build``).
+copied (``plea.corpus.build.reuse_build``).
 """
 from __future__ import annotations
 
@@ -33,10 +33,13 @@ from typing import Iterable
 
 import sqlite_utils
 
-ROOT = Path(__file__).resolve().parent.parent
+# The folder holding the ``plea`` package: the checkout (editable install, where
+# plea/corpus links to corpus/) or site-packages (a wheel). Not resolved, so the
+# link is followed as a path and module names map to files.
+ROOT = Path(__file__).parent.parent.parent
 # Packages whose modules count as the project's code (third-party code is pinned by
 # pyproject.toml, not hashed).
-PACKAGES = ("corpus", "annotate", "plea")
+PACKAGES = ("plea",)
 DATA_SUFFIXES = {".yaml", ".yml", ".json", ".jsonl", ".txt", ".npz", ".toml", ".csv"}
 KEYS_TABLE = "stage_keys"
 

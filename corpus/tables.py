@@ -21,8 +21,8 @@ from typing import Iterable
 import sqlite_utils
 
 # The modules whose ``TABLES`` the build creates, in the order the stages run.
-STAGE_MODULES = ("corpus.store", "annotate.taxonomy", "annotate.stage", "annotate.reference.stage",
-                 "annotate.human.stage", "annotate.refs.stage", "annotate.scholarship_stage")
+STAGE_MODULES = ("plea.corpus.store", "plea.annotate.taxonomy", "plea.annotate.stage", "plea.annotate.reference.stage",
+                 "plea.annotate.human.stage", "plea.annotate.refs.stage", "plea.annotate.scholarship_stage")
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Every command lives in plea/commands/ (one module per command or group of
 commands) and calls a library function; adding one is a module there and its
 name in ``plea.commands.MODULES``. Errors a user can cause (bad input, missing
-files, a bad manifest: ``corpus.errors.PleaError``) become one line on stderr
+files, a bad manifest: ``plea.corpus.errors.PleaError``) become one line on stderr
 and an exit status in one place, ``plea.options.PleaGroup``, never a traceback.
 """
 from __future__ import annotations

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from corpus.errors import ConfigError, SourceError
-from corpus.model import Document, ParseContext
-from corpus.parsers import parser_info, parser_names, sniff
-from corpus.readers import detect_format
-from corpus.vocab import is_traditional
+from plea.corpus.errors import ConfigError, SourceError
+from plea.corpus.model import Document, ParseContext
+from plea.corpus.parsers import parser_info, parser_names, sniff
+from plea.corpus.readers import detect_format
+from plea.corpus.vocab import is_traditional
 
 LEVEL_NAMES = {  # how plea add names what it counted
     "part": "parts", "section": "sub-headings", "chapter": "chapters", "book": "books",
@@ -73,7 +73,7 @@ class Inspection:
 
 def detect_parser(data: bytes, path: Path, fmt: str) -> str:
     """The parser for a file, from its format and layout (each parser's own sniffer, see
-    :mod:`corpus.parsers`); ConfigError when none claims it."""
+    :mod:`plea.corpus.parsers`); ConfigError when none claims it."""
     found = sniff(data, fmt, str(path))
     if found is None:
         raise ConfigError(f"{path}: cannot tell which parser reads this {fmt} file; "
@@ -143,9 +143,9 @@ def _language(doc: Document, lang: str) -> str:
 
 def _identify(found: Inspection) -> None:
     """The work its title names (works.yaml), and what it is cited as."""
-    from annotate.refs.works import load_registry
+    from plea.annotate.refs.works import load_registry
 
-    from corpus.parsers.cn_guiding import short_title
+    from plea.corpus.parsers.cn_guiding import short_title
 
     registry = load_registry()
     work_id = registry.lookup(found.title) if found.title else None
@@ -158,7 +158,7 @@ def _identify(found: Inspection) -> None:
 
 def english_short_title(work_id: str) -> str | None:
     """How English-language scholarship names the work: its first Latin alias."""
-    from annotate.refs.works import load_registry
+    from plea.annotate.refs.works import load_registry
 
     work = load_registry().get(work_id)
     if work is None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from corpus import paths
-from corpus.errors import PleaError
-from corpus.readonly import OlderDatabase
-from corpus.vocab import LANGUAGES
+from plea.corpus import paths
+from plea.corpus.errors import PleaError
+from plea.corpus.readonly import OlderDatabase
+from plea.corpus.vocab import LANGUAGES
 
 def default_db() -> Path:
     return paths.db_path()
@@ -24,7 +24,7 @@ def sources_option(fn):
 
 def database_callback(name: str):
     """A click callback that notes the SQLite file an option names (``name`` is a
-    key of ``corpus.paths.DEFAULTS``), so the handler can say which one is wrong."""
+    key of ``plea.corpus.paths.DEFAULTS``), so the handler can say which one is wrong."""
     def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
         # ctx.meta is shared with the group's context, where the handler reads it.
         ctx.meta.setdefault("plea.databases", []).append(
@@ -90,7 +90,7 @@ class PleaGroup(click.Group):
     """The `plea` group: turns every user mistake raised under it into one line
     and an exit status, and lets everything else (a bug) show its traceback.
 
-    A user mistake is a :class:`corpus.errors.PleaError` (which names the file
+    A user mistake is a :class:`plea.corpus.errors.PleaError` (which names the file
     and the place), or one of the two a wrong path causes anywhere: ``--db``
     naming a file that is not a plea database, and an input file that is not
     UTF-8 text.

@@ -14,19 +14,19 @@ import hashlib
 import json
 import os
 
-from corpus import reuse
-from corpus.build import BuildReport, NamedStage, build, reuse_build
-from corpus.parallel import default_jobs
-from corpus.sources import file_states, load_sources, resolve_sources_dir
-from corpus.tables import STAGE_MODULES, create_tables, declared
+from plea.corpus import reuse
+from plea.corpus.build import BuildReport, NamedStage, build, reuse_build
+from plea.corpus.parallel import default_jobs
+from plea.corpus.sources import file_states, load_sources, resolve_sources_dir
+from plea.corpus.tables import STAGE_MODULES, create_tables, declared
 from plea.progress import BuildProgress
 
 
 # Code a stage runs, as modules whose import closure is hashed (packages whose modules
 # are loaded by name are listed whole) and data it reads besides the modules' folders.
-TAG_CODE = ["annotate.stage", "annotate.taggers", "annotate.components", "annotate.pipelines"]
+TAG_CODE = ["plea.annotate.stage", "plea.annotate.taggers", "plea.annotate.components", "plea.annotate.pipelines"]
 TAG_DATA = ["annotate/taggers/model/*", "annotate/patterns/*", "schemas/taxonomy.yaml"]
-REFS_CODE = ["annotate.refs.stage", "annotate.refs"]
+REFS_CODE = ["plea.annotate.refs.stage", "plea.annotate.refs"]
 REFS_DATA = ["annotate/refs/data/*", "schemas/works.yaml"]
 # The tags as the tagger wrote them, before the reference coding and human decisions
 # change ``tags``: what the next build reuses for unchanged sources.
@@ -60,14 +60,14 @@ def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | N
     """The steps after parsing, in order: each reads what the previous wrote.
 
     ``previous``: the last build, whose tags and references of unchanged sources are
-    reused when the code and data that made them are unchanged (``corpus.reuse``).
+    reused when the code and data that made them are unchanged (``plea.corpus.reuse``).
     """
-    from annotate.human.stage import annotation_stage
-    from annotate.reference.stage import reference_stage
-    from annotate.refs.stage import link_database, previous_refs
-    from annotate.scholarship_stage import analyse_scholarship
-    from annotate.stage import tag_database
-    from annotate.taxonomy import codebook_stage
+    from plea.annotate.human.stage import annotation_stage
+    from plea.annotate.reference.stage import reference_stage
+    from plea.annotate.refs.stage import link_database, previous_refs
+    from plea.annotate.scholarship_stage import analyse_scholarship
+    from plea.annotate.stage import tag_database
+    from plea.annotate.taxonomy import codebook_stage
     from plea.web.views import build_stage as web_stage
 
     def tags_stage(db):
@@ -110,7 +110,7 @@ def stages(annotations: Path | None = None, *, tag: bool = True, tagger: str | N
     # comparison, the brief) reads the reviewed picture, not raw tags.
     # Every table a stage declares is there from the start, empty until the stage fills
     # it, so a reader never has to ask whether a table exists (corpus.tables).
-    modules = [m for m in STAGE_MODULES if tag or m != "annotate.stage"]
+    modules = [m for m in STAGE_MODULES if tag or m != "plea.annotate.stage"]
     steps: list[NamedStage] = [("tables", lambda db: len(create_tables(db, declared(modules))))]
     steps.append(("codebook", codebook_stage))
     if tag:
@@ -146,8 +146,8 @@ def _sources_in(ids: set[str]) -> list:
 def _reference_inputs(db, _option) -> list[tuple[str, list]]:
     """The provisions and notes of the sources the coding and the coverage name (a unit
     is placed within its own source), and the tags the coding goes over."""
-    from annotate.reference.coding import CODING_FILE, load_coding
-    from annotate.reference.coverage import load_coverage
+    from plea.annotate.reference.coding import CODING_FILE, load_coding
+    from plea.annotate.reference.coverage import load_coverage
 
     coding = load_coding(CODING_FILE)
     coverage = load_coverage()
@@ -167,7 +167,7 @@ def _reference_inputs(db, _option) -> list[tuple[str, list]]:
 def _annotation_inputs(db, store) -> list[tuple[str, list]]:
     """Without a store, nothing; with one, every provision (an anchor may have moved
     anywhere in its source) and the tags a verdict may name."""
-    from annotate.human.store import default_store
+    from plea.annotate.human.store import default_store
 
     path = Path(store) if store else default_store()
     if not path.is_file():
@@ -183,7 +183,7 @@ def _scholarship_inputs(db, _option) -> list[tuple[str, list]]:
     """The scholarly paragraphs and their reference lists; every tag (a proposal's
     targets are the provisions carrying its codes) with where its provision sits; the
     scholarship's references and the citations of what they point to."""
-    from annotate.compare import tags_relation
+    from plea.annotate.compare import tags_relation
 
     out = [("SELECT id, source_id, text, lang, citation, container, heading, level, "
             "jurisdiction, position, kind FROM provisions WHERE source_kind = 'scholarship' "
@@ -207,15 +207,15 @@ def _scholarship_inputs(db, _option) -> list[tuple[str, list]]:
 
 
 REFERENCE = WholeStage(
-    "reference", ("annotate.reference.stage",), ("schemas/taxonomy.yaml",), _reference_inputs,
+    "reference", ("plea.annotate.reference.stage",), ("schemas/taxonomy.yaml",), _reference_inputs,
     ("reference_units", "reference_agreement", "reference_recode", "tags"),
     ("reference_orphans",))
 ANNOTATIONS = WholeStage(
-    "annotations", ("annotate.human.stage",), ("schemas/taxonomy.yaml",), _annotation_inputs,
+    "annotations", ("plea.annotate.human.stage",), ("schemas/taxonomy.yaml",), _annotation_inputs,
     ("annotations", "annotation_orphans", "annotation_verdicts"),
     ("effective_tags", "tag_decisions", "annotation_links"))
 SCHOLARSHIP = WholeStage(
-    "scholarship", ("annotate.scholarship_stage",),
+    "scholarship", ("plea.annotate.scholarship_stage",),
     ("annotate/stance_patterns/**/*", "schemas/taxonomy.yaml"), _scholarship_inputs,
     ("citations", "stance", "proposals", "proposal_codes", "proposal_targets"))
 
@@ -258,10 +258,10 @@ def reference_run(previous: Path | None) -> Callable:
     agreement depends on the coding file and the codebook alone, and is most of the
     stage's time, so it is taken from the last build when they and its code are the
     same."""
-    from annotate.reference.stage import merge_reference
+    from plea.annotate.reference.stage import merge_reference
 
     def run(db):
-        key = reuse.code_key(["annotate.reference.agreement"], ["schemas/taxonomy.yaml"])
+        key = reuse.code_key(["plea.annotate.reference.agreement"], ["schemas/taxonomy.yaml"])
         alias = reuse.attach(db, previous)
         rows = None
         try:
@@ -301,7 +301,7 @@ def build_key(sources: list, directory: Path, *, annotations: Path | None, tag: 
     """Everything a build reads: each source's manifest entry and file checksums, all
     the project's code and data, the annotation store, the options. Equal keys give
     equal databases, so the last one can be copied."""
-    from annotate.human.store import default_store
+    from plea.annotate.human.store import default_store
 
     digest = hashlib.sha256()
     for source in sources:

@@ -9,7 +9,7 @@ from typing import Callable
 
 
 class BuildProgress:
-    """Callbacks for ``corpus.build.build``: one line per stage, a counter for sources."""
+    """Callbacks for ``plea.corpus.build.build``: one line per stage, a counter for sources."""
 
     def __init__(self, echo: Callable[[str], None], total: int):
         self.echo, self.total, self.done = echo, total, 0

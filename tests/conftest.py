@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.model import Document, ParseContext
-from corpus.parsers import get_parser
+from plea.corpus.model import Document, ParseContext
+from plea.corpus.parsers import get_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

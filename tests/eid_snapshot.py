@@ -16,8 +16,8 @@ import hashlib
 import sys
 from pathlib import Path
 
-from corpus.build import parse_source
-from corpus.sources import load_sources, resolve_sources_dir
+from plea.corpus.build import parse_source
+from plea.corpus.sources import load_sources, resolve_sources_dir
 
 DIGESTS = Path(__file__).resolve().parent / "fixtures" / "eids" / "real-corpus.tsv"
 

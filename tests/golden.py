@@ -17,9 +17,9 @@ import sys
 import tomllib
 from pathlib import Path
 
-from corpus import fidelity
-from corpus.model import Document, Node, ParseContext
-from corpus.parsers import get_parser
+from plea.corpus import fidelity
+from plea.corpus.model import Document, Node, ParseContext
+from plea.corpus.parsers import get_parser
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
 CASES_FILE = GOLDEN / "cases.toml"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.human.agreement import (agreement_rows, cohen_kappa, human_vs_tagger,
+from plea.annotate.human.agreement import (agreement_rows, cohen_kappa, human_vs_tagger,
                                       judgements_from, krippendorff_alpha)
-from annotate.human.model import Anchor, Annotation
+from plea.annotate.human.model import Anchor, Annotation
 
 N = None
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotate.human.anchor import (EXACT, FUZZY, MOVED, ORPHANED, SHIFTED, fuzzy_find,
+from plea.annotate.human.anchor import (EXACT, FUZZY, MOVED, ORPHANED, SHIFTED, fuzzy_find,
                                    make_anchor, reattach)
-from annotate.human.model import WHOLE, AnnotationError
-from annotate.human.provisions import Provisions
-from corpus.tables import create_tables
+from plea.annotate.human.model import WHOLE, AnnotationError
+from plea.annotate.human.provisions import Provisions
+from plea.corpus.tables import create_tables
 
 TEXT_A = "人民检察院提出量刑建议前，应当充分听取犯罪嫌疑人、辩护人或者值班律师的意见，并记录在案。"
 TEXT_B = "犯罪嫌疑人自愿认罪，同意量刑建议和程序适用的，应当在辩护人或者值班律师在场的情况下签署认罪认罚具结书。"

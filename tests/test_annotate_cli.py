@@ -9,9 +9,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from annotate.human.export import validate
-from corpus.build import build
-from corpus.sources import read_manifest
+from plea.annotate.human.export import validate
+from plea.corpus.build import build
+from plea.corpus.sources import read_manifest
 from plea.commands.annotate import COMMANDS
 from plea.options import PleaGroup
 from tests.conftest import FIXTURES

@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from annotate.human.export import (ANNO_CONTEXT, from_jsonld, import_annotations,
+from plea.annotate.human.export import (ANNO_CONTEXT, from_jsonld, import_annotations,
                                    read_annotations, read_documents, to_jsonld, validate,
                                    write_jsonld)
-from annotate.human.gold import annotations_as_gold, gold_to_annotations
-from annotate.human.model import AnnotationError, codebook
-from annotate.human.store import AnnotationStore
+from plea.annotate.human.gold import annotations_as_gold, gold_to_annotations
+from plea.annotate.human.model import AnnotationError, codebook
+from plea.annotate.human.store import AnnotationStore
 from tests.test_annotate_anchor import TEXT_A, TEXT_B, make_corpus, row, tag
 
 P1, P2 = "xx-law:art_1", "xx-law:art_2"
@@ -203,6 +203,6 @@ def test_gold_units_import_as_annotations_once(store, corpus, tmp_path):
 def test_the_schema_is_a_valid_json_schema():
     import jsonschema
 
-    from annotate.human.export import SCHEMA_PATH
+    from plea.annotate.human.export import SCHEMA_PATH
 
     jsonschema.Draft202012Validator.check_schema(json.loads(SCHEMA_PATH.read_text()))

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotate.human.export import write_jsonld
-from annotate.human.stage import annotation_stage, merge_annotations
-from annotate.human.store import AnnotationStore
-from corpus.build import build
-from corpus.sources import read_manifest
+from plea.annotate.human.export import write_jsonld
+from plea.annotate.human.stage import annotation_stage, merge_annotations
+from plea.annotate.human.store import AnnotationStore
+from plea.corpus.build import build
+from plea.corpus.sources import read_manifest
 from tests.conftest import FIXTURES
 from tests.test_annotate_anchor import TEXT_A, TEXT_B, make_corpus, row, tag
 
@@ -312,7 +312,7 @@ def test_build_report_lists_orphans_with_their_text(tmp_path):
 
 
 def test_live_decisions_match_what_the_next_build_will_hold(tmp_path, corpus):
-    from annotate.human.stage import live_tag_decisions
+    from plea.annotate.human.stage import live_tag_decisions
 
     pristine = tmp_path / "pristine.db"
     shutil.copy(corpus, pristine)

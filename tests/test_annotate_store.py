@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.human.model import AnnotationError, now_iso
-from annotate.human.store import AnnotationStore, default_store
-from annotate.human.verdicts import unit_codes, verdicts
+from plea.annotate.human.model import AnnotationError, now_iso
+from plea.annotate.human.store import AnnotationStore, default_store
+from plea.annotate.human.verdicts import unit_codes, verdicts
 from tests.test_annotate_anchor import TEXT_A, TEXT_B, make_corpus, row, tag
 
 P1, P2 = "xx-law:art_1", "xx-law:art_2"

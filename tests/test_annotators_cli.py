@@ -13,8 +13,8 @@ import urllib.request
 
 from click.testing import CliRunner
 
-from corpus.build import build
-from corpus.sources import read_manifest
+from plea.corpus.build import build
+from plea.corpus.sources import read_manifest
 from plea.cli import cli
 from plea.web.accounts import authenticate
 from tests.conftest import FIXTURES, serving

@@ -19,8 +19,8 @@ from click.testing import CliRunner
 docx = pytest.importorskip("docx")
 from docx.oxml.ns import qn  # noqa: E402
 
-from annotate.taxonomy import load_taxonomy  # noqa: E402
-from corpus.vocab import HAN_RE as HAN  # noqa: E402
+from plea.annotate.taxonomy import load_taxonomy  # noqa: E402
+from plea.corpus.vocab import HAN_RE as HAN  # noqa: E402
 from plea.cli import cli  # noqa: E402
 from plea.exports.brief import (BriefError, build_brief, md_unescape,  # noqa: E402
                                 render_brief)

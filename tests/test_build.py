@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from corpus.build import build
-from corpus.errors import SourceError
-from corpus.sources import read_manifest
+from plea.corpus.build import build
+from plea.corpus.errors import SourceError
+from plea.corpus.sources import read_manifest
 from tests.conftest import FIXTURES
 
 MANIFEST = FIXTURES / "manifests" / "mini.toml"

@@ -19,9 +19,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from corpus.build import build, remove_stale_temp_files
-from corpus.errors import BuildFailed, ConfigError, SourceError
-from corpus.sources import read_manifest
+from plea.corpus.build import build, remove_stale_temp_files
+from plea.corpus.errors import BuildFailed, ConfigError, SourceError
+from plea.corpus.sources import read_manifest
 from plea.cli import cli
 from tests.conftest import FIXTURES, parse_bytes
 
@@ -241,8 +241,8 @@ def test_a_build_killed_with_sigkill_leaves_a_temp_file_the_next_build_removes(t
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
-        "from corpus.build import build\n"
-        "from corpus.sources import read_manifest\n"
+        "from plea.corpus.build import build\n"
+        "from plea.corpus.sources import read_manifest\n"
         f"build(Path({str(db)!r}), read_manifest(Path({str(_manifest(tmp_path))!r})),\n"
         f"      Path({str(sources)!r}),\n"
         "      stages=[('slow', lambda db: time.sleep(120))], force=True)\n")

@@ -10,7 +10,7 @@ import sqlite3
 
 import pytest
 
-from annotate.citations import extract, normalise_name, resolve
+from plea.annotate.citations import extract, normalise_name, resolve
 from tests.fixtures.brief.realdb import real_db
 
 # Meng 2023's reference list as printed (authors, year), with the ids the parser gives.

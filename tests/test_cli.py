@@ -81,7 +81,7 @@ def test_bad_source_is_one_line_error_and_keeps_db(workdir):
 
 
 def test_missing_sources_directory_explains_how_to_supply_texts(workdir, monkeypatch):
-    monkeypatch.setattr("corpus.paths.CHECKOUT", workdir / "nowhere")
+    monkeypatch.setattr("plea.corpus.paths.CHECKOUT", workdir / "nowhere")
     result = CliRunner().invoke(cli, ["build", "--db", str(workdir / "x.db")])
     assert result.exit_code == 1
     assert "--sources" in result.output and "PLEA_SOURCES" in result.output

@@ -13,9 +13,9 @@ import sqlite_utils
 
 import pytest
 
-from annotate.compare import contrast, contrasts, law_tags, matrix, scope_items
-from annotate.taxonomy import write_codebook
-from corpus.tables import create_tables
+from plea.annotate.compare import contrast, contrasts, law_tags, matrix, scope_items
+from plea.annotate.taxonomy import write_codebook
+from plea.corpus.tables import create_tables
 
 PROVISIONS = [
     # id, source, jurisdiction, kind, citation, text

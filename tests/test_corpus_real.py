@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from corpus.build import build
-from corpus.search import fts_query
-from corpus.sources import load_sources
+from plea.corpus.build import build
+from plea.corpus.search import fts_query
+from plea.corpus.sources import load_sources
 from tests.conftest import get_json, serving
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import SourceError
-from corpus.model import Node
-from corpus.parsers.eids import PREFIXES, EidSet, make_eid, number_token
+from plea.corpus.errors import SourceError
+from plea.corpus.model import Node
+from plea.corpus.parsers.eids import PREFIXES, EidSet, make_eid, number_token
 
 PARSERS_DIR = Path(__file__).resolve().parents[1] / "corpus" / "parsers"
 

@@ -15,7 +15,7 @@ import json
 
 import pytest
 
-from annotate.evaluate import evaluate_file, format_report, load_gold, predict, score
+from plea.annotate.evaluate import evaluate_file, format_report, load_gold, predict, score
 
 from .conftest import FIXTURES
 
@@ -87,7 +87,7 @@ def test_bad_gold_line(tmp_path) -> None:
 
 def test_evaluate_file_runs_the_tagger() -> None:
     # the plumbing, with the rule tagger (the default's own figures come from --cv)
-    from annotate.taggers import get_tagger
+    from plea.annotate.taggers import get_tagger
     report = evaluate_file(GOLD, get_tagger("rule"))
     assert report.units == 3
     predicted = predict(load_gold(GOLD), get_tagger("rule"))

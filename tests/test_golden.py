@@ -9,7 +9,7 @@ import difflib
 
 import pytest
 
-from corpus.parsers import parser_names
+from plea.corpus.parsers import parser_names
 from tests.golden import UPDATE, cases, parse_case, render, tree_path
 
 CASES = cases()

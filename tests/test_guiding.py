@@ -14,9 +14,9 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from corpus.errors import SourceError
-from corpus.fidelity import check
-from corpus.readers import detect_format
+from plea.corpus.errors import SourceError
+from plea.corpus.fidelity import check
+from plea.corpus.readers import detect_format
 from plea.cli import cli
 from tests.conftest import FIXTURES, parse_bytes, parse_path
 

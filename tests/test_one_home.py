@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from corpus import readonly
-from corpus.errors import PleaError
-from corpus.tables import create_tables, declared
+from plea.corpus import readonly
+from plea.corpus.errors import PleaError
+from plea.corpus.tables import create_tables, declared
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("corpus", "annotate", "plea", "schemas")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus import fidelity
-from corpus.errors import SourceError
+from plea.corpus import fidelity
+from plea.corpus.errors import SourceError
 from tests.conftest import FIXTURES, encoding_variants, parse_bytes, parse_path, tree_shape
 
 MINI = FIXTURES / "cn_markdown" / "mini.md"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus import fidelity
-from corpus.errors import SourceError
-from corpus.model import Document, Node
+from plea.corpus import fidelity
+from plea.corpus.errors import SourceError
+from plea.corpus.model import Document, Node
 from tests.conftest import FIXTURES, encoding_variants, parse_bytes, parse_path, tree_shape
 
 PARSER = "de-markdown"

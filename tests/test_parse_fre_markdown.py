@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus import fidelity
-from corpus.errors import SourceError
-from corpus.model import Document
+from plea.corpus import fidelity
+from plea.corpus.errors import SourceError
+from plea.corpus.model import Document
 from tests.conftest import FIXTURES, encoding_variants, parse_bytes, parse_path, tree_shape
 
 PARSER = "fre-markdown"

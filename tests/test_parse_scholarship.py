@@ -9,9 +9,9 @@ import codecs
 
 import pytest
 
-from corpus import fidelity
-from corpus.errors import SourceError
-from corpus.parsers.scholarship import in_text_citations
+from plea.corpus import fidelity
+from plea.corpus.errors import SourceError
+from plea.corpus.parsers.scholarship import in_text_citations
 from tests.conftest import FIXTURES, parse_bytes, parse_path
 
 MENG = "scholarship/000_81965d9895446213.txt"

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from corpus import fidelity
-from corpus.errors import SourceError
+from plea.corpus import fidelity
+from plea.corpus.errors import SourceError
 from tests.conftest import FIXTURES, parse_bytes, parse_path
 
 ZH_FILE = "tw/C0010001_刑事訴訟法.json"

@@ -10,9 +10,9 @@ import re
 import pytest
 from lxml import etree
 
-from corpus import fidelity
-from corpus.errors import ConfigError, SourceError
-from corpus.model import COMMENTARY, CONTAINER, PROVISION
+from plea.corpus import fidelity
+from plea.corpus.errors import ConfigError, SourceError
+from plea.corpus.model import COMMENTARY, CONTAINER, PROVISION
 from tests.conftest import FIXTURES, parse_bytes, parse_path
 
 MINI = FIXTURES / "uslm" / "mini.xml"

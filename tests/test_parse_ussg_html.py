@@ -11,8 +11,8 @@ from collections import Counter
 
 import pytest
 
-from corpus import fidelity
-from corpus.errors import SourceError
+from plea.corpus import fidelity
+from plea.corpus.errors import SourceError
 from tests.conftest import FIXTURES, parse_bytes, parse_path
 
 REAL = "us/USSG_GuidelinesManual2016.html"

@@ -7,18 +7,18 @@ import pkgutil
 
 import pytest
 
-import corpus.parsers as parsers_pkg
-from corpus.errors import ConfigError
-from corpus.parsers import get_parser, parser_info, parser_names, parsers, register, sniff
-from corpus.readers import detect_format
-from corpus.sources import BUILTIN_MANIFEST, SCHEMA_DIR, read_manifest
+import plea.corpus.parsers as parsers_pkg
+from plea.corpus.errors import ConfigError
+from plea.corpus.parsers import get_parser, parser_info, parser_names, parsers, register, sniff
+from plea.corpus.readers import detect_format
+from plea.corpus.sources import BUILTIN_MANIFEST, SCHEMA_DIR, read_manifest
 from tests.golden import GOLDEN
 
 
 def test_every_module_with_a_parse_function_is_registered():
     registered = {info.module for info in parsers().values()}
     for module in pkgutil.iter_modules(parsers_pkg.__path__):
-        mod = importlib.import_module(f"corpus.parsers.{module.name}")
+        mod = importlib.import_module(f"plea.corpus.parsers.{module.name}")
         if callable(getattr(mod, "parse", None)):
             assert mod.__name__ in registered, f"{mod.__name__} defines parse() but never registers"
 
@@ -44,7 +44,7 @@ def test_a_name_taken_by_another_module_is_refused():
         raise AssertionError
     with pytest.raises(ConfigError, match="registered twice"):
         register("cn-markdown", parse, file_format="markdown", lang="zh")
-    assert parser_info("cn-markdown").module == "corpus.parsers.cn_markdown"
+    assert parser_info("cn-markdown").module == "plea.corpus.parsers.cn_markdown"
 
 
 @pytest.mark.parametrize("fixture, expected", [

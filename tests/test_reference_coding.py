@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotate.reference.coding import (CODING_FILE, CodedTag, CodedUnit, Coding, digest,
+from plea.annotate.reference.coding import (CODING_FILE, CodedTag, CodedUnit, Coding, digest,
                                        load_coding)
-from annotate.reference.coverage import covered_units
-from annotate.reference.stage import CHANGED, EXACT, MOVED, ORPHANED, place
-from annotate.taxonomy import load_taxonomy
+from plea.annotate.reference.coverage import covered_units
+from plea.annotate.reference.stage import CHANGED, EXACT, MOVED, ORPHANED, place
+from plea.annotate.taxonomy import load_taxonomy
 
 pytestmark = pytest.mark.skipif(not CODING_FILE.exists(), reason="no reference coding shipped")
 

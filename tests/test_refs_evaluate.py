@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from annotate.refs.evaluate import evaluate_file, format_report, score_refs
+from plea.annotate.refs.evaluate import evaluate_file, format_report, score_refs
 
 GOLD = [
     {"id": "u1", "lang": "zh", "text": "…", "refs": [

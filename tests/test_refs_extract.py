@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.refs import Ref, extract
+from plea.annotate.refs import Ref, extract
 
 CPL_201_2 = {"work": "cn-cpl", "pinpoint": ["201", "2"]}
 CPL_236_2 = {"work": "cn-cpl", "pinpoint": ["236", "2"]}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.refs import Ref, extract
+from plea.annotate.refs import Ref, extract
 
 from .conftest import FIXTURES
 
@@ -258,7 +258,7 @@ def test_spans_index_the_text(text, lang):
 def test_guiding_opinions_resolve_to_work_and_pinpoint_without_a_provision(tmp_path, lang, text, pinpoint):
     import json
 
-    from annotate.refs import Resolver, refs_jsonl
+    from plea.annotate.refs import Resolver, refs_jsonl
     from tests.test_refs_resolve import make_db
     resolver = Resolver(make_db(tmp_path / "mini.db"))
     out = next(refs_jsonl([json.dumps({"id": "g", "lang": lang, "text": text}, ensure_ascii=False)],
@@ -285,7 +285,7 @@ def test_guiding_opinions_resolve_to_work_and_pinpoint_without_a_provision(tmp_p
     ("de", "Art. 176 der chinesischen StPO", "Art. 176 der chinesischen StPO", "cn-cpl", False),
 ])
 def test_audit_flags_a_work_of_another_country(lang, body, span, work, wrong):
-    from annotate.refs.audit import audit_refs
+    from plea.annotate.refs.audit import audit_refs
     start = body.index(span)
     report = audit_refs([("u", body, start, start + len(span), work, lang, None)])
     assert len(report.wrong) == int(wrong)
@@ -297,12 +297,12 @@ def test_a_year_after_our_country_still_picks_the_version():
 
 
 def test_jurisdiction_data_naming_an_unknown_work_is_one_clear_error(tmp_path, monkeypatch):
-    from annotate.refs import data as refs_data
-    from annotate.refs.jurisdiction import Jurisdictions
-    from annotate.refs.works import load_registry
+    from plea.annotate.refs import data as refs_data
+    from plea.annotate.refs.jurisdiction import Jurisdictions
+    from plea.annotate.refs.works import load_registry
     vocab = dict(refs_data.vocabulary("zh"))
     vocab["jurisdictions"] = {"names": {"DE": {"刑事诉讼法": "de-no-such-code"}}}
-    monkeypatch.setattr("annotate.refs.jurisdiction.vocabulary", lambda lang: vocab)
+    monkeypatch.setattr("plea.annotate.refs.jurisdiction.vocabulary", lambda lang: vocab)
     with pytest.raises(ValueError, match=r"data/zh\.yaml.*de-no-such-code"):
         Jurisdictions("zh", load_registry())
 
@@ -319,7 +319,7 @@ def test_jurisdiction_data_naming_an_unknown_work_is_one_clear_error(tmp_path, m
 def test_foreign_citations_resolve_in_the_cited_work(tmp_path, lang, text, resolved):
     import json
 
-    from annotate.refs import Resolver, refs_jsonl
+    from plea.annotate.refs import Resolver, refs_jsonl
     from tests.test_refs_resolve import make_db
     resolver = Resolver(make_db(tmp_path / "mini.db"))
     out = next(refs_jsonl([json.dumps({"id": "f", "lang": lang, "text": text}, ensure_ascii=False)],
@@ -337,7 +337,7 @@ HELDOUT_FOREIGN = FIXTURES / "refs" / "heldout_foreign.jsonl"
 
 
 def test_second_heldout_set_keeps_its_floor():
-    from annotate.refs.evaluate import evaluate_file, load_gold
+    from plea.annotate.refs.evaluate import evaluate_file, load_gold
     units = load_gold(HELDOUT_FOREIGN)
     assert len(units) == 32 and {u["lang"] for u in units} == {"zh", "en", "de"}
     report = evaluate_file(HELDOUT_FOREIGN)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from annotate.refs.evaluate import evaluate_file, load_gold
+from plea.annotate.refs.evaluate import evaluate_file, load_gold
 
 from .conftest import FIXTURES
 

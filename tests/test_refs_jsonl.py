@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from annotate.refs import Resolver, refs_jsonl, run_jsonl
+from plea.annotate.refs import Resolver, refs_jsonl, run_jsonl
 from tests.test_refs_resolve import make_db
 
 EXAMPLE = {"id": "r1", "lang": "zh", "text": "依照本法第一百七十三条、第一百七十四条的规定……",

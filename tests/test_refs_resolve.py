@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from annotate.refs import Ref, Resolver, extract, link_database
-from corpus import store
+from plea.annotate.refs import Ref, Resolver, extract, link_database
+from plea.corpus import store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "refs" / "mini_corpus.json"
 
@@ -134,8 +134,8 @@ def test_stage_runs_twice(mini_db):
 
 @pytest.fixture(scope="module")
 def real_db(corpus_dir, tmp_path_factory) -> sqlite_utils.Database:
-    from corpus.build import build
-    from corpus.sources import load_sources
+    from plea.corpus.build import build
+    from plea.corpus.sources import load_sources
     path = tmp_path_factory.mktemp("refs-real") / "plea.db"
     build(path, load_sources(), corpus_dir)
     db = sqlite_utils.Database(path)
@@ -174,7 +174,7 @@ def test_real_known_citations_resolve(real_db):
 def test_real_no_reference_naming_a_country_lands_on_another_countrys_work(real_db):
     """Issue 17: every reference whose words name a country (德国, chinesischen, Taiwan's,
     中华人民共和国, "of the Republic of China") has a work of that country."""
-    from annotate.refs.audit import audit_database
+    from plea.annotate.refs.audit import audit_database
     report = audit_database(real_db.conn)
     assert report.naming > 50
     assert [(f.from_id, f.text, f.work) for f in report.wrong] == []

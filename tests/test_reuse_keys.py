@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus import reuse
-from corpus.build import build
-from corpus.sources import read_manifest
+from plea.corpus import reuse
+from plea.corpus.build import build
+from plea.corpus.sources import read_manifest
 from tests.conftest import FIXTURES
 
 MANIFEST = """version = 1
@@ -42,13 +42,13 @@ path = "de_markdown/mini_gesetz.md"
 
 # (parser module, a helper it imports: read off the import lines of each parser)
 CLOSURES = [
-    ("corpus.parsers.de_markdown", "corpus/parsers/markdown_common.py"),
-    ("corpus.parsers.usc_markdown", "corpus/parsers/markdown_common.py"),
-    ("corpus.parsers.fre_markdown", "corpus/parsers/markdown_common.py"),
-    ("corpus.parsers.uslm", "corpus/parsers/safe_xml.py"),
-    ("corpus.parsers.cn_markdown", "corpus/textio.py"),
-    ("corpus.parsers.ussg_html", "corpus/textio.py"),
-    ("corpus.parsers.cn_markdown", "corpus/parsers/__init__.py"),
+    ("plea.corpus.parsers.de_markdown", "plea/corpus/parsers/markdown_common.py"),
+    ("plea.corpus.parsers.usc_markdown", "plea/corpus/parsers/markdown_common.py"),
+    ("plea.corpus.parsers.fre_markdown", "plea/corpus/parsers/markdown_common.py"),
+    ("plea.corpus.parsers.uslm", "plea/corpus/parsers/safe_xml.py"),
+    ("plea.corpus.parsers.cn_markdown", "plea/corpus/textio.py"),
+    ("plea.corpus.parsers.ussg_html", "plea/corpus/textio.py"),
+    ("plea.corpus.parsers.cn_markdown", "plea/corpus/parsers/__init__.py"),
 ]
 
 
@@ -60,9 +60,9 @@ def test_import_closure_holds_the_helpers_a_parser_imports(module, helper):
 
 def test_import_closure_leaves_out_what_a_module_does_not_import():
     files = {str(p.relative_to(reuse.ROOT)) for p in reuse.import_closure(
-        ["corpus.parsers.cn_markdown"])}
-    assert "corpus/parsers/markdown_common.py" not in files
-    assert "corpus/parsers/safe_xml.py" not in files
+        ["plea.corpus.parsers.cn_markdown"])}
+    assert "plea/corpus/parsers/markdown_common.py" not in files
+    assert "plea/corpus/parsers/safe_xml.py" not in files
 
 
 def _actions(db: Path) -> dict[str, str]:
@@ -83,15 +83,16 @@ def test_editing_a_shared_helper_reparses_only_the_sources_that_use_it(tmp_path,
     manifest.write_text(MANIFEST, encoding="utf-8")
     # The key reads code under reuse.ROOT: point it at a copy we may edit.
     root = tmp_path / "checkout"
-    shutil.copytree(reuse.ROOT / "corpus", root / "corpus",
+    shutil.copytree(reuse.ROOT / "plea" / "corpus", root / "plea" / "corpus",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(reuse.ROOT / "plea" / "__init__.py", root / "plea" / "__init__.py")
     monkeypatch.setattr(reuse, "ROOT", root)
     db = tmp_path / "out.db"
     build(db, read_manifest(manifest), sources)
     build(db, read_manifest(manifest), sources)
     first = _actions(db)
     assert set(first.values()) == {first["xx-mini"]} and first["xx-mini"] != "parsed"
-    helper = root / "corpus" / "parsers" / "markdown_common.py"
+    helper = root / "plea" / "corpus" / "parsers" / "markdown_common.py"
     helper.write_text(helper.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     build(db, read_manifest(manifest), sources)
     # de-markdown imports markdown_common; cn-markdown does not.

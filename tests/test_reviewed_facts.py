@@ -12,8 +12,8 @@ import sqlite3
 
 import pytest
 
-from annotate.compare import matrix
-from annotate.reference.coding import CODING_FILE
+from plea.annotate.compare import matrix
+from plea.annotate.reference.coding import CODING_FILE
 
 pytestmark = pytest.mark.skipif(not CODING_FILE.is_file(),
                                 reason=f"no reference coding at {CODING_FILE}")

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from corpus.errors import SourceError
-from corpus.parsers.safe_xml import parse_xml
+from plea.corpus.errors import SourceError
+from plea.corpus.parsers.safe_xml import parse_xml
 from tests.conftest import FIXTURES
 
 HERE = FIXTURES / "uslm"

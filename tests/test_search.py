@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from corpus.search import FTS_TOKENIZE, fts_query, index_text
+from plea.corpus.search import FTS_TOKENIZE, fts_query, index_text
 
 DOCS = {
     "cn": "人民检察院提出量刑建议前，应当听取辩护人或者值班律师的意见，尽量协商一致。",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.taxonomy import load_taxonomy
+from plea.annotate.taxonomy import load_taxonomy
 from plea.web.pages.search import matching_codes, search_terms
 from tests.conftest import ROOT
 

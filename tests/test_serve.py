@@ -8,8 +8,8 @@ import urllib.request
 
 import pytest
 
-from corpus.build import build
-from corpus.sources import read_manifest
+from plea.corpus.build import build
+from plea.corpus.sources import read_manifest
 from tests.conftest import FIXTURES, get_json, serving
 
 MANIFEST = FIXTURES / "manifests" / "mini.toml"

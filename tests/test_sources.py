@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import ConfigError
-from corpus.sources import (BUILTIN_MANIFEST, file_states, load_sources, read_manifest,
+from plea.corpus.errors import ConfigError
+from plea.corpus.sources import (BUILTIN_MANIFEST, file_states, load_sources, read_manifest,
                             resolve_sources_dir)
 from tests.conftest import FIXTURES
 

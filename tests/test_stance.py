@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from annotate.stance import STANCES, classify, context_codes, split_sentences, topic_codes
+from plea.annotate.stance import STANCES, classify, context_codes, split_sentences, topic_codes
 from tests.conftest import FIXTURES
 from tests.fixtures.brief.realdb import real_db
 
@@ -240,8 +240,8 @@ def test_sentence_takes_only_the_tags_inside_it(conn):
 
 
 def test_pattern_files_load_and_name_codebook_codes():
-    from annotate.compare import _codebook_file
-    from annotate.stance import PATTERNS_DIR, load_patterns
+    from plea.annotate.compare import _codebook_file
+    from plea.annotate.stance import PATTERNS_DIR, load_patterns
 
     codes = {c.code for c in _codebook_file()}
     files = sorted(PATTERNS_DIR.glob("*.yaml"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.tables import STAGE_MODULES, declared
+from plea.corpus.tables import STAGE_MODULES, declared
 from tests.test_build_speed import MANIFEST, run
 
 

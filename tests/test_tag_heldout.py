@@ -14,8 +14,8 @@ import json
 
 import pytest
 
-from annotate.evaluate import GoldUnit, score
-from annotate.tagger import Tagger, Unit
+from plea.annotate.evaluate import GoldUnit, score
+from plea.annotate.tagger import Tagger, Unit
 
 from .conftest import FIXTURES
 

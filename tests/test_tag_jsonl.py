@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from annotate.tagger import Tagger, tag_jsonl
-from annotate.taxonomy import load_taxonomy
+from plea.annotate.tagger import Tagger, tag_jsonl
+from plea.annotate.taxonomy import load_taxonomy
 
 MODALITIES = {"obligation", "presumptive", "permission", "prohibition", "none"}
 ROLES = {"party", "consulted", "witness", "reviewer", "informed", "excluded"}

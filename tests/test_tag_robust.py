@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-import annotate.taggers.base as base
-from annotate.tagger import Tagger, tag_jsonl
-from annotate.taggers.base import split_long
+import plea.annotate.taggers.base as base
+from plea.annotate.tagger import Tagger, tag_jsonl
+from plea.annotate.taggers.base import split_long
 
 SENTENCE = "人民检察院提出量刑建议前，应当听取犯罪嫌疑人的意见。"   # 26 characters
 
@@ -111,9 +111,9 @@ def test_other_file_inputs_are_one_line(tmp_path, args, line):
 def test_build_tags_a_unit_over_a_million_characters(tmp_path):
     """spaCy refuses texts over 1,000,000 characters (E088); the build's tag stage
     goes through the tagger base, which tags such a unit in pieces."""
-    from corpus.build import build
-    from corpus.sources import Source, SourceFile
-    from annotate.stage import tag_database
+    from plea.corpus.build import build
+    from plea.corpus.sources import Source, SourceFile
+    from plea.annotate.stage import tag_database
 
     sentence = "人民检察院提出量刑建议前，应当听取犯罪嫌疑人的意见。"
     quiet = "本法所称期间以时日月年计算。"

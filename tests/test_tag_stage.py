@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 
-from annotate.taggers import DEFAULT
-from annotate.stage import read_units, tag_database
+from plea.annotate.taggers import DEFAULT
+from plea.annotate.stage import read_units, tag_database
 
 TAG_COLUMNS = ["id", "provision_id", "code", "dimension", "start", "end", "evidence", "role",
                "modality", "method", "rule_id", "confidence", "codebook_version"]

@@ -8,9 +8,9 @@ import pytest
 import spacy
 import yaml
 
-from corpus.vocab import detect_language, normalise_lang
-from annotate.pipelines import get_pipeline
-from annotate.tagger import Tagger, TaggingError, format_tags
+from plea.corpus.vocab import detect_language, normalise_lang
+from plea.annotate.pipelines import get_pipeline
+from plea.annotate.tagger import Tagger, TaggingError, format_tags
 
 from .conftest import FIXTURES, ROOT
 
@@ -114,7 +114,7 @@ def test_format_tags(tagger: Tagger) -> None:
 
 
 def test_start_up_is_silent() -> None:
-    code = ("from annotate.tagger import Tagger; t = Tagger(); "
+    code = ("from plea.annotate.tagger import Tagger; t = Tagger(); "
             "[t.tag(s, l) for s, l in [('被告人认罪认罚的，可以从宽处理。', 'zh'), "
             "('A plea.', 'en'), ('Eine Verständigung.', 'de')]]")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -125,7 +125,7 @@ def test_start_up_is_silent() -> None:
 
 @pytest.mark.skipif(not DEV_GOLD.exists(), reason="../shared/gold is not beside this checkout")
 def test_dev_gold_targets(tagger: Tagger) -> None:
-    from annotate.evaluate import evaluate_file
+    from plea.annotate.evaluate import evaluate_file
     report = evaluate_file(DEV_GOLD, tagger)
     assert report.micro.f1 >= 0.85
     assert min(d.f1 for d in report.per_dimension.values()) >= 0.75

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotate.taggers.features import Featurizer, normalise
+from plea.annotate.taggers.features import Featurizer, normalise
 
 FIT = [
     "Das Gericht kann sich mit den Verfahrensbeteiligten über den weiteren Fortgang verständigen.",

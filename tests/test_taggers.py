@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from annotate.taggers import DEFAULT, REGISTRY, TaggingError, Unit, get_tagger, tagger_class
-from annotate.taggers.base import BaseTagger
-from annotate.taggers.learned import load_models
+from plea.annotate.taggers import DEFAULT, REGISTRY, TaggingError, Unit, get_tagger, tagger_class
+from plea.annotate.taggers.base import BaseTagger
+from plea.annotate.taggers.learned import load_models
 
 HAVE_MODEL = bool(load_models())
 
@@ -61,8 +61,8 @@ def test_combined_tags_a_plea_rule_and_not_its_false_friend():
 
 
 def test_a_tagger_without_model_files_falls_back_to_rules(tmp_path):
-    from annotate.taggers.combined import CombinedTagger
-    from annotate.taggers.learned import LearnedTagger
+    from plea.annotate.taggers.combined import CombinedTagger
+    from plea.annotate.taggers.learned import LearnedTagger
     tagger = CombinedTagger(learned=LearnedTagger(models={}), meta={})
     tags = tagger.tag("被告人认罪认罚的，可以依法从宽处理。", "zh")
     assert {t.method for t in tags} == {"combined"}

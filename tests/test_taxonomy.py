@@ -7,10 +7,10 @@ import pytest
 import sqlite_utils
 import yaml
 
-from annotate.rules import LANGUAGES, RulesError, check_codes, load_rules, parse_rules
-from annotate.taxonomy import (DEFAULT_PATH, TaxonomyError, codebook_stage, load_taxonomy,
+from plea.annotate.rules import LANGUAGES, RulesError, check_codes, load_rules, parse_rules
+from plea.annotate.taxonomy import (DEFAULT_PATH, TaxonomyError, codebook_stage, load_taxonomy,
                                parse_taxonomy, stored_codebook)
-from corpus.tables import create_tables
+from plea.corpus.tables import create_tables
 
 from .conftest import ROOT
 

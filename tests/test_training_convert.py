@@ -1,5 +1,5 @@
 """Coders' raw files become label files only line by line through the checks of
-``annotate.training.convert``: each bad line is named (file:line: problem) and left out.
+``plea.annotate.training.convert``: each bad line is named (file:line: problem) and left out.
 
 The units used here were read in ../shared/training-texts/de/de-btmg-betaeubungsmittelgesetz.md:
 § 1 Abs. 1 at [1109:1223] ("Betäubungsmittel im Sinne dieses Gesetzes sind die in den
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from annotate.training import convert
-from annotate.training.data import texts_root
+from plea.annotate.training import convert
+from plea.annotate.training.data import texts_root
 
 BTMG = "de/de-btmg-betaeubungsmittelgesetz.md"
 PAR1 = "Betäubungsmittel im Sinne dieses Gesetzes sind die in den Anlagen\nI bis III aufgeführten Stoffe und Zubereitungen."

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from annotate.taxonomy import load_taxonomy
-from annotate.taggers.learned import MODEL_DIR, model_meta
-from annotate.training import data as training
-from annotate.training.convert import evaluation_only_names
-from annotate.training.textref import TextRefError, unit_text
+from plea.annotate.taxonomy import load_taxonomy
+from plea.annotate.taggers.learned import MODEL_DIR, model_meta
+from plea.annotate.training import data as training
+from plea.annotate.training.convert import evaluation_only_names
+from plea.annotate.training.textref import TextRefError, unit_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXTS = training.texts_root()
@@ -82,7 +82,7 @@ def test_the_shipped_model_was_trained_on_the_current_data():
 
 
 def test_training_is_deterministic(units):
-    from annotate.training.train import fit_language
+    from plea.annotate.training.train import fit_language
     sample = [u for u in units if u.lang == "de"][:300]
     a, b = fit_language(sample, "de"), fit_language(sample, "de")
     assert a.codes == b.codes

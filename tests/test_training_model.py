@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotate.taggers.learned import LanguageModel
-from annotate.training import train as training
-from annotate.training.data import TrainingUnit, Label
+from plea.annotate.taggers.learned import LanguageModel
+from plea.annotate.training import train as training
+from plea.annotate.training.data import TrainingUnit, Label
 
 
 def test_held_out_scores_equal_refitting_without_each_group():
@@ -63,8 +63,8 @@ def test_a_trained_model_keeps_its_gate_through_its_file(tmp_path):
 
 
 def test_cross_validation_reports_every_tagger_per_origin():
-    from annotate.training.cv import cross_validate, format_cv
-    from annotate.training.data import written_units
+    from plea.annotate.training.cv import cross_validate, format_cv
+    from plea.annotate.training.data import written_units
     units = [u for u in written_units() if u.lang == "de"]
     docs = sorted({u.doc for u in units})[:6]
     units = [u for u in units if u.doc in docs]

@@ -14,7 +14,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from corpus.fidelity import check
+from plea.corpus.fidelity import check
 from plea.cli import cli
 from tests.conftest import FIXTURES, parse_path, serving
 
@@ -100,8 +100,8 @@ CPL_UNITS = ["book_1__chp_1", "art_15", "book_2__chp_3", "art_173__para_1",
 
 
 def test_cpl_excerpt_aligns_with_the_2018_cpl(corpus_dir, tmp_path):
-    from corpus.build import build
-    from corpus.sources import SourceFile, load_sources
+    from plea.corpus.build import build
+    from plea.corpus.sources import SourceFile, load_sources
 
     cpl = next(s for s in load_sources() if s.id == "cn-cpl-2018")
     shipped = next(s for s in load_sources() if s.id == "cn-cpl-2018-en")

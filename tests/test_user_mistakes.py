@@ -14,9 +14,9 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from corpus.build import build
-from corpus.errors import BuildFailed, PleaError, SourceError
-from corpus.sources import read_manifest
+from plea.corpus.build import build
+from plea.corpus.errors import BuildFailed, PleaError, SourceError
+from plea.corpus.sources import read_manifest
 from plea.cli import cli
 from tests.conftest import FIXTURES
 
@@ -147,12 +147,12 @@ def test_a_bug_keeps_its_traceback(workdir, mini_db, monkeypatch, error):
 
 # Every error class of the project: the handler knows them by their base.
 ERROR_CLASSES = [
-    "corpus.errors.SourceError", "corpus.errors.ConfigError", "corpus.errors.BuildFailed",
-    "annotate.human.model.AnnotationError", "annotate.training.data.TrainingDataError",
-    "annotate.training.textref.TextRefError", "annotate.jsonl_io.BadLine",
-    "annotate.taggers.base.TaggingError", "annotate.rules.RulesError",
-    "annotate.versions.VersionError", "annotate.reference.coding.CodingError",
-    "annotate.taxonomy.TaxonomyError", "annotate.evaluate.GoldError",
+    "plea.corpus.errors.SourceError", "plea.corpus.errors.ConfigError", "plea.corpus.errors.BuildFailed",
+    "plea.annotate.human.model.AnnotationError", "plea.annotate.training.data.TrainingDataError",
+    "plea.annotate.training.textref.TextRefError", "plea.annotate.jsonl_io.BadLine",
+    "plea.annotate.taggers.base.TaggingError", "plea.annotate.rules.RulesError",
+    "plea.annotate.versions.VersionError", "plea.annotate.reference.coding.CodingError",
+    "plea.annotate.taxonomy.TaxonomyError", "plea.annotate.evaluate.GoldError",
     "plea.web.accounts.AccountError", "plea.web.brief_worker.BriefBusy",
     "plea.web.pages.brief.BadBrief", "plea.exports.cite.CiteError",
     "plea.exports.brief.BriefError",

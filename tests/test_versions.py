@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from annotate.stage import tag_database
-from annotate.versions import VersionError, diff_versions
-from corpus.build import build
-from corpus.sources import load_sources, read_manifest
+from plea.annotate.stage import tag_database
+from plea.annotate.versions import VersionError, diff_versions
+from plea.corpus.build import build
+from plea.corpus.sources import load_sources, read_manifest
 from plea.cli import cli
 from tests.conftest import FIXTURES, serving
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus import vocab
-from annotate.refs import extract
+from plea.corpus import vocab
+from plea.annotate.refs import extract
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import sqlite3
 import lxml.html
 import pytest
 
-from annotate.human.store import AnnotationStore
+from plea.annotate.human.store import AnnotationStore
 from plea.web.config import annotations_path
 from tests.fixtures.web.inprocess import Visitor, datasette_for, make_accounts
 from tests.fixtures.web.make_db import fixture_db

@@ -19,11 +19,11 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from annotate.compare import matrix, matrix_jurisdictions, matrix_shape, matrix_sql, rows
-from annotate.human.stage import merge_annotations
-from annotate.reference import stage as reference_stage
-from annotate.reference.coding import Coding, CodedTag, CodedUnit, digest
-from annotate.reference.coverage import Coverage, Selector, core_units
+from plea.annotate.compare import matrix, matrix_jurisdictions, matrix_shape, matrix_sql, rows
+from plea.annotate.human.stage import merge_annotations
+from plea.annotate.reference import stage as reference_stage
+from plea.annotate.reference.coding import Coding, CodedTag, CodedUnit, digest
+from plea.annotate.reference.coverage import Coverage, Selector, core_units
 from plea.cli import cli
 from plea.web.pages.agreement import reference_agreement
 from plea.web.pages.code import code_page

@@ -27,7 +27,7 @@ from typing import IO, Iterable
 
 import jsonschema
 
-from annotate.taxonomy import Taxonomy
+from plea.annotate.taxonomy import Taxonomy
 
 from . import model
 from .model import (ADDED, ASSESSING, DECISIONS, LINKING, MOTIVATIONS, SPAN, TAGGING, WHOLE,

@@ -20,7 +20,7 @@ import re
 import uuid
 from pathlib import Path
 
-from annotate.taxonomy import Taxonomy
+from plea.annotate.taxonomy import Taxonomy
 
 from . import model
 from .anchor import FUZZY_THRESHOLD, attach_all, make_anchor

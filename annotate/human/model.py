@@ -13,8 +13,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from annotate.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
-from corpus.errors import PleaError
+from plea.annotate.taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+from plea.corpus.errors import PleaError
 
 # W3C Web Annotation motivations we use, one per kind of act.
 TAGGING, ASSESSING, COMMENTING, LINKING = "tagging", "assessing", "commenting", "linking"

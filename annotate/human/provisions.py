@@ -14,7 +14,7 @@ from typing import Iterator
 
 import sqlite_utils
 
-from corpus import readonly
+from plea.corpus import readonly
 
 from .model import AnnotationError
 

@@ -34,8 +34,8 @@ from typing import Callable
 
 import sqlite_utils
 
-from annotate.stage import TAGS
-from corpus.tables import Table
+from plea.annotate.stage import TAGS
+from plea.corpus.tables import Table
 
 from .anchor import FUZZY_THRESHOLD, STATUSES, Attachment, attach_all
 from .export import read_annotations
@@ -243,7 +243,7 @@ def annotation_stage(store_path: Path | None = None, *,
                      echo: Callable[[str], None] | None = None,
                      threshold: float = FUZZY_THRESHOLD
                      ) -> Callable[[sqlite_utils.Database], MergeReport]:
-    """A ``corpus.build`` stage that merges the store and returns the report,
+    """A ``plea.corpus.build`` stage that merges the store and returns the report,
     whose summary the build logs and prints; ``echo`` gets one line per
     orphaned annotation, with its text, so none goes unnoticed."""
     def stage(db: sqlite_utils.Database) -> MergeReport:

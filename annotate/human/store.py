@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from annotate.taxonomy import Taxonomy
-from corpus import paths
+from plea.annotate.taxonomy import Taxonomy
+from plea.corpus import paths
 
 from . import model
 from .anchor import make_anchor, span_anchor

@@ -1,7 +1,7 @@
 """How far the two independent coding passes agreed, before adjudication.
 
 Presence of each code on each unit is compared with the project's agreement code
-(Cohen's kappa, Krippendorff's alpha; ``annotate.human.agreement``), overall, per
+(Cohen's kappa, Krippendorff's alpha; ``plea.annotate.human.agreement``), overall, per
 dimension and per code, for all units and per jurisdiction. Roles and modalities are
 compared on the (unit, code) pairs both passes gave, as nominal labels. Each pass is
 also compared with the adjudicated coding, which says how much adjudication moved.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from corpus.vocab import compared_jurisdictions, jurisdiction_of_prefix
+from plea.corpus.vocab import compared_jurisdictions, jurisdiction_of_prefix
 
 from ..human.agreement import agreement_rows, cohen_kappa, krippendorff_alpha
 from ..taxonomy import Taxonomy, load_taxonomy

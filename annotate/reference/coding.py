@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from corpus.errors import PleaError
+from plea.corpus.errors import PleaError
 
 from ..taxonomy import Taxonomy, load_taxonomy
 from ..text import digest

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from corpus.tables import Table
+from plea.corpus.tables import Table
 
 from ..taxonomy import load_taxonomy
 from .agreement import agreement_table
@@ -220,5 +220,5 @@ def _create(db: sqlite_utils.Database) -> None:
 
 
 def reference_stage(db: sqlite_utils.Database) -> ReferenceReport:
-    """The ``corpus.build`` stage: merge the shipped coding; its report is the outcome line."""
+    """The ``plea.corpus.build`` stage: merge the shipped coding; its report is the outcome line."""
     return merge_reference(db)

@@ -1,7 +1,7 @@
 """Cross-references: find citations in Chinese, English and German text, normalise them
 to (work, pinpoint) as schemas/works.yaml defines, and resolve them to provisions.
 
-    from annotate.refs import extract, Resolver
+    from plea.annotate.refs import extract, Resolver
     refs = extract("依照本法第一百七十三条的规定", "zh", {"work": "cn-cpl", "pinpoint": ["201"]})
     Resolver("data/plea.db").resolve(refs[0]).to_id      # 'cn-cpl-2018:art_173'
 """

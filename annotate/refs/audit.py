@@ -9,7 +9,7 @@ of them — 德国《刑事诉讼法》第153a条 resolved to the PRC's CPL, "Ar
 StPO" to the StPO, a Japanese code to any work at all. 我国 ("our country") names no
 country in particular and is not counted.
 
-    from annotate.refs.audit import audit_database
+    from plea.annotate.refs.audit import audit_database
     report = audit_database("data/plea.db")
     report.naming, len(report.wrong)
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from corpus.readonly import connect_readonly
+from plea.corpus.readonly import connect_readonly
 
 from .jurisdiction import SELF, jurisdictions
 from .works import Registry, load_registry

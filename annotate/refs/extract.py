@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.vocab import detect_language, normalise_lang
+from plea.corpus.vocab import detect_language, normalise_lang
 
 from .model import Context, Ref
 from .works import Registry, load_registry

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus import vocab
+from plea.corpus import vocab
 
 from .data import alternation, vocabulary
 from .jurisdiction import OTHER, SELF, jurisdictions

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.numbering import cn_to_int
-from corpus.vocab import HAN, is_traditional, jurisdiction
+from plea.corpus.numbering import cn_to_int
+from plea.corpus.vocab import HAN, is_traditional, jurisdiction
 
 from .data import alternation, vocabulary
 from .jurisdiction import OTHER, SELF, jurisdictions

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import IO, Iterable, Iterator
 
-from corpus.vocab import LANGUAGES, normalise_lang
+from plea.corpus.vocab import LANGUAGES, normalise_lang
 
 from ..jsonl_io import BadLine, load_line, surrogate_error, write_line
 from .extract import extract

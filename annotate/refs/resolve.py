@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corpus.readonly import connect_readonly
+from plea.corpus.readonly import connect_readonly
 
 from .model import Ref
 from .works import Registry, Work, load_registry

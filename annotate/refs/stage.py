@@ -13,8 +13,8 @@ from typing import Collection, Mapping
 
 import sqlite_utils
 
-from corpus.parallel import map_chunks
-from corpus.tables import Table
+from plea.corpus.parallel import map_chunks
+from plea.corpus.tables import Table
 
 from .extract import extract
 from .resolve import Resolver

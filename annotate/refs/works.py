@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from corpus.vocab import has_han
+from plea.corpus.vocab import has_han
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 WORKS_FILE = SCHEMAS / "works.yaml"

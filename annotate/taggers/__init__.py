@@ -1,6 +1,6 @@
 """Taggers, chosen by name: one module each plus one entry in ``REGISTRY``.
 
-    >>> from annotate.taggers import get_tagger
+    >>> from plea.annotate.taggers import get_tagger
     >>> tagger = get_tagger()            # the project's default ("combined")
     >>> tagger = get_tagger("rule")      # rules only; "learned", "keyword" (a baseline)
 
@@ -17,10 +17,10 @@ from importlib import import_module
 from .base import BaseTagger, Tag, TaggingError, Unit
 
 REGISTRY: dict[str, str] = {
-    "rule": "annotate.taggers.rule:RuleTagger",
-    "learned": "annotate.taggers.learned:LearnedTagger",
-    "combined": "annotate.taggers.combined:CombinedTagger",
-    "keyword": "annotate.taggers.keyword:KeywordTagger",
+    "rule": "plea.annotate.taggers.rule:RuleTagger",
+    "learned": "plea.annotate.taggers.learned:LearnedTagger",
+    "combined": "plea.annotate.taggers.combined:CombinedTagger",
+    "keyword": "plea.annotate.taggers.keyword:KeywordTagger",
 }
 DEFAULT = "combined"
 

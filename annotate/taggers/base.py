@@ -3,7 +3,7 @@
 A tagger tags :class:`Unit`\\ s (a text with its language, the lead-in it completes,
 the headings above it and its kind) and gives, for each, :class:`Tag`\\ s: a code of the
 codebook with its evidence span, role (subjects only), modality, the method that
-decided it and a confidence. Implementations register in ``annotate.taggers.REGISTRY``
+decided it and a confidence. Implementations register in ``plea.annotate.taggers.REGISTRY``
 and are chosen by name (``get_tagger("combined")``, ``plea tag --tagger``, the build).
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Iterable, Iterator, NamedTuple
 
-from corpus.errors import PleaError
-from corpus.vocab import detect_language, normalise_lang
+from plea.corpus.errors import PleaError
+from plea.corpus.vocab import detect_language, normalise_lang
 
 from ..taxonomy import Taxonomy, load_taxonomy
 

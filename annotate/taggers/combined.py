@@ -16,7 +16,7 @@ context at all (no plea, fast-track or duty-lawyer words in the unit, its lead-i
 headings) must clear its threshold by ``MARGIN``; it still finds plea context said in
 other words when it is sure of it (on leave-one-document-out precision 0.77, recall 0.46).
 The learned classifiers carry their own gate too (a unit's "any code" score, see
-``annotate.training.train``), learned from data rather than from cue words. Units a person
+``plea.annotate.training.train``), learned from data rather than from cue words. Units a person
 chose to tag (``plea tag``) are read without the margin.
 """
 from __future__ import annotations

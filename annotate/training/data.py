@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from corpus import paths
-from corpus.errors import PleaError
-from corpus.vocab import jurisdiction_of_prefix
+from plea.corpus import paths
+from plea.corpus.errors import PleaError
+from plea.corpus.vocab import jurisdiction_of_prefix
 
 from ..text import digest
 from .textref import TextRefError, unit_text

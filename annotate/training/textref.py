@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from corpus.errors import PleaError
+from plea.corpus.errors import PleaError
 
 from ..text import digest
 

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from corpus.vocab import LANGUAGES
+from plea.corpus.vocab import LANGUAGES
 
 from ..taggers.base import Unit
 from ..taggers.features import Featurizer, lead_text

@@ -1,7 +1,7 @@
-"""One parser module per source format, all producing :class:`corpus.model.Document`.
+"""One parser module per source format, all producing :class:`plea.corpus.model.Document`.
 
 A parser module defines ``parse(data: bytes, ctx: ParseContext) -> Document`` (raising
-:class:`corpus.errors.SourceError` for malformed input) and registers itself with one
+:class:`plea.corpus.errors.SourceError` for malformed input) and registers itself with one
 call at its end::
 
     register("cn-markdown", parse, file_format="markdown", lang="zh", sniff=_sniff)

@@ -1,6 +1,6 @@
 """Chinese guiding opinions (指导意见) and rules (规定/办法) as scholars download them.
 
-Input: any format :mod:`corpus.readers` reads — a saved SPP/SPC web page, a Word file,
+Input: any format :mod:`plea.corpus.readers` reads — a saved SPP/SPC web page, a Word file,
 a PDF with a text layer, plain text or Markdown — in UTF-8 (with or without BOM) or
 GB18030. The readers give paragraphs; this module reads the layout.
 
@@ -20,7 +20,7 @@ itself is kept as commentary (``notice``) so no text is lost. Then the title, a 
   ``para_33__subpara_2`` (level ``paragraph``) and its ``（一）``/``（1）`` items
   ``para_33__item_1``.
 * **articles** (规定/办法/细则): ``第X章`` / ``第X节`` headings and ``第X条`` articles, read
-  by the statute parser's body reader (:mod:`corpus.parsers.cn_markdown`), so eids and
+  by the statute parser's body reader (:mod:`plea.corpus.parsers.cn_markdown`), so eids and
   citations are those of statutes (``chp_2``, ``art_4__item_3``).
 
 Numbering is checked, never repaired: a paragraph or part number that repeats is an

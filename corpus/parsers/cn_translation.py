@@ -1,13 +1,13 @@
 """English translations of Chinese laws (the CPL, the Criminal Law, interpretations).
 
 A scholar brings a translation as a web page, Word file, PDF or text (read by
-:mod:`corpus.readers`). Its layout mirrors the Chinese: ``Part One`` (编), ``Chapter III``
+:mod:`plea.corpus.readers`). Its layout mirrors the Chinese: ``Part One`` (编), ``Chapter III``
 (章), ``Section 2`` (节), ``Supplementary Provisions`` (附则), ``Article 201`` (条) with the
 text on the same line or the next, further paragraphs (款) on lines of their own and
 items ``(1)`` (项).
 
 The tree is built by the Chinese statute reader itself
-(:class:`corpus.parsers.cn_markdown._BodyParser`), fed the English lines, so eids are
+(:class:`plea.corpus.parsers.cn_markdown._BodyParser`), fed the English lines, so eids are
 the Chinese ones by construction — ``book_2__chp_3``, ``art_173__para_2__item_3`` — and
 the build aligns the translation to the original (``translation_of`` in the manifest)
 by article and paragraph, as it does the Taiwanese pair. A translator who splits or

@@ -22,7 +22,7 @@ of a ``<notes>`` block (Advisory Committee notes, references in text …) become
 a commentary child ``…__note_N`` in document order, after the subdivisions,
 so that no note text is ever part of a provision's text.
 
-Body text (for :mod:`corpus.fidelity`) is every text node under the
+Body text (for :mod:`plea.corpus.fidelity`) is every text node under the
 instrument element, with two principled exclusions that the tree applies too:
 
 * navigation: ``<toc>`` / ``<layout>`` (the list of rules; kept in

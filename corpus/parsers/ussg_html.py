@@ -49,7 +49,7 @@ with ``ctx.short_title`` (default "USSG") as the short form: ``USSG §3E1.1(b)``
 comment. (backg'd.)``, ``USSG Ch.3, Pt.D, intro. comment.``,
 ``USSG Ch.1, Pt.A, subpt.1(4)``.
 
-Body text (for :mod:`corpus.fidelity`) is every text node of ``<body>`` from
+Body text (for :mod:`plea.corpus.fidelity`) is every text node of ``<body>`` from
 the first "CHAPTER …" heading on. Everything before it is front matter — the
 title page, the Commission's members, the recommended citation form, the table
 of contents (chapters, parts and subparts with page numbers) and the list of

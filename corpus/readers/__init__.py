@@ -4,7 +4,7 @@ A guiding opinion or a procuratorate rule reaches a scholar as a saved page of t
 SPP or SPC site, a Word file or a PDF, in whatever encoding the site used. Each
 format has its own small reader here; all of them return the same thing — the
 document's paragraphs in reading order, one string each, without markup — so one
-layout parser (``corpus.parsers.cn_guiding``) serves every format.
+layout parser (``plea.corpus.parsers.cn_guiding``) serves every format.
 
     detect_format(data, path)             -> "html" | "docx" | "pdf" | "markdown" | "text" | …
     read_paragraphs(data, path, lang=…)   -> Paragraphs(format, paragraphs)
@@ -20,11 +20,11 @@ from ..errors import SourceError
 
 # Reader module per input format; loaded on first use (PDF and HTML pull in big libraries).
 READERS: dict[str, str] = {
-    "html": "corpus.readers.html",
-    "docx": "corpus.readers.docx",
-    "pdf": "corpus.readers.pdf",
-    "markdown": "corpus.readers.text",
-    "text": "corpus.readers.text",
+    "html": "plea.corpus.readers.html",
+    "docx": "plea.corpus.readers.docx",
+    "pdf": "plea.corpus.readers.pdf",
+    "markdown": "plea.corpus.readers.text",
+    "text": "plea.corpus.readers.text",
 }
 FORMATS = tuple(READERS)
 

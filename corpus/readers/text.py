@@ -1,6 +1,6 @@
 """Plain text and Markdown: one paragraph per line (text) or per block (Markdown).
 
-Encodings and line endings are settled by :func:`corpus.textio.decode` (UTF-8, UTF-8
+Encodings and line endings are settled by :func:`plea.corpus.textio.decode` (UTF-8, UTF-8
 with a BOM, GB18030). Markdown keeps only the words: heading marks, emphasis and
 backslash escapes are markup.
 """

@@ -2,7 +2,7 @@
 
 Each module defines click commands and lists them in ``COMMANDS``; adding a
 command means adding its module here and its name to ``MODULES``. Commands
-raise ``corpus.errors.PleaError`` for a user mistake and leave the message to
+raise ``plea.corpus.errors.PleaError`` for a user mistake and leave the message to
 the group's one handler (``plea.options.PleaGroup``).
 """
 from __future__ import annotations

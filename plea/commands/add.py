@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from corpus import vocab
-from corpus.errors import ConfigError
+from plea.corpus import vocab
+from plea.corpus.errors import ConfigError
 
 from ..options import manifest_option, sources_option
 
@@ -48,7 +48,7 @@ def add(file, work, parser, source_id, title, title_en, short_title, short_title
     text or Markdown) to your manifest so the next build includes it. Shows what it found
     (counts, first and last paragraph, numbering problems) and asks for what it could not
     infer (work id, title, date)."""
-    from corpus.sources import (BUILTIN_MANIFEST, add_source, read_manifest,
+    from plea.corpus.sources import (BUILTIN_MANIFEST, add_source, read_manifest,
                                 resolve_sources_dir, user_manifest_path)
     from plea.intake import check_date, english_short_title, guess_kind, inspect_file
 

@@ -45,7 +45,7 @@ def _annotator(value: str | None) -> str:
 
 
 def _open(store_path, db_path=None, *, corpus: bool = True):
-    from annotate.human.store import AnnotationStore
+    from plea.annotate.human.store import AnnotationStore
     db = Path(db_path) if db_path else default_db()
     return AnnotationStore(store_path, corpus=db if corpus else None)
 
@@ -208,8 +208,8 @@ def review(provision, annotator, store_path, db_path):
 def list_(provision, annotator, code, kind, orphans, as_json, store_path, db_path):
     """List annotations in the store (with --orphans: those a rebuild lost, with
     their text and the closest candidate)."""
-    from annotate.human.anchor import attach_all
-    from annotate.human.provisions import Provisions
+    from plea.annotate.human.anchor import attach_all
+    from plea.annotate.human.provisions import Provisions
 
     with _open(store_path, corpus=False) as store:
         found = store.find(provision_id=provision, annotator=annotator, code=code, kind=kind)
@@ -254,8 +254,8 @@ def list_(provision, annotator, code, kind, orphans, as_json, store_path, db_pat
 def export(fmt, output, annotator, store_path, db_path):
     """Export the store as Web Annotation JSON Lines (for version control) or as
     gold JSON Lines."""
-    from annotate.human.export import to_jsonld, validate, write_jsonld
-    from annotate.human.gold import annotations_as_gold
+    from plea.annotate.human.export import to_jsonld, validate, write_jsonld
+    from plea.annotate.human.gold import annotations_as_gold
 
     with _open(store_path, corpus=False) as store:
         if fmt == "gold":
@@ -292,10 +292,10 @@ def export(fmt, output, annotator, store_path, db_path):
 def import_(file, fmt, annotator, store_path, db_path):
     """Import annotations from FILE; importing the same file again adds nothing,
     and conflicts and disagreements are reported."""
-    from annotate.human import model
-    from annotate.human.export import (ImportReport, import_annotations, is_gold,
+    from plea.annotate.human import model
+    from plea.annotate.human.export import (ImportReport, import_annotations, is_gold,
                                        read_annotations, read_documents)
-    from annotate.human.gold import gold_to_annotations
+    from plea.annotate.human.gold import gold_to_annotations
 
     docs = read_documents(file)
     if fmt == "auto":
@@ -332,10 +332,10 @@ def agreement(files, annotators, per_code, as_json, store_path, db_path):
     """Inter-annotator agreement (Cohen's kappa, Krippendorff's alpha) per code and
     dimension, from the store or from exported FILES, and each annotator against
     the tagger when the database has tags."""
-    from annotate.human import model
-    from annotate.human.agreement import agreement_report
-    from annotate.human.export import read_annotations
-    from annotate.human.store import AnnotationStore
+    from plea.annotate.human import model
+    from plea.annotate.human.agreement import agreement_report
+    from plea.annotate.human.export import read_annotations
+    from plea.annotate.human.store import AnnotationStore
 
     taxonomy = model.codebook()
     if files:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from corpus import paths
+from plea.corpus import paths
 
 
 def _accounts_file(option: str | None) -> Path:

@@ -2,7 +2,7 @@
 
 The same cells as the web view's home page, read from the same place: the
 ``comparison_matrix`` view the build installs (annotate.compare owns its definition),
-through :func:`annotate.compare.matrix`. ``--core`` reads the reference coding's core
+through :func:`plea.annotate.compare.matrix`. ``--core`` reads the reference coding's core
 provisions alone, as the page's core switch does.
 """
 from __future__ import annotations
@@ -29,8 +29,8 @@ def compare(jurisdictions, dimension, codes, core, as_json, db_path):
     """The comparison matrix: per code and system, how many provisions carry the code,
     the roles and modalities they give it (with how many a person or the reference coding
     reviewed), the provisions that define the cell, and why an empty cell is empty."""
-    from annotate.compare import matrix, matrix_jurisdictions
-    from corpus.readonly import connect_readonly
+    from plea.annotate.compare import matrix, matrix_jurisdictions
+    from plea.corpus.readonly import connect_readonly
 
     path = Path(db_path) if db_path else default_db()
     if not path.is_file():
@@ -88,7 +88,7 @@ def _counts(items: list[dict]) -> str:
 
 
 def _print(table: list[dict], juris: list[str]) -> None:
-    from annotate.compare import GAP_WORDS, NO_PROVISION
+    from plea.annotate.compare import GAP_WORDS, NO_PROVISION
 
     dimension = None
     for row in table:

@@ -28,7 +28,7 @@ def diff(work, old, new, show_all, plea_only, inline, as_json, db_path):
     like the SPC Interpretations of 2012 and 2021, count as versions of one work):
     articles mapped by number and text, marked added, removed, moved or changed, with the
     changed text inline and a summary of the plea-related changes."""
-    from annotate.versions import diff_versions
+    from plea.annotate.versions import diff_versions
 
     result = diff_versions(Path(db_path) if db_path else default_db(), work, old, new)
     if as_json:

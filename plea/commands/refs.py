@@ -11,7 +11,7 @@ from ..options import db_option, default_db, read_text_file, text_input
 
 
 def _resolver(db_path: Path):
-    from annotate.refs import Resolver
+    from plea.annotate.refs import Resolver
     return Resolver(db_path) if db_path.is_file() else None
 
 
@@ -23,7 +23,7 @@ def _resolver(db_path: Path):
 def refs(text, file_, jsonl, lang, work, pinpoint, db_path):
     """Find the references in TEXT (or --file, or --jsonl on stdin), normalise them
     to work and pinpoint, and resolve them to provisions of the built database."""
-    from annotate.refs import refs_jsonl, run_jsonl
+    from plea.annotate.refs import refs_jsonl, run_jsonl
 
     resolver = _resolver(Path(db_path) if db_path else default_db())
     if jsonl:

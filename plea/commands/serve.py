@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from corpus import paths
+from plea.corpus import paths
 
 from ..options import db_option, default_db, manifest_option, sources_option
 

@@ -17,8 +17,8 @@ from ..options import db_option, default_db, manifest_option, sources_option
 def sources(sources_dir, db_path, manifest, as_json):
     """Show coverage: which sources are present, missing or changed, and what
     each contributed to the last build."""
-    from corpus.coverage import coverage
-    from corpus.sources import load_sources, resolve_sources_dir
+    from plea.corpus.coverage import coverage
+    from plea.corpus.sources import load_sources, resolve_sources_dir
 
     rows = coverage(load_sources(manifest), resolve_sources_dir(sources_dir),
                     Path(db_path) if db_path else default_db())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from corpus import paths
+from plea.corpus import paths
 
 from ..options import (database_callback, db_option, default_db, read_text_file, tagger_option,
                        text_input)
@@ -18,7 +18,7 @@ from ..options import (database_callback, db_option, default_db, read_text_file,
 def tag(text, file_, jsonl, lang, tagger):
     """Tag TEXT (or --file, or --jsonl on stdin) with the codes of the codebook:
     evidence span, role of each subject and modality."""
-    from annotate.tagger import format_tags, get_tagger, tag_jsonl, write_jsonl
+    from plea.annotate.tagger import format_tags, get_tagger, tag_jsonl, write_jsonl
 
     tagger = get_tagger(tagger)
     if jsonl:
@@ -110,7 +110,7 @@ def eval_(golds, store, errors, as_json, cv, tagger, db_path):
 
 
 def _eval_cv(by: str, db_path: Path, as_json: bool) -> None:
-    from annotate.training.cv import cross_validate, format_cv
+    from plea.annotate.training.cv import cross_validate, format_cv
     units = _training_units(db_path)
     result = cross_validate(units, by=by,
                             progress=lambda m: click.echo(f"  {m}", err=True))
@@ -123,7 +123,7 @@ def _eval_cv(by: str, db_path: Path, as_json: bool) -> None:
 def _training_units(db_path: Path):
     import sqlite_utils
 
-    from annotate.training.data import load_training_units
+    from plea.annotate.training.data import load_training_units
     if not db_path.exists():
         raise click.ClickException(f"{db_path}: no database; run `plea build` first (the "
                                    "reference coding's texts are read from it)")
@@ -138,8 +138,8 @@ def train(db_path, check):
     """Train the learned tagger on the reference coding, the labelled training texts and
     the written units; thresholds by leave-one-document-out; write
     annotate/taggers/model/ (same data → same files)."""
-    from annotate.taggers.learned import MODEL_DIR, model_meta
-    from annotate.training.data import data_hash
+    from plea.annotate.taggers.learned import MODEL_DIR, model_meta
+    from plea.annotate.training.data import data_hash
     if check:
         shipped = model_meta().get("data_hash")
         if shipped == data_hash():
@@ -147,8 +147,8 @@ def train(db_path, check):
             return
         raise click.ClickException(f"{MODEL_DIR}: trained on other data than the current "
                                    "training data: run `plea train`")
-    from annotate.training.cv import cross_validate, format_cv
-    from annotate.training.train import save, train as fit
+    from plea.annotate.training.cv import cross_validate, format_cv
+    from plea.annotate.training.train import save, train as fit
     digest = data_hash()
     units = _training_units(Path(db_path) if db_path else default_db())
     echo = lambda m: click.echo(f"  {m}", err=True)  # noqa: E731
@@ -165,19 +165,19 @@ def train(db_path, check):
 
 def _eval_file(path: Path, errors: bool, tagger_name: str | None = None):
     if _gold_kind(path) == "tags":
-        from annotate.evaluate import evaluate_file, format_report
-        from annotate.taggers import get_tagger
+        from plea.annotate.evaluate import evaluate_file, format_report
+        from plea.annotate.taggers import get_tagger
         report = evaluate_file(path, get_tagger(tagger_name))
         return report, format_report(report, confusion=errors)
-    from annotate.refs.evaluate import evaluate_file as refs_file, format_report as refs_report
+    from plea.annotate.refs.evaluate import evaluate_file as refs_file, format_report as refs_report
     report = refs_file(path)
     return report, refs_report(report, details=errors)
 
 
 def _eval_annotations(store, db_path: Path, errors: bool):
-    from annotate.evaluate import GoldUnit, format_report, predict, score
-    from annotate.human.gold import annotations_as_gold
-    from annotate.human.store import default_store
+    from plea.annotate.evaluate import GoldUnit, format_report, predict, score
+    from plea.annotate.human.gold import annotations_as_gold
+    from plea.annotate.human.store import default_store
 
     rows = annotations_as_gold(Path(store) if store else default_store(), db_path)
     if not rows:

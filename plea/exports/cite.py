@@ -23,9 +23,9 @@ from __future__ import annotations
 import json
 import re
 
-from corpus import vocab
-from corpus.readonly import Db, connect_readonly, rows
-from corpus.errors import PleaError
+from plea.corpus import vocab
+from plea.corpus.readonly import Db, connect_readonly, rows
+from plea.corpus.errors import PleaError
 
 STYLES = ("default", "bluebook", "gb7714", "chicago-notes", "oscola")
 CSL_NOTE_STYLES = {"gb7714": "gb7714-note", "chicago-notes": "chicago-notes", "oscola": "oscola"}

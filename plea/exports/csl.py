@@ -15,8 +15,8 @@ import json
 import re
 from typing import Any
 
-from corpus.vocab import has_han
-from corpus.readonly import Db, connect_readonly, rows
+from plea.corpus.vocab import has_han
+from plea.corpus.readonly import Db, connect_readonly, rows
 
 LEGISLATION_KINDS = {"statute", "court-rule", "judicial-interpretation", "procuratorate-rule",
                      "departmental-rule", "normative-document", "sentencing-guideline",

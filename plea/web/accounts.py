@@ -18,8 +18,8 @@ import secrets
 import threading
 from pathlib import Path
 
-from annotate.human.model import ANNOTATOR_RE
-from corpus.errors import PleaError
+from plea.annotate.human.model import ANNOTATOR_RE
+from plea.corpus.errors import PleaError
 
 SCHEME = "scrypt"
 # scrypt's interactive-login cost (RFC 7914 §2 suggests N=2^14 for interactive

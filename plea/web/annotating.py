@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from annotate.human import model
-from annotate.human.model import AnnotationError
-from annotate.human.provisions import Provisions
-from annotate.human.stage import live_tag_decisions
-from annotate.human.store import AnnotationStore
-from annotate.taxonomy import Taxonomy
+from plea.annotate.human import model
+from plea.annotate.human.model import AnnotationError
+from plea.annotate.human.provisions import Provisions
+from plea.annotate.human.stage import live_tag_decisions
+from plea.annotate.human.store import AnnotationStore
+from plea.annotate.taxonomy import Taxonomy
 
 
 @lru_cache(maxsize=1)

@@ -24,8 +24,8 @@ import os
 import threading
 import time
 
-from corpus.readonly import connect_readonly
-from corpus.errors import PleaError
+from plea.corpus.readonly import connect_readonly
+from plea.corpus.errors import PleaError
 
 WORKERS = 1              # the machine has few cores; pages need one
 MAX_IN_FLIGHT = 3        # running or waiting for the worker

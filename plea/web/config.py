@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from corpus import paths
+from plea.corpus import paths
 
 PLUGIN = "plea-corpus"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from annotate.compare import Contrast, Side, contrasts
+from plea.annotate.compare import Contrast, Side, contrasts
 
 NONE = "no provision in the corpus"
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Sequence
 
-from corpus.search import german_stem, query_bits
-from corpus.vocab import HAN, to_simplified
+from plea.corpus.search import german_stem, query_bits
+from plea.corpus.vocab import HAN, to_simplified
 
 _HAN_RUN = re.compile(f"[{HAN}]+")
 _LATIN_WORD = re.compile(rf"[^\W{HAN}]+")

@@ -3,9 +3,9 @@ codebook the database was built with (dimension labels, the order of roles and
 modalities), read from the database's codebook tables (annotate.taxonomy).
 
 The matrix itself is one SQL statement owned by the comparison code
-(``annotate.compare.matrix_sql``): it is the ``comparison_matrix`` view the build
+(``plea.annotate.compare.matrix_sql``): it is the ``comparison_matrix`` view the build
 creates (plea.web.views), the stored query of that name when the view is absent, and
-what the home page reads through ``annotate.compare.matrix`` — so the HTML matrix
+what the home page reads through ``plea.annotate.compare.matrix`` — so the HTML matrix
 and its CSV/JSON export cannot disagree.
 """
 from __future__ import annotations
@@ -14,9 +14,9 @@ import sqlite3
 
 # The comparison's own order (any other jurisdiction follows alphabetically) lives with
 # the comparison code; re-exported for the metadata.
-from annotate.compare import (JURISDICTION_ORDER, matrix_jurisdictions,  # noqa: F401
+from plea.annotate.compare import (JURISDICTION_ORDER, matrix_jurisdictions,  # noqa: F401
                               order_jurisdictions)
-from annotate.taxonomy import Taxonomy, stored_codebook
+from plea.annotate.taxonomy import Taxonomy, stored_codebook
 
 SCHOLARSHIP = "scholarship"
 

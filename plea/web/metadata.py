@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from annotate.compare import MatrixShape, matrix_sql
-from corpus.readonly import connect_readonly, tables
+from plea.annotate.compare import MatrixShape, matrix_sql
+from plea.corpus.readonly import connect_readonly, tables
 
 from .matrix import SCHOLARSHIP, order_jurisdictions
 from .views import MATRIX_VIEW
@@ -173,7 +173,7 @@ def build_metadata(db_path: Path) -> dict:
     # Column descriptions come from the stages' table declarations (corpus.tables), so
     # the metadata says what the build writes. Imported here: the stage modules pull in
     # the tagger and the reference grammars, which serving pages does not need.
-    from corpus.tables import by_name, declared
+    from plea.corpus.tables import by_name, declared
 
     declarations = by_name(declared())
     name = db_path.stem

@@ -3,7 +3,7 @@
 Each function returns rows as dicts and nothing else, so it can be read next to
 the table layout (corpus/store.py; the tags, taxonomy and refs stages) and
 tested without a server. Every table a stage declares is in every built database
-(empty where the stage found nothing; ``corpus.readonly`` refuses a database that
+(empty where the stage found nothing; ``plea.corpus.readonly`` refuses a database that
 lacks one), so no query asks whether a table is there.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Iterable, Sequence
 
-from corpus.readonly import rows, tags_relation
+from plea.corpus.readonly import rows, tags_relation
 
 from .matrix import SCHOLARSHIP
 
@@ -31,7 +31,7 @@ def one(conn: sqlite3.Connection, sql: str, params: Sequence | dict = ()) -> Row
 def tag_table(conn: sqlite3.Connection) -> str:
     """Where the tags are: `effective_tags` (the tagger's output after human
     verdicts — rejections dropped, corrections and additions applied) when the
-    annotations stage made it, else `tags` (``corpus.readonly.tags_relation``)."""
+    annotations stage made it, else `tags` (``plea.corpus.readonly.tags_relation``)."""
     return tags_relation(conn)
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from . import queries as q
 from .highlight import segments
-from corpus import vocab
-from corpus.vocab import bcp47
+from plea.corpus import vocab
+from plea.corpus.vocab import bcp47
 
-from annotate.taxonomy import Taxonomy
+from plea.annotate.taxonomy import Taxonomy
 
 from .matrix import SCHOLARSHIP
 from .render import Links

@@ -7,8 +7,8 @@ stage has written a tag (every declared table is there, empty or not).
 """
 from __future__ import annotations
 
-from annotate.compare import matrix_jurisdictions, matrix_shape, matrix_sql
-from corpus.readonly import tagged
+from plea.annotate.compare import matrix_jurisdictions, matrix_shape, matrix_sql
+from plea.corpus.readonly import tagged
 
 MATRIX_VIEW = "comparison_matrix"
 

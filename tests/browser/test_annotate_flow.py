@@ -123,7 +123,7 @@ def test_visitors_see_them_but_cannot_write(decided, browser, site, team, shoot)
     assert resp.status == 403
     shoot(page, "12-annotations-as-a-visitor")
     context.close()
-    from annotate.human.store import AnnotationStore
+    from plea.annotate.human.store import AnnotationStore
     with AnnotationStore(team["store"], readonly=True) as store:
         assert [(a.annotator, a.kind) for a in store.all()] == [("alice", "rejected"),
                                                                 ("alice", "added")]

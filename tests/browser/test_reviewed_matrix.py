@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("playwright", reason="the playwright package is not installed")
 from playwright.sync_api import expect  # noqa: E402
 
-from annotate.reference.coding import CODING_FILE  # noqa: E402
+from plea.annotate.reference.coding import CODING_FILE  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not CODING_FILE.is_file(),
                                 reason=f"no reference coding at {CODING_FILE}")

@@ -10,7 +10,7 @@ import pytest
 pytest.importorskip("playwright", reason="the playwright package is not installed")
 from playwright.sync_api import expect  # noqa: E402
 
-from corpus.vocab import to_simplified  # noqa: E402
+from plea.corpus.vocab import to_simplified  # noqa: E402
 
 CODE = "subjects.defense_counsel"
 

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from corpus.readonly import Db
+from plea.corpus.readonly import Db
 
 from .assemble import build_brief, dimension_labels
 from .html import render_html

@@ -15,11 +15,11 @@ from datetime import date
 from typing import Iterable
 
 
-from annotate import compare
-from annotate.compare import CodeInfo
-from corpus.readonly import Db, connect_readonly, rows, tagged
-from annotate.taxonomy import stored_codebook
-from corpus.vocab import bcp47
+from plea.annotate import compare
+from plea.annotate.compare import CodeInfo
+from plea.corpus.readonly import Db, connect_readonly, rows, tagged
+from plea.annotate.taxonomy import stored_codebook
+from plea.corpus.vocab import bcp47
 
 from .. import cite as cite_styles
 from ..csl import (JOURNAL_IN_PROVENANCE as JOURNAL, bibliography, format_reference,

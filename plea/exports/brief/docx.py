@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from corpus.vocab import jurisdiction_name
+from plea.corpus.vocab import jurisdiction_name
 
 from ..docx_footnotes import Footnotes
 from .model import STANCE_TITLES, Brief, Claim, Note, Quote, attrs_line

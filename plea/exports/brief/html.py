@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 
-from corpus.vocab import jurisdiction_name
+from plea.corpus.vocab import jurisdiction_name
 
 from .model import STANCE_TITLES, Brief, attrs_line
 

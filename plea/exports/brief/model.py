@@ -12,8 +12,8 @@ from typing import Iterable
 
 import yaml
 
-from annotate.compare import CodeInfo, Contrast
-from corpus.errors import PleaError
+from plea.annotate.compare import CodeInfo, Contrast
+from plea.corpus.errors import PleaError
 
 FORMATS = ("md", "html", "docx")
 MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",

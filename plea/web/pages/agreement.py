@@ -18,11 +18,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from corpus.vocab import compared_jurisdictions
+from plea.corpus.vocab import compared_jurisdictions
 
-from annotate.human.agreement import agreement_report
-from annotate.human.provisions import Provisions
-from annotate.human.store import AnnotationStore
+from plea.annotate.human.agreement import agreement_report
+from plea.annotate.human.provisions import Provisions
+from plea.annotate.human.store import AnnotationStore
 
 from .. import queries as q
 from ..annotating import taxonomy

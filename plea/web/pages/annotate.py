@@ -10,9 +10,9 @@ from urllib.parse import quote as urlquote
 
 from datasette.utils.asgi import BadRequest, Response
 
-from annotate.human.model import AnnotationError
-from annotate.human.provisions import Provisions
-from annotate.human.store import AnnotationStore
+from plea.annotate.human.model import AnnotationError
+from plea.annotate.human.provisions import Provisions
+from plea.annotate.human.store import AnnotationStore
 
 from ..annotating import taxonomy
 from ..config import annotations_path

@@ -18,7 +18,7 @@ import sqlite3
 
 from datasette.utils.asgi import Response
 
-from corpus.errors import PleaError
+from plea.corpus.errors import PleaError
 from plea.exports.brief import FORMATS, MEDIA_TYPES, BriefError, filename
 
 from ..brief_worker import BriefBusy, pool_for

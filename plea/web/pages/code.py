@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from .. import queries as q
 from ..contrast import code_contrast
-from annotate.taxonomy import Taxonomy
+from plea.annotate.taxonomy import Taxonomy
 
 from ..matrix import SCHOLARSHIP, codebook, jurisdictions
 from ..render import Links, core_switch, page, query_filters

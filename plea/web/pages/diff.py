@@ -1,5 +1,5 @@
 """``/diff/<work>?from=2012&to=2021``: two versions of a work compared
-(``annotate.versions.diff_versions``) — the summary, chapters added, renamed or
+(``plea.annotate.versions.diff_versions``) — the summary, chapters added, renamed or
 regrouped, and every article that changed with the change inline (``?status=`` and
 ``?plea=1`` narrow the list).
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import unquote
 
-from annotate.versions import STATUSES, VersionError, diff_versions, version_sources
+from plea.annotate.versions import STATUSES, VersionError, diff_versions, version_sources
 
 from ..render import Links, page
 

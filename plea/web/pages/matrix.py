@@ -11,11 +11,11 @@ import sqlite3
 from collections import OrderedDict
 from pathlib import Path
 
-from annotate.compare import (GAP_WORDS, NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING,
+from plea.annotate.compare import (GAP_WORDS, NO_PROVISION, REVIEWED_ABSENT, SOURCE_MISSING,
                               reviewed_systems)
-from annotate.compare import matrix as compare_matrix
-from annotate.taxonomy import Taxonomy
-from corpus import vocab
+from plea.annotate.compare import matrix as compare_matrix
+from plea.annotate.taxonomy import Taxonomy
+from plea.corpus import vocab
 
 from .. import queries as q
 
@@ -33,7 +33,7 @@ _MATRIX_CACHE: dict[tuple, list] = {}
 
 
 def _served_matrix(conn: sqlite3.Connection, juris: list[str]) -> list:
-    """annotate.compare.matrix, computed once per database file: the site serves its
+    """plea.annotate.compare.matrix, computed once per database file: the site serves its
     database immutable, and the statement reads every tag (tens of milliseconds)
     while the page is asked for again and again. The key holds the file's size, mtime
     and schema version, so a rebuilt or changed file is read afresh."""

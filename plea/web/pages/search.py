@@ -16,13 +16,13 @@ from pathlib import Path
 
 import yaml
 
-from corpus.search import fts_query, phrase_query
-from corpus.vocab import has_han, to_simplified
+from plea.corpus.search import fts_query, phrase_query
+from plea.corpus.vocab import has_han, to_simplified
 
 from .. import queries as q
 from .. import render
 from ..highlight import query_terms, snippet
-from annotate.taxonomy import Taxonomy
+from plea.annotate.taxonomy import Taxonomy
 
 from ..matrix import SCHOLARSHIP, codebook, jurisdictions
 from ..render import Links
@@ -36,7 +36,7 @@ GROUPS_PER_PAGE = 10
 PER_GROUP = 5          # units shown per source; the rest behind "more from this source"
 CODE_OFFERS = 3        # codes offered with their provisions
 PER_SYSTEM = 4         # provisions per system under an offered code
-TERMS_FILE = Path(__file__).resolve().parents[3] / "schemas" / "search_terms.yaml"
+TERMS_FILE = Path(__file__).resolve().parents[2] / "schemas" / "search_terms.yaml"
 
 
 @lru_cache(maxsize=1)

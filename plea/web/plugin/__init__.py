@@ -23,8 +23,8 @@ import re
 from datasette import hookimpl
 from markupsafe import Markup
 
-from corpus.search import fts_query, index_text
-from corpus.vocab import bcp47, language_tag
+from plea.corpus.search import fts_query, index_text
+from plea.corpus.vocab import bcp47, language_tag
 
 from .. import guard
 from ..login import actor_from_cookie, permission
