@@ -81,3 +81,31 @@ def test_the_cli_offers_every_registered_tagger(command):
     help_text = CliRunner().invoke(cli, [command, "--help"], terminal_width=200).output
     assert "--tagger" in help_text
     assert all(name in help_text for name in REGISTRY), help_text
+
+
+# Several rule hits for one code: the combination keeps the one where the model finds the
+# code. Expected values read off the sentence (CPL art. 201 in paraphrase: "shall generally
+# adopt" is the presumptive effect on the court).
+NEAREST = [
+    ("zh", "人民法院依法作出判决时，对于人民检察院指控的罪名和量刑建议，一般应当采纳。",
+     "consequences.court_effect", "采纳", "presumptive"),
+]
+
+
+@pytest.mark.parametrize("lang, text, code, inside, modality", NEAREST)
+def test_of_several_rule_hits_the_one_the_model_points_at(lang, text, code, inside, modality):
+    [found] = list(get_tagger("combined").tag_many([Unit(text=text, lang=lang)]))
+    tags = [t for t in found if t.code == code]
+    assert len(tags) == 1
+    assert text[tags[0].start:tags[0].end] in "一般应当采纳" and inside in text[tags[0].start:tags[0].end]
+    assert tags[0].modality == modality
+
+
+def test_nearest_hit_prefers_overlap_then_distance():
+    from plea.annotate.taggers.base import Tag
+    from plea.annotate.taggers.combined import _nearest
+    a = Tag("x.y", "x", 4, 10, "a", None, "none", "rule", "r", 0.8)
+    b = Tag("x.y", "x", 34, 36, "b", None, "none", "rule", "r", 0.8)
+    assert _nearest([a, b], 30, 36) is b          # overlaps the model's span
+    assert _nearest([a, b], 12, 14) is a          # closer to it
+    assert _nearest([a, b], 22, 22) is a          # 12 from each: a tie keeps the first

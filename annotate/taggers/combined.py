@@ -108,16 +108,18 @@ class CombinedTagger(BaseTagger):
 
     def _merge(self, model, unit: Unit, x, row: int, probs, ruled: list[Tag], known: set[str],
                kinds: set[str], asks: list["_Ask"], result: int) -> list[Tag]:
-        by_code: dict[str, Tag] = {}
+        by_code: dict[str, list[Tag]] = {}
         for t in ruled:
-            by_code.setdefault(t.code, t)
+            by_code.setdefault(t.code, []).append(t)
         out = []
         for k in np.flatnonzero(probs >= model.thresholds):
             code = model.codes[k]
             if not gated(float(probs[k]), float(model.thresholds[k]), kinds, self.margin):
                 continue
             confidence = round(float(np.clip(probs[k], 0.0, 1.0)), 3)
-            hit = by_code.get(code)
+            hits = by_code.get(code, [])
+            hit = hits[0] if len(hits) == 1 else (
+                _nearest(hits, *model.evidence(unit, x[row], k)) if hits else None)
             subject = code.startswith("subjects.")
             if hit is None:
                 start, end = model.evidence(unit, x[row], k)   # rows sliced only here
@@ -139,3 +141,14 @@ class CombinedTagger(BaseTagger):
     @staticmethod
     def _source(table: dict[str, dict[str, str]], lang: str, code: str) -> str:
         return table.get(lang, {}).get(code, "rule")
+
+
+def _nearest(hits: list[Tag], start: int, end: int) -> Tag:
+    """Of several rule hits for one code, the one where the model finds the code: the hit
+    overlapping the model's evidence span, else the closest to it (ties: the first). In
+    "对于…量刑建议，一般应当采纳" the court-effect rule fires on 依法作出判决 and on 采纳;
+    the model's evidence is 一般应当采纳, so 采纳 — and the presumptive modality read
+    around it — is the tag."""
+    def distance(t: Tag) -> int:
+        return 0 if t.start < end and start < t.end else min(abs(t.start - end), abs(start - t.end))
+    return min(hits, key=distance)
