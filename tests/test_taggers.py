@@ -109,3 +109,25 @@ def test_nearest_hit_prefers_overlap_then_distance():
     assert _nearest([a, b], 30, 36) is b          # overlaps the model's span
     assert _nearest([a, b], 12, 14) is a          # closer to it
     assert _nearest([a, b], 22, 22) is a          # 12 from each: a tie keeps the first
+
+
+# The force of an agreement on the court, as labelling rule 11 states it for these very
+# provisions: binding once accepted (Rule 11(c)(1)(C)), not binding (11(c)(1)(B)), the
+# binding falls away (StPO § 257c(4)).
+BINDING = [
+    ("en", "such a recommendation or request binds the court once the court accepts the plea "
+           "agreement.", "obligation"),
+    ("en", "The plea agreement may specify that an attorney for the government will recommend "
+           "that a particular sentence is appropriate; such a recommendation or request does "
+           "not bind the court.", "permission"),
+    ("de", "Die Bindung des Gerichtes an eine Verständigung entfällt, wenn rechtlich oder "
+           "tatsächlich bedeutsame Umstände übersehen worden sind.", "permission"),
+]
+
+
+@pytest.mark.parametrize("name", ["rule", "combined"])
+@pytest.mark.parametrize("lang, text, modality", BINDING)
+def test_the_binding_effect_on_the_court(name, lang, text, modality):
+    [found] = list(get_tagger(name).tag_many([Unit(text=text, lang=lang)]))
+    effects = {t.modality for t in found if t.code == "consequences.court_effect"}
+    assert effects == {modality}
