@@ -17,7 +17,6 @@ import argparse
 import os
 import platform
 import resource
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from scale_corpus import generate  # noqa: E402
-from web import free_port, get, percentile  # noqa: E402
+from web import get, percentile, served  # noqa: E402
 
 # A page slower than this once is timed once, not ``repeat`` times.
 PATIENCE = 5.0
@@ -79,21 +78,7 @@ def build(sources: Path | None, manifest: Path | None, db: Path, jobs: int | Non
 
 
 def serve_and_time(db: Path, code: str, repeat: int) -> dict:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "plea.cli", "serve", "--db", str(db),
-                               "--port", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                get(base + "/-/versions.json")
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    sys.exit("plea serve did not start")
-                time.sleep(0.3)
+    with served(db, start_timeout=120) as base:
         pages = [(label, "/search?q=" + urllib.parse.quote(q)) for label, q in QUERIES]
         pages += [("matrix", "/"), ("code page (most tagged code)", f"/code/{code}")]
         out = {}
@@ -113,13 +98,6 @@ def serve_and_time(db: Path, code: str, repeat: int) -> dict:
                 times = [float("inf")]
             out[label] = (statistics.median(times), percentile(times, 95))
         return out
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:    # busy in a long query: stop it for good
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=10)
 
 
 def main() -> None:

@@ -22,7 +22,9 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,20 +61,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--db", type=Path, default=ROOT / "data" / "plea.db")
-    ap.add_argument("--repeat", type=int, default=50, help="timed requests per page")
-    args = ap.parse_args()
-    if not args.db.is_file():
-        sys.exit(f"no database at {args.db}: run `plea build --db {args.db}` first")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "plea.cli", "serve", "--db", str(args.db),
-                               "--port", str(port)], stdout=subprocess.DEVNULL,
+
+@contextmanager
+def served(db: Path, start_timeout: float = 60) -> Iterator[str]:
+    """``plea serve`` on ``db`` at a free port, in its own process group; yields the base
+    URL once it answers, and stops it (for good, if a long query keeps it busy) after."""
+    base = f"http://127.0.0.1:{free_port()}"
+    server = subprocess.Popen([sys.executable, "-m", "plea.cli", "serve", "--db", str(db),
+                               "--port", base.rsplit(":", 1)[1]], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout
         while True:
             try:
                 get(base + "/-/versions.json")
@@ -81,6 +80,23 @@ def main() -> None:
                 if server.poll() is not None or time.monotonic() > deadline:
                     sys.exit("plea serve did not start")
                 time.sleep(0.2)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path, default=ROOT / "data" / "plea.db")
+    ap.add_argument("--repeat", type=int, default=50, help="timed requests per page")
+    args = ap.parse_args()
+    if not args.db.is_file():
+        sys.exit(f"no database at {args.db}: run `plea build --db {args.db}` first")
+    with served(args.db) as base:
         print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
               f"Python {platform.python_version()}; {args.db} "
               f"({args.db.stat().st_size / 1e6:.0f} MB); {args.repeat} requests per page")
@@ -93,9 +109,6 @@ def main() -> None:
             times = [get(f"{base}{path}{sep}run={i}")[0] for i in range(args.repeat)]
             print(f"{label:40} {first * 1000:7.1f}ms {statistics.median(times) * 1000:7.1f}ms "
                   f"{percentile(times, 95) * 1000:7.1f}ms {size / 1000:6.0f}kB")
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
 
 
 if __name__ == "__main__":

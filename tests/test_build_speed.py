@@ -19,32 +19,7 @@ from plea.corpus.errors import SourceError
 from plea.corpus.sources import read_manifest
 from tests.conftest import FIXTURES
 
-MANIFEST = """version = 1
-
-[[source]]
-id = "xx-mini"
-work = "xx-mini"
-title = "示范协商程序法"
-short_title = "示范法"
-jurisdiction = "CN"
-kind = "statute"
-language = "zh-Hans"
-format = "markdown"
-parser = "cn-markdown"
-path = "cn_markdown/mini.md"
-
-[[source]]
-id = "xx-mustg"
-work = "xx-mustg"
-title = "Mustergesetz"
-short_title = "MustG"
-jurisdiction = "DE"
-kind = "statute"
-language = "de"
-format = "markdown"
-parser = "de-markdown"
-path = "de_markdown/mini_gesetz.md"
-"""
+MANIFEST = (FIXTURES / "manifests" / "two-statutes.toml").read_text("utf-8")
 
 # Tables whose every row the stages write; compared in rowid order, ids included.
 TABLES = ("provisions", "commentary", "tags", "tags_machine", "refs", "provisions_fts",

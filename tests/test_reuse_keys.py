@@ -13,32 +13,7 @@ from plea.corpus.build import build
 from plea.corpus.sources import read_manifest
 from tests.conftest import FIXTURES
 
-MANIFEST = """version = 1
-
-[[source]]
-id = "xx-mini"
-work = "xx-mini"
-title = "示范协商程序法"
-short_title = "示范法"
-jurisdiction = "CN"
-kind = "statute"
-language = "zh-Hans"
-format = "markdown"
-parser = "cn-markdown"
-path = "cn_markdown/mini.md"
-
-[[source]]
-id = "xx-mustg"
-work = "xx-mustg"
-title = "Mustergesetz"
-short_title = "MustG"
-jurisdiction = "DE"
-kind = "statute"
-language = "de"
-format = "markdown"
-parser = "de-markdown"
-path = "de_markdown/mini_gesetz.md"
-"""
+MANIFEST = (FIXTURES / "manifests" / "two-statutes.toml").read_text("utf-8")
 
 # (parser module, a helper it imports: read off the import lines of each parser)
 CLOSURES = [
