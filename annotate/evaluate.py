@@ -11,13 +11,13 @@ gold) is 0; F1 is 0 when precision and recall are both 0.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from plea.corpus.errors import PleaError
 
+from .jsonl_io import BadLine, read_lines
 from .scores import PRF
 from .taggers import BaseTagger, Unit, get_tagger
 
@@ -78,17 +78,15 @@ class GoldError(PleaError, ValueError):
 def load_gold(path: str | Path) -> list[GoldUnit]:
     """Read a gold file; a malformed line raises GoldError naming the line."""
     units = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                units.append(GoldUnit(id=str(obj["id"]), lang=obj["lang"], text=obj["text"],
-                                      codes=frozenset(obj.get("codes", [])),
-                                      source=obj.get("source", "")))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise GoldError(f"not a gold tag line: {exc}", path=path, line=n) from exc
+    try:
+        for n, obj in read_lines(path):
+            units.append(GoldUnit(id=str(obj["id"]), lang=obj["lang"], text=obj["text"],
+                                  codes=frozenset(obj.get("codes", [])),
+                                  source=obj.get("source", "")))
+    except BadLine as exc:
+        raise GoldError(f"not a gold tag line: {exc.message}", path=path, line=exc.line) from exc
+    except (KeyError, TypeError) as exc:
+        raise GoldError(f"not a gold tag line: {exc}", path=path, line=n) from exc
     return units
 
 

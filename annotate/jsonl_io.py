@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import IO
+from pathlib import Path
+from typing import IO, Iterator
 
 from plea.corpus.errors import PleaError
 
@@ -30,6 +31,19 @@ def load_line(line: str | bytes) -> object:
         raise BadLine(f"invalid JSON: not UTF-8 (byte {exc.start})") from None
     except RecursionError:
         raise BadLine("invalid JSON: nested too deeply") from None
+
+
+def read_lines(path: str | Path) -> Iterator[tuple[int, object]]:
+    """(line number, value) of each non-blank line of a JSON Lines data file (gold, the
+    reference coding, training labels); a line that is not JSON raises BadLine naming the
+    file and line. The loaders turn values into their own records and errors."""
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield n, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise BadLine(f"not JSON ({exc.msg})", path=str(path), line=n) from None
 
 
 def surrogate_error(value: object, name: str) -> str | None:

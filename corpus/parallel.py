@@ -42,19 +42,7 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, jo
                chunk_size: int = 500) -> Iterator[list[R]]:
     """``work`` over consecutive chunks of ``items``, yielding each chunk's results in
     order. One job, or one chunk, runs in this process."""
-    global _WORK
-    parts = chunks(items, chunk_size)
-    if jobs <= 1 or len(parts) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for part in parts:
-            yield work(part)
-        return
-    _WORK = work
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(parts))) as pool:
-            yield from pool.imap(_run, parts)
-    finally:
-        _WORK = None
-
+    yield from map_items(work, chunks(items, chunk_size), jobs=jobs)
 
 def map_items(work: Callable[[T], R], items: Iterable[T], *, jobs: int = 1) -> Iterator[R]:
     """``work`` over single items (whole sources), in order, ``jobs`` at a time."""

@@ -30,6 +30,7 @@ from typing import Iterable
 
 from plea.corpus.errors import PleaError
 
+from ..jsonl_io import BadLine, read_lines
 from ..taxonomy import Taxonomy, load_taxonomy
 from ..text import digest
 
@@ -108,24 +109,23 @@ def load_coding(path: Path = CODING_FILE) -> Coding | None:
         return None
     header: dict = {}
     units = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
+    n = 0
+    try:
+        for n, obj in read_lines(path):
+            if obj.get("format") == FORMAT:
+                header = obj
                 continue
-            try:
-                obj = json.loads(line)
-                if obj.get("format") == FORMAT:
-                    header = obj
-                    continue
-                units.append(CodedUnit(
-                    unit=obj["unit"], target=obj.get("target", "provision"),
-                    citation=obj.get("citation", ""), sha1=obj["sha1"], length=obj["length"],
-                    head=obj.get("head", {}).get("exact", ""),
-                    codes=[CodedTag(**c) for c in obj.get("codes", [])],
-                    decided=obj.get("decided", "agreed"), note=obj.get("note"),
-                    passes=obj.get("passes", {})))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise CodingError(f"{path}:{n}: not a reference-coding line ({exc})") from None
+            units.append(CodedUnit(
+                unit=obj["unit"], target=obj.get("target", "provision"),
+                citation=obj.get("citation", ""), sha1=obj["sha1"], length=obj["length"],
+                head=obj.get("head", {}).get("exact", ""),
+                codes=[CodedTag(**c) for c in obj.get("codes", [])],
+                decided=obj.get("decided", "agreed"), note=obj.get("note"),
+                passes=obj.get("passes", {})))
+    except BadLine as exc:
+        raise CodingError(f"{path}:{exc.line}: not a reference-coding line ({exc.message})") from None
+    except (KeyError, TypeError) as exc:
+        raise CodingError(f"{path}:{n}: not a reference-coding line ({exc})") from None
     if not header:
         raise CodingError(f"{path}: no header line (format {FORMAT!r})")
     return Coding(header, units)

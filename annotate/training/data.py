@@ -19,7 +19,6 @@ fold (``fold``): the Taiwanese code and its English text, a training file and it
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from plea.corpus import paths
 from plea.corpus.errors import PleaError
 from plea.corpus.vocab import jurisdiction_of_prefix
 
+from ..jsonl_io import BadLine, read_lines
 from ..text import digest
 from .textref import TextRefError, unit_text
 
@@ -102,14 +102,10 @@ def _labels(raw: list[dict], text: str, where: str) -> list[Label]:
 
 
 def _read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield n, json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise TrainingDataError(f"{path}:{n}: not JSON ({exc.msg})") from None
+    try:
+        yield from read_lines(path)
+    except BadLine as exc:
+        raise TrainingDataError(f"{path}:{exc.line}: {exc.message}") from None
 
 
 def written_units(directory: Path = WRITTEN_DIR) -> list[TrainingUnit]:
