@@ -60,6 +60,14 @@ class RoleTemplate:
     role: str                     # a codebook role, or "default"
     regexes: tuple[re.Pattern, ...]   # each has a named group S
     codes: frozenset[str] = frozenset()   # only for these subjects (empty: all)
+    # never for these: a court's consent is review, not consultation (labelling rule 10)
+    not_codes: frozenset[str] = frozenset()
+
+    def applies_to(self, codes: tuple[str, ...]) -> bool:
+        mine = set(codes)
+        if self.codes and not mine & self.codes:
+            return False
+        return not (self.not_codes and mine <= self.not_codes)
 
 
 @dataclass(frozen=True)
@@ -181,7 +189,7 @@ def parse_rules(data: dict, where: str) -> RuleSet:
             actor=frozenset(r.get("actor", ())), not_actor=frozenset(r.get("not_actor", ())),
             inherit=bool(r.get("inherit", False)), confidence=float(r.get("confidence", 0.8))))
     roles = tuple(RoleTemplate(t["id"], t["role"], c.templates(t["patterns"], t["id"]),
-                               frozenset(t.get("codes", ())))
+                               frozenset(t.get("codes", ())), frozenset(t.get("not_codes", ())))
                   for t in data["roles"])
     mod = data["modality"]
     order = ("prohibition", "presumptive", "permission", "obligation")

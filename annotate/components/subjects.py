@@ -115,7 +115,7 @@ def assign_roles(state: DocState) -> None:
                 s, e = m.span("S")
                 for i, mention in enumerate(mentions):
                     gs, ge = spans[mention.group]
-                    if gs < e and s < ge and (not tpl.codes or set(mention.codes) & tpl.codes):
+                    if gs < e and s < ge and tpl.applies_to(mention.codes):
                         if i not in best or rank < best[i][0]:
                             best[i] = (rank, tpl.role, tpl.id)
     for i, (_, role, rule) in best.items():
