@@ -131,3 +131,17 @@ def test_the_binding_effect_on_the_court(name, lang, text, modality):
     [found] = list(get_tagger(name).tag_many([Unit(text=text, lang=lang)]))
     effects = {t.modality for t in found if t.code == "consequences.court_effect"}
     assert effects == {modality}
+
+
+def test_learned_evidence_is_a_clause_of_the_unit_not_the_whole():
+    """A code the rules did not find gets the clause around the unit's strongest n-gram
+    or word for it — never the rule columns or the lead-in, which are not in the text."""
+    if not HAVE_MODEL:
+        pytest.skip("no trained model shipped")
+    text = ("An attorney for the government and the defendant's attorney, or the defendant "
+            "when proceeding pro se, may discuss and reach a plea agreement. The court must "
+            "not participate in these discussions.")          # FRCrP 11(c)(1)
+    tags = get_tagger("learned").tag(text, "en")
+    assert tags
+    for t in tags:
+        assert 0 < t.end - t.start < len(text), (t.code, t.text)

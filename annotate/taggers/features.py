@@ -202,6 +202,8 @@ class Featurizer:
                     b._names = b.vectorizer.get_feature_names_out()   # type: ignore[attr-defined]
                 return b.name, str(b._names[index])              # type: ignore[attr-defined]
             index -= n
+        if index < len(self.rule_codes):
+            return "rules", self.rule_codes[index]
         raise IndexError(index)
 
     def to_data(self) -> dict:

@@ -102,16 +102,18 @@ class LanguageModel:
     def evidence(self, unit: Unit, x_row: sp.csr_matrix, k: int) -> tuple[int, int]:
         """The clause around the body n-gram that contributed most to code ``k``."""
         text = unit.text
-        body = self.featurizer.blocks[0]
-        n_body = len(body.vectorizer.vocabulary_)
         cols, vals = x_row.indices, x_row.data
         contrib = vals * self.weights[k, cols]
         order = np.argsort(-contrib)
-        for j in order[:5]:
-            col = int(cols[j])
-            if col >= n_body or contrib[j] <= 0:
+        # the unit's own n-grams and words, strongest first; lead-in and rule columns
+        # are not in the text, and a word n-gram ("plea agreement") is as good a witness
+        # as a character one
+        for j in order[:12]:
+            if contrib[j] <= 0:
+                break
+            block, term = self.featurizer.feature_name(int(cols[j]))
+            if block not in ("body", "words"):
                 continue
-            _, term = self.featurizer.feature_name(col)
             term = term.strip()
             at = _find(text, term, self.lang)
             if at is not None:
