@@ -23,9 +23,11 @@ def row(id, text, *, parent=None, kind="provision", lang="zh", heading=None,
 ROWS = [
     row("cn:chap_1", "", kind="container", heading="第一章 认罪认罚"),
     row("cn:art_1", "", parent="cn:chap_1"),
+    # CPL art. 173(2), its lead-in shortened, and item (1) in the law's own words
     row("cn:art_1__para_1", "犯罪嫌疑人认罪认罚的，人民检察院应当就下列事项听取其意见：",
         parent="cn:art_1"),
-    row("cn:art_1__para_1__item_1", "涉嫌的犯罪事实、罪名；", parent="cn:art_1__para_1"),
+    row("cn:art_1__para_1__item_1", "涉嫌的犯罪事实、罪名及适用的法律规定；",
+        parent="cn:art_1__para_1"),
     row("cn:art_2", "人民法院审判案件，应当公开进行。", parent="cn:chap_1"),
     row("us:rule_1", "", lang="en", heading="Plea Agreement Procedure"),
     row("us:rule_1__a", "The court may accept the agreement or reject it.", parent="us:rule_1",
