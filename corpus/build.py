@@ -10,6 +10,8 @@ about them.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
@@ -230,6 +232,7 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             raise BuildFailed([str(p) for p in problems])
         alignments = align_translations(db, sources)
         store.build_search(db)
+        _release_cache(db)
         create_tables(db)   # every declared table, empty until a stage fills it
         for name, stage in stages:
             t0 = time.perf_counter()
@@ -501,6 +504,18 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
     if mismatch:
         result.message = "checksum differs from the manifest: " + ", ".join(mismatch)
     return result
+
+
+def _release_cache(db: sqlite_utils.Database) -> None:
+    """Give the storing phase's page cache back before the stages fork their workers,
+    which would each start with it resident (a 100x build peaked at 4.3 GB with it).
+    SQLite frees the pages; glibc keeps freed heap memory unless asked to return it."""
+    db.execute("PRAGMA cache_size = -2000")
+    db.execute("PRAGMA shrink_memory")
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):          # not glibc: the memory stays allocated
+        pass
 
 
 def _count_problems(source: Source, counts: dict) -> list[Problem]:

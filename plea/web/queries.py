@@ -80,7 +80,9 @@ def jurisdiction_sizes(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def tag_count(conn: sqlite3.Connection) -> int:
-    return conn.execute(f"SELECT count(*) FROM {tag_table(conn)}").fetchone()[0]
+    # Through the table while no human decided anything (counting_tags): counting the
+    # view took 0.4 s on a corpus a hundred times the real one, on every matrix page.
+    return conn.execute(f"SELECT count(*) FROM {counting_tags(conn)}").fetchone()[0]
 
 
 # -- code page -------------------------------------------------------------------

@@ -6,6 +6,7 @@ systems (contrast.py) under them. ``?core=1`` shows core provisions only.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -129,8 +130,9 @@ def code_page(conn: sqlite3.Connection, code: str, filters: dict[str, str], link
 
 
 # The contrast reads every tag of the code in every system (0.6 s on a corpus ten
-# times the real one). A served database is immutable, so it is computed once per
-# file and code; a rebuilt file (another size or time) is another key.
+# times the real one): the build writes it to `code_contrasts`, read here. Should that
+# table lack the code (a database the fixtures made by hand), it is computed once per
+# served file and code (the file is immutable; a rebuilt one is another key).
 _CONTRASTS: OrderedDict[tuple, dict | None] = OrderedDict()
 CONTRASTS_KEPT = 64
 _CONTRASTS_LOCK = threading.Lock()   # pages run on Datasette's thread pool
@@ -138,6 +140,13 @@ _CONTRASTS_LOCK = threading.Lock()   # pages run on Datasette's thread pool
 
 def _contrast(conn: sqlite3.Connection, code: str, every: list[str],
               labels: dict[str, dict]) -> dict | None:
+    try:
+        stored = conn.execute("SELECT contrast FROM code_contrasts WHERE code = ? AND "
+                              "jurisdictions = ?", [code, " ".join(every)]).fetchone()
+    except sqlite3.OperationalError:      # a fixture database no build finished
+        stored = None
+    if stored:
+        return json.loads(stored[0])
     path = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "")
     try:
         stat = os.stat(path)
