@@ -198,11 +198,24 @@ def _tag_units(tagger: BaseTagger | None, units: list[StageUnit], jobs: int) -> 
         else:
             warm.setdefault(u.lang, u)
     list(tagger.tag_many(u.as_unit() for u in warm.values()))
+    # A unit's tags depend on its text, language, lead-in, headings and kind alone, so
+    # units alike in all five ("删去", "(Reserved)", a clause a statute repeats under
+    # the same heading) are tagged once and share the result.
+    first: dict[tuple, int] = {}
+    distinct: list[StageUnit] = []
+    where = []
+    for u in units:
+        key = (u.text, u.lang, u.context, u.heading, u.kind)
+        if key not in first:
+            first[key] = len(distinct)
+            distinct.append(u)
+        where.append(first[key])
     out: list = []
     for part in map_chunks(lambda chunk: list(tagger.tag_many(u.as_unit() for u in chunk)),
-                           units, jobs=jobs, chunk_size=max(200, len(units) // (jobs * 8) + 1)):
+                           distinct, jobs=jobs,
+                           chunk_size=max(200, len(distinct) // (jobs * 8) + 1)):
         out += part
-    return out
+    return [out[i] for i in where]
 
 
 def _prepare_tags_table(db: sqlite_utils.Database) -> None:

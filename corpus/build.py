@@ -10,6 +10,8 @@ about them.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
@@ -35,6 +37,10 @@ Stage = Callable[[sqlite_utils.Database], object]
 NamedStage = tuple[str, Stage]
 Progress = Callable[[Source, str], None]
 StageProgress = Callable[[str, float, "str | None"], None]
+
+# The build connection's page cache (kB): room for the provisions indexes of 100x the corpus,
+# an eighth of the 4 GB such a build may use.
+BUILD_CACHE_KB = 512_000
 
 
 @dataclass
@@ -193,6 +199,12 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
         db = sqlite_utils.Database(tmp)
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
+        # SQLite's default page cache is 2 MB: once the provisions table's indexes (the
+        # text primary key above all, filled in no sorted order) and the search index
+        # outgrow it, every insert reads pages back from the file, and storing grows
+        # faster than the rows (13 minutes for 100x the corpus against 34 s for 10x).
+        # The cache only grows as the file does.
+        db.execute(f"PRAGMA cache_size = -{BUILD_CACHE_KB}")
         store.create_schema(db)
         build_id = db["builds"].insert({
             "started": _now(), "status": "running", "sources_dir": str(sources_dir),
@@ -220,6 +232,7 @@ def build(db_path: Path, sources: Iterable[Source], sources_dir: Path, *,
             raise BuildFailed([str(p) for p in problems])
         alignments = align_translations(db, sources)
         store.build_search(db)
+        _release_cache(db)
         create_tables(db)   # every declared table, empty until a stage fills it
         for name, stage in stages:
             t0 = time.perf_counter()
@@ -491,6 +504,18 @@ def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,
     if mismatch:
         result.message = "checksum differs from the manifest: " + ", ".join(mismatch)
     return result
+
+
+def _release_cache(db: sqlite_utils.Database) -> None:
+    """Give the storing phase's page cache back before the stages fork their workers,
+    which would each start with it resident (a 100x build peaked at 4.3 GB with it).
+    SQLite frees the pages; glibc keeps freed heap memory unless asked to return it."""
+    db.execute("PRAGMA cache_size = -2000")
+    db.execute("PRAGMA shrink_memory")
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):          # not glibc: the memory stays allocated
+        pass
 
 
 def _count_problems(source: Source, counts: dict) -> list[Problem]:

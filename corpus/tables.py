@@ -22,7 +22,8 @@ import sqlite_utils
 
 # The modules whose ``TABLES`` the build creates, in the order the stages run.
 STAGE_MODULES = ("plea.corpus.store", "plea.annotate.taxonomy", "plea.annotate.stage", "plea.annotate.reference.stage",
-                 "plea.annotate.human.stage", "plea.annotate.refs.stage", "plea.annotate.scholarship_stage")
+                 "plea.annotate.human.stage", "plea.annotate.refs.stage", "plea.annotate.scholarship_stage",
+                 "plea.web.views")
 
 
 @dataclass(frozen=True)

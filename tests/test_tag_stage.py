@@ -97,3 +97,39 @@ def test_rerun_replaces_rule_tags_and_keeps_others(db) -> None:
     assert tag_database(db) == first
     assert db["tags"].count == first + 1
     assert codes_of(db, "cn:art_2") == {"subjects.court"}
+
+
+# A second source repeating the first's article word for word, under the same lead-in
+# (its item 1 has the same text and the same context), and one unit with the same text
+# under no lead-in: the stage tags each distinct unit once and shares the result.
+REPEATED = [
+    row("cn2:art_1", "", parent=None),
+    row("cn2:art_1__para_1", ROWS[2]["text"], parent="cn2:art_1"),
+    row("cn2:art_1__para_1__item_1", ROWS[3]["text"], parent="cn2:art_1__para_1"),
+    row("cn3:art_1", ROWS[3]["text"]),
+]
+
+
+def test_units_alike_are_tagged_once_with_the_same_rows_as_alone(tmp_path) -> None:
+    from plea.annotate.stage import _tag_units
+    from plea.annotate.taggers import get_tagger
+    db = sqlite_utils.Database(tmp_path / "plea.db")
+    db["provisions"].insert_all(ROWS + REPEATED, pk="id")
+    tag_database(db, jobs=1)
+    rows = [{k: v for k, v in r.items() if k != "id"} for r in db["tags"].rows]
+    # The same rows as tagging every unit on its own, one call each.
+    tagger = get_tagger(None).for_corpus()
+    alone = []
+    for unit in read_units(db):
+        if unit.lang not in {"zh", "en", "de"}:
+            continue
+        (tags,) = _tag_units(tagger, [unit], jobs=1)
+        alone += [(unit.provision_id, t.code, t.start, t.end, t.role, t.modality) for t in tags]
+    assert [(r["provision_id"], r["code"], r["start"], r["end"], r["role"], r["modality"])
+            for r in rows] == alone
+    # Read off the texts: the repeated item names the facts and the charge
+    # (涉嫌的犯罪事实、罪名) under a lead-in on 认罪认罚, as the original does; on its
+    # own, with no lead-in, it has no plea context and carries nothing.
+    assert codes_of(db, "cn2:art_1__para_1__item_1") == codes_of(
+        db, "cn:art_1__para_1__item_1") == {"scope.facts", "scope.charge"}
+    assert codes_of(db, "cn3:art_1") == set()

@@ -97,7 +97,8 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
     base = {"query": query, "filters": filters, "groups": [], "total": 0, "facets": [],
             "codes": [{**labels[c], "href": links.code(c)} for c in codes[:8]],
             "offers": _offers(conn, codes[:CODE_OFFERS], labels, links, label, lang),
-            "error": None, "pages": None, "commentary": None, "shown": 0}
+            "error": None, "pages": None, "commentary": None, "shown": 0, "capped": False,
+            "cap": q.COUNT_CAP, "candidates": q.CANDIDATES}
     match = fts_query(query) if query.strip() else ""
     if not match:
         return base
@@ -135,14 +136,15 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
             if more > 0 and not filters.get("source") else None,
         })
     return {
-        **base, "groups": out_groups, "total": found["total"],
+        **base, "groups": out_groups, "total": found["total"], "capped": found["capped"],
         "shown": sum(len(g["results"]) for g in out_groups),
         "facets": facets(found["facets"], labels, query, filters, links),
         "pages": {"page": page, "count": n_pages,
                   "previous": links.search(q=query, **filters, page=page - 1) if page > 1 else None,
                   "next": links.search(q=query, **filters, page=page + 1)
                   if page < n_pages else None},
-        "commentary": ({"n": n_notes, "href": links.table("commentary", _search=query)}
+        "commentary": ({"n": min(n_notes, q.COUNT_CAP), "capped": n_notes > q.COUNT_CAP,
+                        "href": links.table("commentary", _search=query)}
                        if n_notes else None),
     }
 
