@@ -123,7 +123,9 @@ def featurize(units: Sequence[TrainingUnit], lang: str, rules: Rules | None = No
 
 
 # -- role and modality heads -------------------------------------------------------------
-HEAD_FEATURES = 1000           # window n-grams a head reads (the most frequent in its examples)
+HEAD_FEATURES = 3000           # window n-grams a head reads (the most frequent in its examples);
+                               # 3,000 over 1,000: role 0.84 → 0.85 (en), 0.76 → 0.78 (de), modality
+                               # 0.645 → 0.663 (en), 0.650 → 0.665 (de) on leave-one-document-out
 
 
 @dataclass
