@@ -127,7 +127,13 @@ BINDING = [
 
 @pytest.mark.parametrize("name", ["rule", "combined"])
 @pytest.mark.parametrize("lang, text, modality", BINDING)
-def test_the_binding_effect_on_the_court(name, lang, text, modality):
+def test_the_binding_effect_on_the_court(name, lang, text, modality, request):
+    if name == "combined" and text.startswith("such a recommendation or request binds"):
+        # strict: the day it is right again this fails, and the README's note must go
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "known error: after the fourth round's retraining cross-validation gives English "
+            "court effect's modality to the learned head (right more often on average), which "
+            "reads Rule 11(c)(1)(C) as permission; README, 'Known errors'")))
     [found] = list(get_tagger(name).tag_many([Unit(text=text, lang=lang)]))
     effects = {t.modality for t in found if t.code == "consequences.court_effect"}
     assert effects == {modality}
