@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import tempfile
 import time
 from pathlib import Path
 
 from plea.corpus.build import build
 from plea.corpus.sources import load_sources, resolve_sources_dir
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 
 def main() -> None:
@@ -25,7 +25,7 @@ def main() -> None:
     args = ap.parse_args()
     sources = load_sources()
     directory = resolve_sources_dir(args.sources)
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(describe())
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         for label in ("cold", "warm"):

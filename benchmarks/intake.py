@@ -10,7 +10,6 @@ database first, not timed). Figures depend on the machine; compare ratios.
 from __future__ import annotations
 
 import argparse
-import platform
 import statistics
 import tempfile
 import time
@@ -21,6 +20,7 @@ from plea.corpus.build import build
 from plea.corpus.model import ParseContext
 from plea.corpus.parsers import get_parser
 from plea.corpus.sources import load_sources, resolve_sources_dir
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "guiding"
 FILES = ["opinion.txt", "opinion-gb18030.txt", "opinion.md", "opinion.html", "opinion.docx",
@@ -41,7 +41,7 @@ def main() -> None:
     ap.add_argument("--sources", help="sources directory (default: ../shared/corpus)")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}")
+    print(describe())
     parse = get_parser("cn-guiding")
     for name in FILES:
         data = (FIXTURES / name).read_bytes()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -33,6 +32,7 @@ import time
 from pathlib import Path
 
 import httpx
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [
@@ -143,8 +143,7 @@ def main() -> None:
             httpx.get(base + path, timeout=60)
         httpx.get(base + "/-/plea/brief", params={"codes": "subjects.court", "format": "md"},
                   timeout=120)
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-              f"{platform.python_version()}; {args.clients} clients × {args.seconds:.0f} s, "
+        print(f"{describe()}; {args.clients} clients × {args.seconds:.0f} s, "
               f"loopback; db {args.db}")
         for label, briefs in (("pages only", 0), (f"pages + {args.briefs} briefs in flight",
                                                    args.briefs)):

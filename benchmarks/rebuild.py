@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import sqlite3
 import tempfile
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from plea.corpus.sources import load_sources, resolve_sources_dir
 from plea.pipeline import run_build
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 EDITED = "cn-legal-aid-2021"   # a source few others cite (see README: what is redone)
 
@@ -43,8 +43,7 @@ def main() -> None:
     ap.add_argument("--sources")
     ap.add_argument("--jobs", type=int)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    print(describe())
     with tempfile.TemporaryDirectory(prefix="plea-rebuild-") as tmp:
         tmp = Path(tmp)
         sources = tmp / "corpus"

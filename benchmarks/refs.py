@@ -9,8 +9,6 @@ run on a copy, so a given database is left as it was. Figures depend on the mach
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import shutil
 import sqlite3
 import tempfile
@@ -22,6 +20,7 @@ import sqlite_utils
 from plea.annotate.refs.evaluate import evaluate_file, format_report
 from plea.annotate.refs.extract import extract
 from plea.annotate.refs.stage import link_database
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "dev-refs.jsonl"
 
@@ -43,7 +42,7 @@ def main() -> None:
     ap.add_argument("--gold", default=str(GOLD))
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(describe())
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "refs.db"
         if args.db:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import re
 import tempfile
 import time
@@ -21,6 +20,7 @@ from plea.corpus import vocab
 
 from plea.annotate.refs.audit import Audit, audit_database, audit_refs
 from plea.annotate.refs.extract import extract
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 TRAINING = Path(__file__).resolve().parents[2] / "shared" / "training-texts"
 # The training texts sit in one folder per BCP 47 tag (zh-Hans, zh-Hant, en, de).
@@ -75,7 +75,7 @@ def main() -> None:
     ap.add_argument("--training", type=Path, default=TRAINING)
     ap.add_argument("--show", type=int, default=10, help="findings to print")
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}")
+    print(describe())
     db = args.db
     if db is None:
         from plea.corpus.build import build

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import resource
 import sqlite3
 import statistics
@@ -32,6 +31,7 @@ sys.path.insert(0, str(HERE))
 
 from scale_corpus import generate  # noqa: E402
 from web import get, percentile, served  # noqa: E402
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 # A page slower than this once is timed once, not ``repeat`` times.
 PATIENCE = 5.0
@@ -114,8 +114,7 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip the real corpus (no ratios)")
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}; load average {os.getloadavg()[0]:.1f}")
+    print(describe())
     with tempfile.TemporaryDirectory(prefix="plea-scale-") as tmp:
         tmp = Path(tmp)
         store = tmp / "no-annotations.db"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -27,6 +26,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
+from machine import describe  # noqa: E402  (benchmarks/ is the script's directory)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,8 +115,7 @@ def main() -> None:
     if not args.db.is_file():
         sys.exit(f"no database at {args.db}: run `plea build --db {args.db}` first")
     with served(args.db) as base:
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-              f"Python {platform.python_version()}; {args.db} "
+        print(f"{describe()}; {args.db} "
               f"({args.db.stat().st_size / 1e6:.0f} MB); {args.repeat} requests per page")
         print(f"{'page':40} {'first':>8} {'median':>8} {'p95':>8} {'size':>8}")
         for label, path in PAGES:

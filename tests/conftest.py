@@ -50,6 +50,19 @@ def built_db(corpus_dir, tmp_path_factory) -> Path:
     return db
 
 
+def two_statutes(directory: Path) -> tuple[Path, Path]:
+    """A writable sources directory holding two fixture statutes (Chinese and German
+    Markdown) under ``directory``, and their manifest: the small corpus the build,
+    reuse and table tests rebuild."""
+    import shutil
+    sources = directory / "sources"
+    for name in ("cn_markdown", "de_markdown"):
+        shutil.copytree(FIXTURES / name, sources / name)
+    manifest = directory / "manifest.toml"
+    manifest.write_bytes((FIXTURES / "manifests" / "two-statutes.toml").read_bytes())
+    return sources, manifest
+
+
 def parse_bytes(parser: str, data: bytes, *, source_id: str = "test", path: str = "<test>",
                 lang: str = "en", short_title: str = "", **options) -> Document:
     ctx = ParseContext(source_id=source_id, path=path, lang=lang,

@@ -6,7 +6,6 @@ incremental, one worker against two): the rows must be identical, ids and order 
 """
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,9 +16,8 @@ from plea.corpus import reuse
 from plea.corpus.build import build
 from plea.corpus.errors import SourceError
 from plea.corpus.sources import read_manifest
-from tests.conftest import FIXTURES
+from tests.conftest import two_statutes
 
-MANIFEST = (FIXTURES / "manifests" / "two-statutes.toml").read_text("utf-8")
 
 # Tables whose every row the stages write; compared in rowid order, ids included.
 TABLES = ("provisions", "commentary", "tags", "tags_machine", "refs", "provisions_fts",
@@ -30,12 +28,7 @@ TABLES = ("provisions", "commentary", "tags", "tags_machine", "refs", "provision
 @pytest.fixture
 def corpus(tmp_path) -> tuple[Path, Path]:
     """A writable sources directory (two fixture statutes) and its manifest."""
-    sources = tmp_path / "sources"
-    for name in ("cn_markdown", "de_markdown"):
-        shutil.copytree(FIXTURES / name, sources / name)
-    manifest = tmp_path / "manifest.toml"
-    manifest.write_text(MANIFEST, encoding="utf-8")
-    return sources, manifest
+    return two_statutes(tmp_path)
 
 
 def rows(db: Path, table: str) -> list[tuple]:

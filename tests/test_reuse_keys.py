@@ -11,9 +11,8 @@ import pytest
 from plea.corpus import reuse
 from plea.corpus.build import build
 from plea.corpus.sources import read_manifest
-from tests.conftest import FIXTURES
+from tests.conftest import two_statutes
 
-MANIFEST = (FIXTURES / "manifests" / "two-statutes.toml").read_text("utf-8")
 
 # (parser module, a helper it imports: read off the import lines of each parser)
 CLOSURES = [
@@ -51,11 +50,7 @@ def _actions(db: Path) -> dict[str, str]:
 
 
 def test_editing_a_shared_helper_reparses_only_the_sources_that_use_it(tmp_path, monkeypatch):
-    sources = tmp_path / "sources"
-    for name in ("cn_markdown", "de_markdown"):
-        shutil.copytree(FIXTURES / name, sources / name)
-    manifest = tmp_path / "manifest.toml"
-    manifest.write_text(MANIFEST, encoding="utf-8")
+    sources, manifest = two_statutes(tmp_path)
     # The key reads code under reuse.ROOT: point it at a copy we may edit.
     root = tmp_path / "checkout"
     shutil.copytree(reuse.ROOT / "plea" / "corpus", root / "plea" / "corpus",

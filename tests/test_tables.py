@@ -9,20 +9,14 @@ from pathlib import Path
 import pytest
 
 from plea.corpus.tables import STAGE_MODULES, declared
-from tests.test_build_speed import MANIFEST, run
+from tests.test_build_speed import run
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    import shutil
-
-    from tests.conftest import FIXTURES
+    from tests.conftest import two_statutes
     tmp = tmp_path_factory.mktemp("tables")
-    sources = tmp / "sources"
-    for name in ("cn_markdown", "de_markdown"):
-        shutil.copytree(FIXTURES / name, sources / name)
-    manifest = tmp / "manifest.toml"
-    manifest.write_text(MANIFEST, encoding="utf-8")
+    sources, manifest = two_statutes(tmp)
     db = tmp / "plea.db"
     run(sources, manifest, db, tmp / "no-annotations.db")
     return db

@@ -100,7 +100,8 @@ class LanguageModel:
         return x, scores
 
     def evidence(self, unit: Unit, x_row: sp.csr_matrix, k: int) -> tuple[int, int]:
-        """The clause around the body n-gram that contributed most to code ``k``."""
+        """The clause around the n-gram or word of the unit's own text that contributed
+        most to code ``k``; the whole unit when none of the strongest is found in it."""
         text = unit.text
         cols, vals = x_row.indices, x_row.data
         contrib = vals * self.weights[k, cols]
