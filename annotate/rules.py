@@ -86,6 +86,9 @@ class RuleSet:
     standalone: frozenset[str]                # subjects tagged with a role even outside a plea
     roles: tuple[RoleTemplate, ...]
     modality: dict[str, re.Pattern]           # modality -> cue regex, in precedence order
+    # modality -> cue regex for the force of an agreement on the court (labelling rule 11);
+    # also part of ``modality``
+    binding: dict[str, re.Pattern]
     exception: re.Pattern | None
     proposal: re.Pattern | None
     codes: tuple[CodeRule, ...]
@@ -192,6 +195,7 @@ def parse_rules(data: dict, where: str) -> RuleSet:
                                frozenset(t.get("codes", ())), frozenset(t.get("not_codes", ())))
                   for t in data["roles"])
     mod = data["modality"]
+    binding = data.get("binding") or {}
     order = ("prohibition", "presumptive", "permission", "obligation")
     return RuleSet(
         lang=data["lang"], script_fold=c.fold, flags=c.flags,
@@ -209,10 +213,16 @@ def parse_rules(data: dict, where: str) -> RuleSet:
         subject_determiner=(c.compile(subj["determiner"], "subjects.determiner")
                             if subj.get("determiner") else None),
         roles=roles,
-        modality={k: c.compile(mod[k], f"modality.{k}") for k in order if mod.get(k)},
+        modality={k: c.compile(_listed(mod.get(k)) + _listed(binding.get(k)), f"modality.{k}")
+                  for k in order if mod.get(k) or binding.get(k)},
+        binding={k: c.compile(binding[k], f"binding.{k}") for k in order if binding.get(k)},
         exception=c.compile(mod["exception"], "modality.exception") if mod.get("exception") else None,
         proposal=c.compile(mod["proposal"], "modality.proposal") if mod.get("proposal") else None,
         codes=tuple(codes), version=str(data.get("version", 1)))
+
+
+def _listed(patterns) -> list[str]:
+    return [patterns] if isinstance(patterns, str) else list(patterns or ())
 
 
 def _bounded(patterns) -> list[str]:

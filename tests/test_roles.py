@@ -20,6 +20,13 @@ ROWS = [
            "have an appellate court review an adverse determination of a specified pretrial "
            "motion.",
      "subjects.court", "reviewer"),                       # FRCrP 11(a)(2)
+    # a list closes with its conjunction: the defendant behind the comma is not one of the
+    # consenting persons but the one who pleads
+    ("en", "With the consent of the court and the government, a defendant may enter a "
+           "conditional plea of guilty or nolo contendere, reserving in writing the right to "
+           "have an appellate court review an adverse determination of a specified pretrial "
+           "motion.",
+     "subjects.suspect_defendant", "party"),              # FRCrP 11(a)(2)
     ("de", "Mit Zustimmung des für die Eröffnung des Hauptverfahrens zuständigen Gerichts und "
            "des Beschuldigten kann die Staatsanwaltschaft bei einem Vergehen vorläufig von der "
            "Erhebung der öffentlichen Klage absehen und zugleich dem Beschuldigten Auflagen und "

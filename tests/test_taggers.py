@@ -127,16 +127,28 @@ BINDING = [
 
 @pytest.mark.parametrize("name", ["rule", "combined"])
 @pytest.mark.parametrize("lang, text, modality", BINDING)
-def test_the_binding_effect_on_the_court(name, lang, text, modality, request):
-    if name == "combined" and text.startswith("such a recommendation or request binds"):
-        # strict: the day it is right again this fails, and the README's note must go
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "known error: after the fourth round's retraining cross-validation gives English "
-            "court effect's modality to the learned head (right more often on average), which "
-            "reads Rule 11(c)(1)(C) as permission; README, 'Known errors'")))
+def test_the_binding_effect_on_the_court(name, lang, text, modality):
     [found] = list(get_tagger(name).tag_many([Unit(text=text, lang=lang)]))
     effects = {t.modality for t in found if t.code == "consequences.court_effect"}
     assert effects == {modality}
+
+
+# The binding cues (``binding`` in the pattern files) decide court effect's modality in the
+# combined tagger; a unit that contrasts a binding and a non-binding agreement decides nothing.
+BINDING_CUES = [
+    ("en", BINDING[0][1], "obligation"),
+    ("en", BINDING[1][1], "permission"),
+    ("de", BINDING[2][1], "permission"),
+    ("en", "A recommendation under (B) does not bind the court, while an agreed sentence under "
+           "(C) binds the court once accepted.", None),
+    ("en", "The court must advise the defendant personally.", None),
+]
+
+
+@pytest.mark.parametrize("lang, text, expected", BINDING_CUES)
+def test_binding_cues_state_one_modality(lang, text, expected):
+    from plea.annotate.taggers.combined import _binding
+    assert _binding(lang, text) == expected
 
 
 def test_learned_evidence_is_a_clause_of_the_unit_not_the_whole():

@@ -83,16 +83,27 @@ def find_mentions(state: DocState) -> list[Mention]:
 
 
 def _group(state: DocState, mentions: list[Mention]) -> None:
+    """Mentions joined by the language's list words form one group (one role). A list
+    closes with its conjunction: after "the court and the government", a mention behind a
+    bare comma starts a clause of its own ("With the consent of the court and the
+    government, a defendant may enter a conditional plea" — FRCrP 11(a)(2): the defendant
+    pleads, the other two consent)."""
     join = state.rules.subject_join
-    group = -1
+    group, closed = -1, False
     for i, m in enumerate(mentions):
         prev = mentions[i - 1] if i else None
+        gap = state.norm[prev.end:m.start] if prev is not None else ""
+        bare = not any(ch.isalnum() for ch in gap)
+        # a comma, not the enumeration comma 、 that Chinese lists use after 或者/及
         if (prev is not None and prev.sentence == m.sentence
-                and join.fullmatch(state.norm, prev.end, m.start)):
+                and join.fullmatch(state.norm, prev.end, m.start)
+                and not (closed and gap.strip() in (",", "，"))):
             m.group = prev.group
+            closed = closed or not bare
         else:
             group += 1
             m.group = group
+            closed = False
 
 
 def assign_roles(state: DocState) -> None:

@@ -25,12 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..rules import load_rules
 from .base import BaseTagger, Tag, TaggingError, Unit
 from .learned import LearnedTagger, model_meta
 from .rule import RuleTagger
 
 
 MARGIN = 0.2
+COURT_EFFECT = "consequences.court_effect"
 
 
 @dataclass
@@ -123,16 +125,19 @@ class CombinedTagger(BaseTagger):
             subject = code.startswith("subjects.")
             if hit is None:
                 start, end = model.evidence(unit, x[row], k)   # rows sliced only here
-                asks.append(_Ask(result, len(out), unit, code, start, end, subject, True))
-                out.append(self.learned.tag_with(unit, code, start, end, confidence, None, "none")
-                           .but(method=self.name))
+                said = _binding(model.lang, unit.text) if code == COURT_EFFECT else None
+                asks.append(_Ask(result, len(out), unit, code, start, end, subject, said is None))
+                out.append(self.learned.tag_with(unit, code, start, end, confidence, None,
+                                                 said or "none").but(method=self.name))
                 continue
+            said = _binding(model.lang, unit.text) if code == COURT_EFFECT else None
             use_role = subject and self._source(self.role_source, model.lang, code) == "learned"
-            use_modality = self._source(self.modality_source, model.lang, code) == "learned"
+            use_modality = (said is None
+                            and self._source(self.modality_source, model.lang, code) == "learned")
             if use_role or use_modality:
                 asks.append(_Ask(result, len(out), unit, code, hit.start, hit.end, use_role,
                                  use_modality))
-            out.append(hit.but(role=hit.role if subject else None, modality=hit.modality,
+            out.append(hit.but(role=hit.role if subject else None, modality=said or hit.modality,
                                method=self.name, confidence=confidence))
         # codes without a classifier in this language: the rules alone
         out += [t.but(method=self.name) for t in ruled if t.code not in known]
@@ -141,6 +146,19 @@ class CombinedTagger(BaseTagger):
     @staticmethod
     def _source(table: dict[str, dict[str, str]], lang: str, code: str) -> str:
         return table.get(lang, {}).get(code, "rule")
+
+
+def _binding(lang: str, text: str) -> str | None:
+    """The modality a binding-effect cue of the unit states (``binding`` in the pattern
+    file: "binds the court" an obligation, "does not bind the court" a permission), or None.
+
+    Labelling rule 11 fixes the court-effect modality by these words, so where they stand
+    they decide it, even for a language whose court-effect modality the learned head gives
+    by cross-validation: the head reads the words around the evidence and can take Rule
+    11(c)(1)(C)'s "binds the court once the court accepts" for a permission. Several
+    different cues in one unit (a unit contrasting two kinds of agreement): no decision."""
+    found = {label for label, rx in load_rules(lang).binding.items() if rx.search(text)}
+    return found.pop() if len(found) == 1 else None
 
 
 def _nearest(hits: list[Tag], start: int, end: int) -> Tag:
