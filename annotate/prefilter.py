@@ -91,6 +91,11 @@ def _case_folded(text: str) -> str | None:
     return low
 
 
+# the alternation subsets compiled per pattern: compiling costs a millisecond or so, and
+# the subsets that recur (one alternative, the commonest pairs) come first
+_SUBSETS = 8
+
+
 class Prefiltered:
     """A compiled alternation ``(?:a)|(?:b)|…`` whose searches first ask which of its
     alternatives could match the text: an alternative none of whose required literals
@@ -114,7 +119,7 @@ class Prefiltered:
             for literal in _minimal(literals or ()):
                 self.owners.setdefault(literal, set()).add(i)
         self.literals = tuple(sorted(self.owners))
-        self._subsets: dict[frozenset[int], re.Pattern | None] = {}
+        self._subsets: dict[frozenset[int], re.Pattern] = {}
 
     def _for(self, string: str) -> re.Pattern | None:
         """The regex to run on ``string`` (None: no match possible anywhere in it)."""
@@ -125,16 +130,19 @@ class Prefiltered:
             text = _case_folded(string)
             if text is None:
                 return self.regex
-        found = [lit for lit in filter(text.__contains__, self.literals)]
+        found = list(filter(text.__contains__, self.literals))
         if not found and not self.always:
             return None
         live = frozenset(self.always.union(*(self.owners[lit] for lit in found)))
         if len(live) == len(self.alternatives):
             return self.regex
-        if live not in self._subsets:
-            self._subsets[live] = re.compile(
+        regex = self._subsets.get(live)
+        if regex is None:
+            if len(live) > 1 and len(self._subsets) >= _SUBSETS:
+                return self.regex
+            regex = self._subsets[live] = re.compile(
                 "|".join(f"(?:{self.alternatives[i]})" for i in sorted(live)), self.regex.flags)
-        return self._subsets[live]
+        return regex
 
     def search(self, string: str, *args) -> re.Match | None:
         regex = self._for(string)

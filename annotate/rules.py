@@ -143,7 +143,7 @@ class _Compiler:
         return prefiltered(self._re("|".join(f"(?:{a})" for a in alternatives), what),
                            alternatives)
 
-    def templates(self, patterns, what: str) -> tuple[re.Pattern, ...]:
+    def templates(self, patterns, what: str) -> tuple[re.Pattern | Prefiltered, ...]:
         if isinstance(patterns, str):
             patterns = [patterns]
         out = []
@@ -154,8 +154,9 @@ class _Compiler:
                                  f"{{S}}: {p!r}")
             # The group is matched whole: a template must not start inside a placeholder run
             # ("向{S}" would otherwise match from its second character).
-            out.append(self._re(text.replace(
-                "{S}", f"(?<!{SUBJECT_MARK})(?P<S>{SUBJECT_MARK}+)(?!{SUBJECT_MARK})"), what))
+            source = text.replace(
+                "{S}", f"(?<!{SUBJECT_MARK})(?P<S>{SUBJECT_MARK}+)(?!{SUBJECT_MARK})")
+            out.append(prefiltered(self._re(source, what), [source]))
         return tuple(out)
 
     def _re(self, text: str, what: str) -> re.Pattern:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -92,8 +92,11 @@ def _char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
 def _word_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
     """scikit-learn's ``word`` n-grams under ``_TOKEN``: tokens joined by one space."""
     tokens = _TOKEN.findall(text)
-    return [" ".join(tokens[i:i + n]) for n in range(min_n, min(max_n, len(tokens)) + 1)
-            for i in range(len(tokens) - n + 1)]
+    out = []
+    for n in range(min_n, min(max_n, len(tokens)) + 1):
+        # the n-grams starting at each token, joined in C
+        out.extend(tokens if n == 1 else map(" ".join, zip(*(tokens[k:] for k in range(n)))))
+    return out
 
 
 def _count_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
@@ -157,23 +160,29 @@ class Block:
         return rows[known], ids[known]
 
     def _wb_columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        vocab = self.vectorizer.vocabulary_
         cache = self._columns
-        lo, hi = self.ngrams
         cols: list[int] = []
         lengths = []
         for text in texts:
+            words = text.split()          # split() folds white space as sklearn's sub does
+            hits = list(map(cache.get, words))
+            if None in hits:
+                hits = [hit if hit is not None else self._word_columns(word)
+                        for word, hit in zip(words, hits)]
             before = len(cols)
-            for word in text.split():     # split() folds white space as sklearn's sub does
-                hit = cache.get(word)
-                if hit is None:
-                    hit = tuple(vocab[g] for g in _wb_ngrams(word, lo, hi) if g in vocab)
-                    if len(cache) < _WORD_CACHE:
-                        cache[word] = hit
-                cols.extend(hit)
+            cols.extend(chain.from_iterable(hits))
             lengths.append(len(cols) - before)
         rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         return rows, np.asarray(cols, dtype=np.int64)
+
+    def _word_columns(self, word: str) -> tuple[int, ...]:
+        """The vocabulary columns of a word's char_wb n-grams, with repeats (kept)."""
+        vocab = self.vectorizer.vocabulary_
+        lo, hi = self.ngrams
+        hit = tuple(vocab[g] for g in _wb_ngrams(word, lo, hi) if g in vocab)
+        if len(self._columns) < _WORD_CACHE:
+            self._columns[word] = hit
+        return hit
 
     def to_data(self) -> dict:
         vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
