@@ -69,7 +69,7 @@ def _needed(items) -> Needed | None:
 def required_literals(regex: re.Pattern) -> Needed | None:
     """Literals one of which every match of ``regex`` contains (lower-cased for a
     case-insensitive pattern), or None when the pattern names none it cannot avoid."""
-    if regex.flags & (re.LOCALE | re.VERBOSE) or not isinstance(regex.pattern, str):
+    if regex.flags & re.LOCALE or not isinstance(regex.pattern, str):
         return None
     needed = _needed(_parser.parse(regex.pattern, regex.flags))
     if needed is None or not regex.flags & re.IGNORECASE:
