@@ -94,6 +94,7 @@ def _case_folded(text: str) -> str | None:
 # the alternation subsets compiled per pattern: compiling costs a millisecond or so, and
 # the subsets that recur (one alternative, the commonest pairs) come first
 _SUBSETS = 8
+_CHOSEN = 4096    # literal combinations whose regex is remembered, per pattern
 
 
 class Prefiltered:
@@ -120,6 +121,7 @@ class Prefiltered:
                 self.owners.setdefault(literal, set()).add(i)
         self.literals = tuple(sorted(self.owners))
         self._subsets: dict[frozenset[int], re.Pattern] = {}
+        self._chosen: dict[tuple[str, ...], re.Pattern] = {}
 
     def _for(self, string: str) -> re.Pattern | None:
         """The regex to run on ``string`` (None: no match possible anywhere in it)."""
@@ -130,9 +132,19 @@ class Prefiltered:
             text = _case_folded(string)
             if text is None:
                 return self.regex
-        found = list(filter(text.__contains__, self.literals))
+        found = tuple(filter(text.__contains__, self.literals))
         if not found and not self.always:
             return None
+        regex = self._chosen.get(found)
+        if regex is None:            # the same literals recur from unit to unit
+            regex = self._choose(found)
+            if len(self._chosen) < _CHOSEN:
+                self._chosen[found] = regex
+        return regex
+
+    def _choose(self, found: tuple[str, ...]) -> re.Pattern:
+        """The regex of the alternatives the ``found`` literals (and those naming none)
+        leave live: the full pattern when all are, else a compiled subset."""
         live = frozenset(self.always.union(*(self.owners[lit] for lit in found)))
         if len(live) == len(self.alternatives):
             return self.regex

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -96,9 +96,9 @@ class RuleSet:
     version: str
     subject_determiner: re.Pattern | None = None  # "the", "des" … joined to a mention
 
-    @property
+    @cached_property
     def contextless(self) -> bool:
-        """Whether some rule fires without any plea context."""
+        """Whether some rule fires without any plea context (asked for every unit: kept)."""
         return any(r.context == "none" for r in self.codes)
 
 
