@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -20,6 +20,7 @@ import yaml
 from plea.corpus.errors import PleaError
 from plea.corpus.vocab import LANGUAGES
 
+from .prefilter import Prefiltered, prefiltered
 from .text import fold
 
 PATTERNS = Path(__file__).resolve().parent / "patterns"
@@ -95,9 +96,9 @@ class RuleSet:
     version: str
     subject_determiner: re.Pattern | None = None  # "the", "des" … joined to a mention
 
-    @property
+    @cached_property
     def contextless(self) -> bool:
-        """Whether some rule fires without any plea context."""
+        """Whether some rule fires without any plea context (asked for every unit: kept)."""
         return any(r.context == "none" for r in self.codes)
 
 
@@ -133,12 +134,16 @@ class _Compiler:
     def one(self, pattern: str, what: str) -> str:
         return _expand(self._fold(pattern), self.macros, f"{self.where} {what}")
 
-    def compile(self, patterns, what: str) -> re.Pattern:
+    def compile(self, patterns, what: str) -> re.Pattern | Prefiltered:
+        """One regex for the patterns, behind the literal prefilter (``annotate/prefilter.py``):
+        most units hold none of a cue's words, and the filter answers that faster."""
         if isinstance(patterns, str):
             patterns = [patterns]
-        return self._re("|".join(f"(?:{self.one(p, what)})" for p in patterns), what)
+        alternatives = [self.one(p, what) for p in patterns]
+        return prefiltered(self._re("|".join(f"(?:{a})" for a in alternatives), what),
+                           alternatives)
 
-    def templates(self, patterns, what: str) -> tuple[re.Pattern, ...]:
+    def templates(self, patterns, what: str) -> tuple[re.Pattern | Prefiltered, ...]:
         if isinstance(patterns, str):
             patterns = [patterns]
         out = []
@@ -149,8 +154,9 @@ class _Compiler:
                                  f"{{S}}: {p!r}")
             # The group is matched whole: a template must not start inside a placeholder run
             # ("向{S}" would otherwise match from its second character).
-            out.append(self._re(text.replace(
-                "{S}", f"(?<!{SUBJECT_MARK})(?P<S>{SUBJECT_MARK}+)(?!{SUBJECT_MARK})"), what))
+            source = text.replace(
+                "{S}", f"(?<!{SUBJECT_MARK})(?P<S>{SUBJECT_MARK}+)(?!{SUBJECT_MARK})")
+            out.append(prefiltered(self._re(source, what), [source]))
         return tuple(out)
 
     def _re(self, text: str, what: str) -> re.Pattern:

@@ -145,7 +145,8 @@ def _parse_job(item: tuple[Source, Path, int | None]):
         # Sent back as its fields: an exception whose __init__ takes other arguments than
         # its args cannot be unpickled, and the pool would wait for it for ever.
         return ("error", exc.path, exc.message, exc.line, exc.column, exc.where)
-    return store.document_rows(doc, source), reports, doc.meta, problems
+    # the search form too: the parent would otherwise compute it for every row
+    return store.with_search_text(store.document_rows(doc, source)), reports, doc.meta, problems
 
 
 def merge_documents(docs: list[Document]) -> Document:

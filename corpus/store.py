@@ -7,7 +7,7 @@ Only this module and the web view know them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 import sqlite_utils
@@ -164,6 +164,26 @@ class Rows:
     provisions: list[dict]
     commentary: list[dict]
     bibliography: list[dict]
+    # table -> (id, search form of each SEARCH_COLUMNS column): filled by the build's parse
+    # workers (``with_search_text``) so the parent does not compute it in ``build_search``
+    search: dict[str, list[tuple]] = field(default_factory=dict)
+
+
+# the columns the FTS5 indexes hold, per table
+SEARCH_COLUMNS: dict[str, tuple[str, ...]] = {
+    "provisions": ("heading", "text", "wrapup", "citation"),
+    "commentary": ("heading", "text"),
+}
+
+
+def with_search_text(rows: Rows) -> Rows:
+    """``rows`` with their search form (``index_text``) computed: Han characters spaced
+    and folded, German words stemmed — about a second and a half of the corpus's build,
+    worth spending in a worker rather than in the parent that stores every row."""
+    rows.search = {table: [(r["id"], *(index_text(r.get(c), r.get("lang")) for c in columns))
+                           for r in getattr(rows, table)]
+                   for table, columns in SEARCH_COLUMNS.items()}
+    return rows
 
 
 def document_rows(doc: Document, source: Source) -> Rows:
@@ -244,6 +264,17 @@ def write_rows(db: sqlite_utils.Database, rows: Rows) -> None:
     db["provisions"].insert_all(rows.provisions, batch_size=2000)
     db["commentary"].insert_all(rows.commentary, batch_size=2000)
     db["bibliography"].insert_all(rows.bibliography, batch_size=2000)
+    for table, values in rows.search.items():
+        if values:
+            _search_table(db, table)
+            db.conn.executemany(f"INSERT INTO temp.[{table}_search] VALUES ("
+                                + ", ".join("?" * len(values[0])) + ")", values)
+
+
+def _search_table(db: sqlite_utils.Database, table: str) -> None:
+    """The connection's TEMP table of search forms computed ahead (gone when it closes)."""
+    cols = ", ".join(f"[{c}]" for c in SEARCH_COLUMNS[table])
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS [{table}_search] (id TEXT PRIMARY KEY, {cols})")
 
 
 def copy_source_rows(db: sqlite_utils.Database, alias: str, source_id: str) -> int:
@@ -260,27 +291,38 @@ def build_search(db: sqlite_utils.Database) -> None:
     """(Re)build the FTS5 indexes over the search form of the text.
 
     Standalone tables keyed by the content table's rowid: Datasette's table
-    search uses them through ``fts_table`` / ``fts_pk`` in the metadata.
+    search uses them through ``fts_table`` / ``fts_pk`` in the metadata. A row's search
+    form comes from the TEMP table the parse workers filled (``with_search_text``) when
+    it is there, else it is computed here (reused sources, one-process builds): the same
+    function either way, so the index is the same.
     """
-    for table, columns in (("provisions", ("heading", "text", "wrapup", "citation")),
-                           ("commentary", ("heading", "text"))):
+    for table, columns in SEARCH_COLUMNS.items():
         fts = f"{table}_fts"
         db.execute(f"DROP TABLE IF EXISTS [{fts}]")
         db.execute(f"CREATE VIRTUAL TABLE [{fts}] USING fts5("
                    + ", ".join(columns) + f", tokenize='{FTS_TOKENIZE}')")
-        select = ", ".join(columns)
+        _search_table(db, table)
+        select = ", ".join(f"t.[{c}]" for c in columns)
+        ready = ", ".join(f"s.[{c}]" for c in columns)
         # German rows are indexed as stems (see corpus.search); the row's language decides.
-        lang = "lang" if "lang" in db[table].columns_dict else "NULL"
+        lang = "t.lang" if "lang" in db[table].columns_dict else "NULL"
         batch: list[tuple] = []
-        insert = (f"INSERT INTO [{fts}] (rowid, {select}) VALUES (?, "
+        insert = (f"INSERT INTO [{fts}] (rowid, {', '.join(columns)}) VALUES (?, "
                   + ", ".join("?" for _ in columns) + ")")
-        for row in db.execute(f"SELECT rowid, {lang}, {select} FROM [{table}]"):
-            batch.append((row[0], *(index_text(v, row[1]) for v in row[2:])))
+        n = len(columns)
+        for row in db.execute(f"SELECT t.rowid, {lang}, s.id IS NOT NULL, {select}, {ready} "
+                              f"FROM [{table}] t LEFT JOIN temp.[{table}_search] s "
+                              "ON s.id = t.id ORDER BY t.rowid"):
+            if row[2]:
+                batch.append((row[0], *row[3 + n:]))
+            else:
+                batch.append((row[0], *(index_text(v, row[1]) for v in row[3:3 + n])))
             if len(batch) >= 5000:
                 db.conn.executemany(insert, batch)
                 batch.clear()
         if batch:
             db.conn.executemany(insert, batch)
+        db.execute(f"DROP TABLE temp.[{table}_search]")
 
 
 def counts(rows: Iterable[dict]) -> dict[str, int]:

@@ -154,3 +154,65 @@ def test_code_page_columns_come_in_pages(conn, monkeypatch):
 
 def _column(found: dict, key: str) -> dict:
     return next(c for c in found["columns"] if c["key"] == key)
+
+
+def _hit_rowids(conn, query: str) -> list[int]:
+    return [r[0] for r in conn.execute("SELECT rowid FROM provisions_fts WHERE provisions_fts "
+                                       "MATCH ? ORDER BY rowid", [fts_query(query)])]
+
+
+def test_ranking_reads_the_first_pool_of_matches(conn, monkeypatch):
+    """Over RANK_POOL hits, BM25 ranks the first RANK_POOL in the corpus's order; the core
+    provisions among all hits (and their translations) still come in. With as many hits
+    as RANK_POOL or fewer, the ranking is the one over every hit."""
+    query, pool = "court", 100                     # 1,077 hits
+    hits = _hit_rowids(conn, query)
+    assert len(hits) > pool
+    core = "SELECT provision_id FROM reference_units WHERE core = 1"
+    boosted = {r[0] for r in conn.execute(
+        f"SELECT id FROM provisions WHERE id IN ({core}) OR id IN (SELECT target_id FROM "
+        f"alignments WHERE provision_id IN ({core})) OR id IN (SELECT provision_id FROM "
+        f"alignments WHERE target_id IN ({core}))")}
+    rowid = dict(conn.execute("SELECT id, rowid FROM provisions"))
+
+    def ranked(n: int) -> dict:
+        monkeypatch.setattr(q, "RANK_POOL", n)
+        return q.search(conn, fts_query(query), {}, limit=5000)
+
+    cut = ranked(pool)
+    assert cut["pooled"]
+    ids = [r["id"] for r in cut["results"]]
+    assert len(ids) >= pool                          # the whole pool is ranked
+    assert all(rowid[i] <= hits[pool - 1] or i in boosted for i in ids)
+    assert any(rowid[i] > hits[pool - 1] for i in ids)   # core provisions further on
+    every = ranked(10 ** 9)
+    assert not every["pooled"] and ids != [r["id"] for r in every["results"]]
+    exact = ranked(len(hits))                        # exactly as many hits: nothing cut
+    assert not exact["pooled"] and exact["results"] == every["results"]
+
+
+def test_ranking_pool_with_a_filter(conn, monkeypatch):
+    """With a filter, the pool is the first RANK_POOL hits the filter keeps."""
+    monkeypatch.setattr(q, "RANK_POOL", 20)
+    found = q.search(conn, fts_query("court"), {"jurisdiction": "US"})
+    assert found["pooled"]
+    assert {r["jurisdiction"] for r in found["results"]} == {"US"}
+
+
+def test_the_search_page_says_the_ranking_was_over_the_first_matches(built_db, monkeypatch):
+    import asyncio
+
+    from datasette.app import Datasette
+
+    monkeypatch.setattr(q, "RANK_POOL", 100)
+
+    async def get(path: str) -> str:
+        response = await Datasette(immutables=[str(built_db)]).client.get(path)
+        assert response.status_code == 200
+        return response.text
+
+    doc = lxml.html.fromstring(asyncio.run(get("/search?q=court")))
+    notice = doc.xpath("//p[contains(@class, 'pooled')]")[0].text_content()
+    assert "first 100 matches" in notice and "core provision" in notice
+    doc = lxml.html.fromstring(asyncio.run(get("/search?q=" + urllib.parse.quote("协商"))))
+    assert not doc.xpath("//p[contains(@class, 'pooled')]")            # 47 hits: all ranked

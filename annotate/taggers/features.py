@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -60,7 +61,9 @@ def _vectorizer(analyzer: str, ngrams: tuple[int, int], max_features: int | None
                            **extra)
 
 
-_WHITE = re.compile(r"\s\s+")
+_WHITE = re.compile(r"\s\s+")          # scikit-learn's white-space fold
+_TOKEN = re.compile(r"(?u)\b\w+\b")      # the word blocks' token pattern (``_vectorizer``)
+_WORD_CACHE = 200_000                    # words whose char_wb n-gram columns are kept
 
 
 def _wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -78,6 +81,37 @@ def _wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return out
 
 
+def _char_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's ``char`` n-grams: every substring of min_n..max_n characters of the
+    text with its runs of white space folded (their order does not matter: they are counted)."""
+    text = _WHITE.sub(" ", text)
+    return [text[i:i + n] for n in range(min_n, min(max_n, len(text)) + 1)
+            for i in range(len(text) - n + 1)]
+
+
+def _word_ngrams(text: str, min_n: int, max_n: int) -> list[str]:
+    """scikit-learn's ``word`` n-grams under ``_TOKEN``: tokens joined by one space."""
+    tokens = _TOKEN.findall(text)
+    out = []
+    for n in range(min_n, min(max_n, len(tokens)) + 1):
+        # the n-grams starting at each token, joined in C
+        out.extend(tokens if n == 1 else map(" ".join, zip(*(tokens[k:] for k in range(n)))))
+    return out
+
+
+def _count_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_matrix:
+    """Term counts as scikit-learn's ``CountVectorizer`` leaves them: float32 counts,
+    column indices sorted within each row — all of a batch counted in one sort."""
+    n_rows, n_cols = shape
+    keys = rows.astype(np.int64) * max(n_cols, 1) + cols
+    uniq, counts = np.unique(keys, return_counts=True)
+    row_of = uniq // max(n_cols, 1)
+    indptr = np.zeros(n_rows + 1, dtype=np.int32)
+    np.cumsum(np.bincount(row_of, minlength=n_rows), out=indptr[1:])
+    return sp.csr_matrix((counts.astype(np.float32), (uniq % max(n_cols, 1)).astype(np.int32),
+                          indptr), shape=shape, dtype=np.float32)
+
+
 @dataclass
 class Block:
     name: str
@@ -87,48 +121,68 @@ class Block:
     vectorizer: TfidfVectorizer
 
     def __post_init__(self) -> None:
-        self._columns: dict[str, np.ndarray] = {}
+        self._columns: dict[str, tuple[int, ...]] = {}
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:
-        """TF-IDF rows, the same numbers as the vectorizer's ``transform``.
+        """TF-IDF rows, the same floats as the vectorizer's ``transform``.
 
-        Character n-grams inside words are the tagger's main cost; words recur across
-        units (a statute reuses a few thousand), so each word's n-gram columns are
-        computed once and kept — about three times faster than scikit-learn's loop,
-        which analyses every word of every unit again."""
-        if self.analyzer != "char_wb":
-            return self.vectorizer.transform(texts)
-        vocab = self.vectorizer.vocabulary_
-        cache = self._columns
+        scikit-learn analyses and counts in a Python loop with a call per n-gram, most of
+        the tagger's feature cost; here the terms are looked up for a whole batch at once,
+        and char_wb n-grams once per distinct word (a statute reuses a few thousand words).
+        The counts then go through the vectorizer's own TF-IDF step (log, idf, l2 norm),
+        so the arithmetic — and the model's scores — are bit for bit scikit-learn's
+        (``tests/test_tagger_features.py`` compares on corpus units)."""
+        counts = self.counts(texts)
+        # the step TfidfVectorizer.transform itself ends with
+        return self.vectorizer._tfidf.transform(counts, copy=False)
+
+    def counts(self, texts: list[str]) -> sp.csr_matrix:
+        """The term-count matrix of ``texts`` (scikit-learn's ``CountVectorizer.transform``)."""
+        if self.analyzer == "char_wb":
+            rows, cols = self._wb_columns(texts)
+        else:
+            rows, cols = self._looked_up(texts)
+        return _count_matrix(rows, cols, (len(texts), len(self.vectorizer.vocabulary_)))
+
+    def _looked_up(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        grams_of = _char_ngrams if self.analyzer == "char" else _word_ngrams
         lo, hi = self.ngrams
-        indptr, indices, counts = [0], [], []
+        grams: list[str] = []
+        lengths = []
         for text in texts:
-            cols = []
-            for word in _WHITE.sub(" ", text).split():
-                hit = cache.get(word)
-                if hit is None:
-                    hit = np.array([vocab[g] for g in _wb_ngrams(word, lo, hi) if g in vocab],
-                                   dtype=np.int64)
-                    if len(cache) < 200_000:
-                        cache[word] = hit
-                cols.append(hit)
-            if cols:
-                uniq, n = np.unique(np.concatenate(cols), return_counts=True)
-            else:
-                uniq, n = np.zeros(0, np.int64), np.zeros(0, np.int64)
-            indices.append(uniq)
-            counts.append(n)
-            indptr.append(indptr[-1] + len(uniq))
-        data = np.concatenate(counts).astype(np.float32) if counts else np.zeros(0, np.float32)
-        cols_all = np.concatenate(indices) if indices else np.zeros(0, np.int64)
-        np.log(data, out=data)
-        data += 1.0                                   # sublinear tf
-        data *= np.asarray(self.vectorizer.idf_, dtype=np.float32)[cols_all]
-        x = sp.csr_matrix((data, cols_all, np.asarray(indptr)), shape=(len(texts), len(vocab)),
-                          dtype=np.float32)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms).astype(np.float32) @ x, dtype=np.float32)
+            mine = grams_of(text, lo, hi)
+            grams.extend(mine)
+            lengths.append(len(mine))
+        ids = np.fromiter(map(self.vectorizer.vocabulary_.get, grams, repeat(-1)),
+                          dtype=np.int64, count=len(grams))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        known = ids >= 0                 # out-of-vocabulary terms are not counted
+        return rows[known], ids[known]
+
+    def _wb_columns(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        cache = self._columns
+        cols: list[int] = []
+        lengths = []
+        for text in texts:
+            words = text.split()          # split() folds white space as sklearn's sub does
+            hits = list(map(cache.get, words))
+            if None in hits:
+                hits = [hit if hit is not None else self._word_columns(word)
+                        for word, hit in zip(words, hits)]
+            before = len(cols)
+            cols.extend(chain.from_iterable(hits))
+            lengths.append(len(cols) - before)
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        return rows, np.asarray(cols, dtype=np.int64)
+
+    def _word_columns(self, word: str) -> tuple[int, ...]:
+        """The vocabulary columns of a word's char_wb n-grams, with repeats (kept)."""
+        vocab = self.vectorizer.vocabulary_
+        lo, hi = self.ngrams
+        hit = tuple(vocab[g] for g in _wb_ngrams(word, lo, hi) if g in vocab)
+        if len(self._columns) < _WORD_CACHE:
+            self._columns[word] = hit
+        return hit
 
     def to_data(self) -> dict:
         vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
@@ -145,6 +199,14 @@ class Block:
 
 
 RULE_WEIGHT = 0.5
+
+
+def _in_column_order(vocabulary: dict[str, int]) -> list[str]:
+    """The terms by column, as ``get_feature_names_out`` gives them without its sort."""
+    names = [""] * len(vocabulary)
+    for term, column in vocabulary.items():
+        names[column] = term
+    return names
 
 
 class Featurizer:
@@ -173,9 +235,12 @@ class Featurizer:
         """Rows of features; ``rules`` (the rule tagger's codes per unit) fills the rule
         columns, left at zero when not given (the role and modality heads)."""
         mats = []
+        # normalised once: the body and word blocks read the same texts, and siblings
+        # share their lead-in and headings
+        folded = {t: normalise(t, self.lang) for t in {*bodies, *leads}}
         for b in self.blocks:
             texts = leads if b.name == "lead" else bodies
-            m = b.transform([normalise(t, self.lang) for t in texts])
+            m = b.transform([folded[t] for t in texts])
             mats.append(m * b.weight if b.weight != 1.0 else m)
         if self.rule_codes:
             index = {c: i for i, c in enumerate(self.rule_codes)}
@@ -198,8 +263,8 @@ class Featurizer:
         for b in self.blocks:
             n = len(b.vectorizer.vocabulary_)
             if index < n:
-                if not hasattr(b, "_names"):
-                    b._names = b.vectorizer.get_feature_names_out()   # type: ignore[attr-defined]
+                if not hasattr(b, "_names"):     # the vocabulary in column order, unsorted
+                    b._names = _in_column_order(b.vectorizer.vocabulary_)  # type: ignore[attr-defined]
                 return b.name, str(b._names[index])              # type: ignore[attr-defined]
             index -= n
         if index < len(self.rule_codes):

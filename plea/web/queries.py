@@ -326,6 +326,10 @@ HEADING_ONLY = 0.2
 RANKED = 400       # hits ranked and grouped into the page's source groups
 CANDIDATES = 2000  # hits BM25 ranks inside the FTS query; the boosts re-rank these
 COUNT_CAP = 1000   # hits counted exactly; beyond it the count and facets are lower bounds
+# hits BM25 reads at most, the first in the corpus's order: FTS5 scores every hit it is
+# given before keeping the CANDIDATES best, which grew with the corpus (43,000 hits of
+# 量刑建议 at 100×); the core provisions among all hits are still added
+RANK_POOL = 5000
 
 
 def counting_tags(conn: sqlite3.Connection) -> str:
@@ -357,12 +361,12 @@ def _hit_filters(filters: dict[str, str], tags: str) -> tuple[list[str], list]:
 
 
 def _hits_cte(match: str, filters: dict[str, str], tags: str, *,
-              ranked: bool) -> tuple[str, list]:
+              ranked: bool, cut: int | None = None) -> tuple[str, list]:
     """The hits as a CTE: with ``ranked``, the CANDIDATES best by BM25 — FTS5 ranks
     and cuts them inside the query, so the boosts below are computed for those alone,
-    not for every hit — plus the core provisions among the hits, whose boosts can lift
-    them above any of those; else the first COUNT_CAP + 1 in the corpus's order, for
-    the count and the facets."""
+    not for every hit — among the hits up to rowid ``cut`` (all when None), plus the core
+    provisions among all the hits, whose boosts can lift them above any of those; else
+    the first COUNT_CAP + 1 in the corpus's order, for the count and the facets."""
     where, params = _hit_filters(filters, tags)
     params = [match, *params]
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
@@ -377,18 +381,36 @@ def _hits_cte(match: str, filters: dict[str, str], tags: str, *,
     boosted = (f"SELECT rowid FROM provisions WHERE id IN ({core}) OR id IN "
                f"(SELECT target_id FROM alignments WHERE provision_id IN ({core})) OR id IN "
                f"(SELECT provision_id FROM alignments WHERE target_id IN ({core}))")
+    # FTS5 takes a rowid bound into its own scan: the hits past the cut are never scored
+    pooled, pool_args = ("", []) if cut is None else (" AND f.rowid <= ?", [cut])
     if len(where) == 1:
         # No filter: FTS5 ranks from its own index alone, and only the candidates it
         # keeps are joined to their provisions (a third of the time for 认 at 10×).
         best = (f"""SELECT p.rowid AS rid, p.id, p.source_id, {_COL} AS col, b.rank
-            FROM (SELECT rowid, bm25(provisions_fts, {weights}) AS rank FROM provisions_fts
-                  WHERE provisions_fts MATCH ? ORDER BY rank LIMIT {CANDIDATES}) b
+            FROM (SELECT f.rowid, bm25(provisions_fts, {weights}) AS rank
+                  FROM provisions_fts f WHERE provisions_fts MATCH ?{pooled}
+                  ORDER BY rank LIMIT {CANDIDATES}) b
             JOIN provisions p ON p.rowid = b.rowid""")
     else:
-        best = f"{select} WHERE {cond} ORDER BY rank LIMIT {CANDIDATES}"
+        best = f"{select} WHERE {cond}{pooled} ORDER BY rank LIMIT {CANDIDATES}"
     return (f"""WITH best AS ({best}),
         core_hits AS ({select} WHERE {cond} AND +f.rowid IN ({boosted})),
-        hits AS (SELECT * FROM best UNION SELECT * FROM core_hits)""", [*params, *params])
+        hits AS (SELECT * FROM best UNION SELECT * FROM core_hits)""",
+            [*params, *pool_args, *params])
+
+
+def _pool_cut(conn: sqlite3.Connection, match: str, filters: dict[str, str],
+              tags: str) -> int | None:
+    """The rowid of the RANK_POOL-th hit in the corpus's order (the last one BM25 ranks),
+    or None when there are no more hits than that. FTS5 hands hits over in rowid order
+    without scoring them, so this reads RANK_POOL hits, not all."""
+    where, params = _hit_filters(filters, tags)
+    # the RANK_POOL-th hit and the one after it, if there is one
+    last = conn.execute(
+        "SELECT f.rowid FROM provisions_fts f JOIN provisions p ON p.rowid = f.rowid "
+        f"WHERE {' AND '.join(where)} ORDER BY f.rowid LIMIT 2 OFFSET ?",
+        [match, *params, RANK_POOL - 1]).fetchall()
+    return last[0][0] if len(last) == 2 else None      # RANK_POOL hits or fewer: all
 
 
 def _boosts(phrase: bool) -> str:
@@ -423,10 +445,12 @@ def search(conn: sqlite3.Connection, match: str, filters: dict[str, str], *,
 
     The count and the facets read at most COUNT_CAP + 1 hits: ``capped`` says the
     query has more, so ``total`` and every facet count are lower bounds ("at least").
-    Ranking reads the CANDIDATES best hits by BM25 and the core provisions among all
-    hits, so a query with fewer hits than that ranks exactly as over every hit."""
+    Ranking reads the CANDIDATES best hits by BM25 among the first RANK_POOL hits in the
+    corpus's order (``pooled`` says there were more) and the core provisions among all
+    hits, so a query with fewer hits than CANDIDATES ranks exactly as over every hit."""
     tags = counting_tags(conn)
-    ranked, rank_args = _hits_cte(match, filters, tags, ranked=True)
+    cut = _pool_cut(conn, match, filters, tags)
+    ranked, rank_args = _hits_cte(match, filters, tags, ranked=True, cut=cut)
     results = rows(conn, f"""{ranked}
         SELECT {PROVISION_FIELDS}, h.rank * {_boosts(bool(phrase))} AS score
         FROM hits h JOIN provisions p ON p.rowid = h.rid
@@ -449,7 +473,7 @@ def search(conn: sqlite3.Connection, match: str, filters: dict[str, str], *,
             count(DISTINCT h.id) AS n FROM {counted} h JOIN {tags} g ON g.provision_id = h.id
             GROUP BY 1 ORDER BY 2 DESC LIMIT 40""", args)
     return {"total": min(found, COUNT_CAP), "capped": capped, "results": results,
-            "facets": facets}
+            "facets": facets, "pooled": cut is not None}
 
 
 def commentary_matches(conn: sqlite3.Connection, match: str) -> int:

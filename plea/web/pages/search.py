@@ -98,7 +98,8 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
             "codes": [{**labels[c], "href": links.code(c)} for c in codes[:8]],
             "offers": _offers(conn, codes[:CODE_OFFERS], labels, links, label, lang),
             "error": None, "pages": None, "commentary": None, "shown": 0, "capped": False,
-            "cap": q.COUNT_CAP, "candidates": q.CANDIDATES}
+            "cap": q.COUNT_CAP, "candidates": q.CANDIDATES,
+            "pooled": False, "pool": q.RANK_POOL}
     match = fts_query(query) if query.strip() else ""
     if not match:
         return base
@@ -137,6 +138,7 @@ def search_page(conn: sqlite3.Connection, query: str, filters: dict[str, str], p
         })
     return {
         **base, "groups": out_groups, "total": found["total"], "capped": found["capped"],
+        "pooled": found["pooled"],
         "shown": sum(len(g["results"]) for g in out_groups),
         "facets": facets(found["facets"], labels, query, filters, links),
         "pages": {"page": page, "count": n_pages,
