@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from plea.annotate.training import convert
+from plea.annotate.training.copies import SourceRuns
 from plea.annotate.training.data import texts_root
 
 BTMG = "de/de-btmg-betaeubungsmittelgesetz.md"
@@ -113,6 +114,14 @@ WRITTEN_CASES = [
      written_line(codes=[{"code": "consequences.leniency", "evidence": "Strafrabatt"}]),
      "is not words of the unit"),
     ("no text", written_line(text=""), "missing text"),
+    # § 1 Abs. 1 BtMG with its list of annexes cut short: a copy all the same
+    ("a unit repeating a source text",
+     written_line(text="Betäubungsmittel im Sinne dieses Gesetzes sind die in den Anlagen I bis "
+                       "III aufgeführten Stoffe.", codes=[]), "repeats a source text"),
+    # the same subject in other words
+    ("a unit on the same subject in other words",
+     written_line(text="Welche Stoffe als Betäubungsmittel gelten, bestimmen die Anlagen des "
+                       "Gesetzes.", codes=[]), None),
 ]
 
 
@@ -124,12 +133,13 @@ def test_written_lines_are_checked_one_by_one(repo, tmp_path, what, line, proble
     existing = convert.Existing()
     existing.ids = {"w-de-t-0001"}
     existing.texts = {("de", " ".join(WRITTEN_TEXT.split()))}
-    result = convert.convert_written(src, dst, existing)
+    result = convert.convert_written(src, dst, existing, copies=SourceRuns().add_all([PAR1, PAR3]))
     if problem is None:
         assert result.rejected == [] and result.written == 1
         row = json.loads(dst.read_text())
-        assert row["codes"][0]["start"] == line["text"].index("die Strafe mildern")
-        assert "evidence" not in row["codes"][0]
+        if line["codes"]:
+            assert row["codes"][0]["start"] == line["text"].index("die Strafe mildern")
+            assert "evidence" not in row["codes"][0]
     else:
         assert result.written == 0
         assert any(problem in r for r in result.rejected), result.rejected
@@ -163,3 +173,26 @@ def test_converting_again_into_the_same_file_does_not_collide_with_itself(repo, 
     else:
         assert existing.overlaps(BTMG, "", 1109, 1223) == (1109, 1223)
         assert "w-de-t-0001" not in existing.ids
+
+
+# (source, unit, lang, is it a copy?) — the check folds script, case and spaces, and leaves
+# alone the short phrases every statute shares
+COPY_CASES = [
+    ("人民检察院应当听取犯罪嫌疑人、辩护人或者值班律师的意见，并记录在案。",
+     "人民檢察院應當聽取犯罪嫌疑人、辯護人或者值班律師的意見，並記錄在案。", "zh", True),
+    ("人民检察院应当听取犯罪嫌疑人、辩护人或者值班律师的意见，并记录在案。",
+     "检察官提出建议以前，要先问过被告及其律师怎么看。", "zh", False),
+    ("The court shall not participate in plea discussions between the parties.",
+     "THE COURT SHALL NOT   PARTICIPATE in plea discussions between the parties.", "en", True),
+    ("The court shall not participate in plea discussions between the parties.",
+     "The court shall not take part when the sides talk about a plea.", "en", False),
+    ("Die Vernehmung des Beschuldigten kann in Bild und Ton aufgezeichnet werden.",
+     "Ein Geständnis, das nicht in Bild und Ton aufgezeichnet wurde, darf verwertet werden.",
+     "de", False),
+]
+
+
+@pytest.mark.parametrize("source,unit,lang,copy", COPY_CASES)
+def test_a_copy_is_told_from_a_unit_in_other_words(source, unit, lang, copy):
+    runs = SourceRuns().add_all([source])
+    assert (runs.problem(unit, lang) is not None) is copy, runs.share(unit, lang)

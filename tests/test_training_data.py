@@ -56,6 +56,18 @@ def test_written_units_carry_codes_of_the_codebook_and_evidence_inside_them():
                 assert label.role in taxonomy.roles, (u.id, label)
 
 
+@needs_texts
+def test_written_units_repeat_no_source_text(built_db):
+    """Our own words: no written unit repeats a statute of the corpus or a training text
+    (the check ``convert.py`` applies to every new line)."""
+    import sqlite_utils
+    from plea.annotate.training.copies import source_runs
+    runs = source_runs(TEXTS, sqlite_utils.Database(built_db))
+    assert runs.sources > 20000
+    copied = [u.id for u in training.written_units() if runs.problem(u.text, u.lang)]
+    assert copied == []
+
+
 def test_written_units_stay_off_the_evaluation_only_documents():
     for u in training.written_units():
         assert not any(name in u.text for name in EVALUATION_ONLY), u.id

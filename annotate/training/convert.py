@@ -9,8 +9,9 @@ Every line is checked before it is taken (:func:`problems_texts`, :func:`problem
 the unit resolves to its text with the SHA-1 the coder recorded, every quoted evidence is
 words of that unit, codes, roles and modalities are the codebook's, the unit overlaps no
 unit already in the repository (nor another line of the same file), and it names none of
-the evaluation-only documents (``evaluation-only.txt``). A line with a problem is left out
-and reported as ``FILE:LINE: problem``; the others are converted.
+the evaluation-only documents (``evaluation-only.txt``); a written unit repeats no source
+text (:mod:`.copies`: the training texts, and the corpus when a database is built). A line
+with a problem is left out and reported as ``FILE:LINE: problem``; the others are converted.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..taxonomy import Taxonomy, load_taxonomy
+from .copies import SourceRuns, source_runs
 from .data import HERE, LABELS_DIR, WRITTEN_DIR, texts_root
 from .textref import TextRefError, unit_text
 
@@ -157,7 +159,7 @@ def problems_texts(obj: dict, root: Path, taxonomy: Taxonomy, existing: Existing
 
 
 def problems_written(obj: dict, taxonomy: Taxonomy, existing: Existing,
-                     names: tuple[str, ...]) -> list[str]:
+                     names: tuple[str, ...], copies: SourceRuns | None = None) -> list[str]:
     missing = [k for k in ("id", "doc", "lang", "text", "codes") if not obj.get(k) and k != "codes"]
     if missing or "codes" not in obj:
         return [f"missing {', '.join(missing or ['codes'])}"]
@@ -170,6 +172,9 @@ def problems_written(obj: dict, taxonomy: Taxonomy, existing: Existing,
     name = _names_evaluation_only(obj, text, names)
     if name:
         out.append(f"names an evaluation-only document ({name})")
+    copied = copies.problem(text, obj["lang"]) if copies is not None else None
+    if copied:
+        out.append(copied)
     return out
 
 
@@ -218,12 +223,14 @@ def convert_texts(src: Path, dst: Path, existing: Existing | None = None) -> Con
     return Converted(len(rows), rejected)
 
 
-def convert_written(src: Path, dst: Path, existing: Existing | None = None) -> Converted:
+def convert_written(src: Path, dst: Path, existing: Existing | None = None,
+                    copies: SourceRuns | None = None) -> Converted:
+    """``copies``: the source texts a written unit must not repeat (:mod:`.copies`)."""
     taxonomy, names = load_taxonomy(), evaluation_only_names()
     existing = existing if existing is not None else existing_units(skip=dst)
     rows, rejected = [], []
     for n, obj, bad in _lines(src):
-        problems = [bad] if bad else problems_written(obj, taxonomy, existing, names)
+        problems = [bad] if bad else problems_written(obj, taxonomy, existing, names, copies)
         if problems:
             rejected += [f"{src.name}:{n}: {p}" for p in problems]
             continue
@@ -235,9 +242,24 @@ def convert_written(src: Path, dst: Path, existing: Existing | None = None) -> C
     return Converted(len(rows), rejected)
 
 
+def _copy_check() -> SourceRuns:
+    """The training texts and, when a database is built, the corpus's provisions."""
+    import sqlite_utils
+    from plea.corpus.paths import db_path
+    path = db_path()
+    db = sqlite_utils.Database(path) if path.exists() else None
+    if db is None:
+        print(f"no database at {path}: written units checked against the training texts only "
+              "(run `plea build` to check them against the corpus too)", file=sys.stderr)
+    return source_runs(texts_root(), db)
+
+
 if __name__ == "__main__":
     kind, src, dst = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    result = (convert_texts if kind == "texts" else convert_written)(src, dst)
+    if kind == "texts":
+        result = convert_texts(src, dst)
+    else:
+        result = convert_written(src, dst, copies=_copy_check())
     for line in result.rejected:
         print(line, file=sys.stderr)
     print(f"{result.written} units → {dst}; {len(result.rejected)} problems "
