@@ -267,8 +267,11 @@ def write_rows(db: sqlite_utils.Database, rows: Rows) -> None:
     for table, values in rows.search.items():
         if values:
             _search_table(db, table)
-            db.conn.executemany(f"INSERT INTO temp.[{table}_search] VALUES ("
-                                + ", ".join("?" * len(values[0])) + ")", values)
+            # committed at once, as insert_all commits: a transaction left open would keep
+            # the build from detaching the last build's database ("database prev is locked")
+            with db.conn:
+                db.conn.executemany(f"INSERT INTO temp.[{table}_search] VALUES ("
+                                    + ", ".join("?" * len(values[0])) + ")", values)
 
 
 def _search_table(db: sqlite_utils.Database, table: str) -> None:

@@ -88,18 +88,20 @@ def run(sources: Path, manifest: Path, db: Path, store: Path, **kw):
                      keep_going=True, **kw)
 
 
-def test_incremental_build_equals_cold_build_and_redoes_one_source(tmp_path, corpus):
+# two workers: the edited source is parsed in a worker while the last build is attached
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_incremental_build_equals_cold_build_and_redoes_one_source(tmp_path, corpus, jobs):
     sources, manifest = corpus
     store = tmp_path / "annotations.db"          # absent: nothing to merge
     warm, cold = tmp_path / "warm.db", tmp_path / "cold.db"
-    run(sources, manifest, warm, store, jobs=1)
+    run(sources, manifest, warm, store, jobs=jobs)
     # Edit one source: a new plea sentence in the Chinese statute.
     path = sources / "cn_markdown" / "mini.md"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "第三条之一 协商应当同步录音录像。",
         "第三条之一 协商应当同步录音录像。犯罪嫌疑人认罪认罚的，应当告知其享有的诉讼权利。"),
         encoding="utf-8")
-    report = run(sources, manifest, warm, store, jobs=1)
+    report = run(sources, manifest, warm, store, jobs=jobs)
     assert actions(warm) == {"xx-mini": "parsed", "xx-mustg": "reused"}
     outcomes = {name: outcome for name, _, outcome in report.stages}
     assert "1 done again" in outcomes["tags"]
