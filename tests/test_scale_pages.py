@@ -201,18 +201,25 @@ def test_ranking_pool_with_a_filter(conn, monkeypatch):
 
 def test_the_search_page_says_the_ranking_was_over_the_first_matches(built_db, monkeypatch):
     import asyncio
+    import concurrent.futures
 
     from datasette.app import Datasette
 
     monkeypatch.setattr(q, "RANK_POOL", 100)
 
-    async def get(path: str) -> str:
+    async def fetch(path: str) -> str:
         response = await Datasette(immutables=[str(built_db)]).client.get(path)
         assert response.status_code == 200
         return response.text
 
-    doc = lxml.html.fromstring(asyncio.run(get("/search?q=court")))
+    def get(path: str) -> str:
+        # in a thread of its own: a browser test before this one (Playwright's sync API)
+        # leaves an event loop running in the main thread, where asyncio.run refuses to start
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, fetch(path)).result()
+
+    doc = lxml.html.fromstring(get("/search?q=court"))
     notice = doc.xpath("//p[contains(@class, 'pooled')]")[0].text_content()
     assert "first 100 matches" in notice and "core provision" in notice
-    doc = lxml.html.fromstring(asyncio.run(get("/search?q=" + urllib.parse.quote("协商"))))
+    doc = lxml.html.fromstring(get("/search?q=" + urllib.parse.quote("协商")))
     assert not doc.xpath("//p[contains(@class, 'pooled')]")            # 47 hits: all ranked
