@@ -112,6 +112,14 @@ def _count_matrix(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) ->
                           indptr), shape=shape, dtype=np.float32)
 
 
+def _in_column_order(vocabulary: dict[str, int]) -> list[str]:
+    """The terms by column, as ``get_feature_names_out`` gives them without its sort."""
+    names = [""] * len(vocabulary)
+    for term, column in vocabulary.items():
+        names[column] = term
+    return names
+
+
 @dataclass
 class Block:
     name: str
@@ -185,9 +193,9 @@ class Block:
         return hit
 
     def to_data(self) -> dict:
-        vocab = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.get)
         return {"name": self.name, "analyzer": self.analyzer, "ngrams": list(self.ngrams),
-                "weight": self.weight, "vocabulary": vocab,
+                "weight": self.weight,
+                "vocabulary": _in_column_order(self.vectorizer.vocabulary_),
                 "idf": [round(float(x), 5) for x in self.vectorizer.idf_]}
 
     @classmethod
@@ -199,14 +207,6 @@ class Block:
 
 
 RULE_WEIGHT = 0.5
-
-
-def _in_column_order(vocabulary: dict[str, int]) -> list[str]:
-    """The terms by column, as ``get_feature_names_out`` gives them without its sort."""
-    names = [""] * len(vocabulary)
-    for term, column in vocabulary.items():
-        names[column] = term
-    return names
 
 
 class Featurizer:
