@@ -418,7 +418,10 @@ class _InOrder:
 
     def __getitem__(self, source_id: str):
         self.next += 1
-        return next(self.results)
+        result = next(self.results)
+        if self.next == len(self.ids):
+            self.results.close()      # the last one: let the workers go now
+        return result
 
 
 def _build_source(db: sqlite_utils.Database, source: Source, sources_dir: Path,

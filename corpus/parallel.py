@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
+from collections.abc import Sized
+from itertools import chain, islice
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
@@ -44,17 +47,39 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], *, jo
     order. One job, or one chunk, runs in this process."""
     yield from map_items(work, chunks(items, chunk_size), jobs=jobs)
 
-def map_items(work: Callable[[T], R], items: Iterable[T], *, jobs: int = 1) -> Iterator[R]:
-    """``work`` over single items (whole sources), in order, ``jobs`` at a time."""
+
+def map_items(work: Callable[[T], R], items: Iterable[T], *, jobs: int = 1,
+              ahead: int | None = None) -> Iterator[R]:
+    """``work`` over single items (whole sources), in order, ``jobs`` at a time.
+
+    ``items`` is read lazily, and at most ``ahead`` (default twice ``jobs``) items are
+    in the workers' hands or finished and waiting: ``Pool.imap`` sends every item at
+    once and queues every result the caller has not taken yet, so a caller slower than
+    its workers (storing rows, writing tags) held the parse of the whole corpus in memory
+    (1.4 GB of waiting results at 100x the corpus).
+    """
     global _WORK
-    items = list(items)
-    if jobs <= 1 or len(items) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
             yield work(item)
         return
+    stream = iter(items)
+    first = list(islice(stream, 2))
+    if len(first) <= 1:                   # one item: no workers to fork
+        for item in first:
+            yield work(item)
+        return
+    window = max(ahead or 2 * jobs, 1)
     _WORK = work
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(items))) as pool:
-            yield from pool.imap(_run, items)
+        workers = min(jobs, len(items)) if isinstance(items, Sized) else jobs
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending: deque = deque()
+            for item in chain(first, stream):
+                pending.append(pool.apply_async(_run, (item,)))
+                if len(pending) >= window:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
     finally:
         _WORK = None

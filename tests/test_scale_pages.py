@@ -61,6 +61,24 @@ def test_under_the_cap_counts_are_exact(conn, query, words):
 
 
 @pytest.mark.parametrize("query,words", EXACT)
+def test_code_and_dimension_facets_count_the_matching_units_that_carry_them(conn, query,
+                                                                            words):
+    cond = " OR ".join(f"instr(coalesce(p.{f}, ''), ?) > 0" for f in FIELDS for _ in words)
+    args = [w for _ in FIELDS for w in words]
+    expected = {key: dict(conn.execute(
+        f"SELECT t.{key}, count(DISTINCT p.id) FROM provisions p JOIN tags t "
+        f"ON t.provision_id = p.id WHERE {cond} GROUP BY 1", args).fetchall())
+        for key in ("dimension", "code")}
+    assert expected["code"]                     # the query's units carry codes
+    found = search_page(conn, query, {}, 1, Links())
+    for key in ("dimension", "code"):
+        assert facet(found, key) == expected[key]
+        counts = [o["n"] for o in next(f["options"] for f in found["facets"]
+                                       if f["name"] == key)]
+        assert counts == sorted(counts, reverse=True)
+
+
+@pytest.mark.parametrize("query,words", EXACT)
 def test_over_the_cap_counts_are_lower_bounds(conn, monkeypatch, query, words):
     expected = containing(conn, *words)
     cap = sum(expected.values()) // 2          # 协商: 47 units hold it, counted to 23

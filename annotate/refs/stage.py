@@ -8,12 +8,11 @@ corpus would gain most from adding).
 from __future__ import annotations
 
 import json
-
-from typing import Collection, Mapping
+from typing import Collection, Iterator, Mapping
 
 import sqlite_utils
 
-from plea.corpus.parallel import map_chunks
+from plea.corpus.parallel import map_items
 from plea.corpus.tables import Table
 
 from .extract import extract
@@ -45,10 +44,28 @@ TABLES = (REFS,)
 REFS_COLUMNS = REFS.types()
 
 
-SOURCE_ROWS = ("SELECT id, source_id, text, wrapup, lang, 'provisions' FROM provisions "
-               "WHERE kind = 'provision' UNION ALL "
-               "SELECT provision_id, source_id, text, NULL, lang, 'commentary' || char(0) || id "
-               "FROM commentary")
+# The units whose text is read for references, in table order: provisions, then notes.
+# A row is (id, source, text, wrap-up, lang, table), table carrying a note's own id.
+SOURCE_TABLES = (
+    "SELECT rowid, id, source_id, text, wrapup, lang, 'provisions' FROM provisions "
+    "WHERE kind = 'provision' AND rowid > ? ORDER BY rowid LIMIT ?",
+    "SELECT rowid, provision_id, source_id, text, NULL, lang, 'commentary' || char(0) || id "
+    "FROM commentary WHERE rowid > ? ORDER BY rowid LIMIT ?",
+)
+PAGE = 5000        # rows read at a time
+CHUNK = 1000       # rows a worker reads references in at a time
+
+
+def source_rows(db: sqlite_utils.Database) -> Iterator[tuple]:
+    """Every unit to read, in table order, a page at a time (by rowid, so no statement
+    stays open while the stage writes): the corpus's texts are never all in memory at
+    once (1.3 GB of them at 100x the corpus)."""
+    for sql in SOURCE_TABLES:
+        last = -1
+        while page := db.execute(sql, [last, PAGE]).fetchall():
+            last = page[-1][0]
+            for row in page:
+                yield row[1:]
 
 
 def _unit_refs(resolver: Resolver, row: tuple) -> list[dict]:
@@ -77,7 +94,7 @@ def _unit_refs(resolver: Resolver, row: tuple) -> list[dict]:
 
 def iter_refs(db: sqlite_utils.Database, resolver: Resolver):
     """Rows for the refs table, provision by provision, note by note."""
-    for row in db.execute(SOURCE_ROWS).fetchall():
+    for row in source_rows(db):
         yield from _unit_refs(resolver, row)
 
 
@@ -127,28 +144,41 @@ def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
         db.execute(f"DROP VIEW IF EXISTS {view}")
     # Indexes after the rows: inserting into an indexed table is slower.
     REFS.create(db, replace=True, indexes=False)
-    rows = db.execute(SOURCE_ROWS).fetchall()
-    todo = [r for r in rows if redo is None or r[1] in redo]
-    # Load the grammars before forking, so workers share them.
-    for r in {r[4]: r for r in reversed(todo)}.values():
-        _unit_refs(resolver, r)
-    size = max(200, len(todo) // (jobs * 8) + 1)
-    # Results stream back in the order of ``todo``, which is table order: each row's
-    # references are taken as the loop reaches it, so memory holds what the workers
-    # finished ahead, not the corpus's references.
-    results = (refs for part in map_chunks(
-        lambda chunk: [_unit_refs(resolver, r) for r in chunk], todo, jobs=jobs,
-        chunk_size=size) for refs in part)
-    wanted = set(map(id, todo))
+    # Load the grammars before forking, so workers share them: a unit of each language.
+    for lang, in db.execute("SELECT DISTINCT lang FROM provisions "
+                            "WHERE kind = 'provision'").fetchall():
+        first = db.execute(SOURCE_TABLES[0].replace("WHERE", "WHERE lang IS ? AND"),
+                           [lang, -1, 1]).fetchone()
+        _unit_refs(resolver, first[1:])
+
+    def chunked() -> Iterator[list[tuple]]:
+        # A unit not read again goes without its text: only its id finds its old rows.
+        chunk: list[tuple] = []
+        for row in source_rows(db):
+            chunk.append(row if redo is None or row[1] in redo else (row[0], row[1], row[5]))
+            if len(chunk) == CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def read(chunk: list[tuple]) -> list[tuple[tuple[str, str], list[dict] | None]]:
+        """Each unit's key (table, id) and its references, None for a unit not read."""
+        out = []
+        for row in chunk:
+            pid, table = row[0], row[-1]
+            key = ("commentary", table.split("\0", 1)[1]) if table.startswith("commentary") \
+                else ("provisions", str(pid))
+            out.append((key, _unit_refs(resolver, row) if len(row) == 6 else None))
+        return out
+
+    # Chunks stream to the workers and back in table order, a few ahead of this loop
+    # (map_items), so memory holds those, not the corpus's texts or references.
     count = 0
     batch: list[dict] = []
-    for row in rows:
-        if id(row) in wanted:
-            batch += next(results)
-        else:
-            table = "commentary" if row[5].startswith("commentary") else "provisions"
-            key = row[5].split("\0", 1)[1] if table == "commentary" else row[0]
-            batch += old.get((table, str(key)), [])
+    for part in map_items(read, chunked(), jobs=jobs):
+        for key, refs in part:
+            batch += old.get(key, []) if refs is None else refs
         if len(batch) >= 5000:
             db["refs"].insert_all(batch)
             count += len(batch)
