@@ -92,12 +92,6 @@ def _unit_refs(resolver: Resolver, row: tuple) -> list[dict]:
     return out
 
 
-def iter_refs(db: sqlite_utils.Database, resolver: Resolver):
-    """Rows for the refs table, provision by provision, note by note."""
-    for row in source_rows(db):
-        yield from _unit_refs(resolver, row)
-
-
 def redo_sources(db: sqlite_utils.Database, previous: str, changed: Collection[str]) -> set[str]:
     """Sources whose references must be read again after ``changed`` sources changed:
     those themselves, and every source with a reference to a work one of them belongs
@@ -145,11 +139,9 @@ def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
     # Indexes after the rows: inserting into an indexed table is slower.
     REFS.create(db, replace=True, indexes=False)
     # Load the grammars before forking, so workers share them: a unit of each language.
-    for lang, in db.execute("SELECT DISTINCT lang FROM provisions "
-                            "WHERE kind = 'provision'").fetchall():
-        first = db.execute(SOURCE_TABLES[0].replace("WHERE", "WHERE lang IS ? AND"),
-                           [lang, -1, 1]).fetchone()
-        _unit_refs(resolver, first[1:])
+    for (rowid,) in db.execute("SELECT min(rowid) FROM provisions WHERE kind = 'provision' "
+                               "GROUP BY lang").fetchall():
+        _unit_refs(resolver, db.execute(SOURCE_TABLES[0], [rowid - 1, 1]).fetchone()[1:])
 
     def chunked() -> Iterator[list[tuple]]:
         # A unit not read again goes without its text: only its id finds its old rows.
