@@ -16,13 +16,18 @@ MANIFEST = FIXTURES / "manifests" / "mini.toml"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def mini_db(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
     sources = tmp / "sources"
     shutil.copytree(FIXTURES / "cn_markdown", sources / "cn_markdown")
     db = tmp / "mini.db"
     build(db, read_manifest(MANIFEST), sources)
-    with serving(db) as base:
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(mini_db):
+    with serving(mini_db) as base:
         yield base
 
 
@@ -59,3 +64,29 @@ def test_server_is_read_only_and_time_limited(server):
     q = urllib.parse.quote("delete from provisions")
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(f"{server}/mini.json?sql={q}", timeout=10)
+
+
+def test_pages_leave_datasette_connections_as_they_found_them(mini_db):
+    """A page reads with SQLite's own UTF-8 decoding (plea.web.render), then gives the
+    connection back to Datasette with its own text factory, which its table pages need
+    for files with bad UTF-8; every connection maps the file (plugin.MMAP_BYTES)."""
+    import asyncio
+    import concurrent.futures
+
+    from datasette.app import Datasette
+
+    def state(conn):
+        return conn.text_factory, conn.execute("PRAGMA mmap_size").fetchone()[0]
+
+    async def visit():
+        ds = Datasette(immutables=[str(mini_db)], settings={"num_sql_threads": 1})
+        before = await ds.get_database().execute_fn(state)
+        response = await ds.client.get("/search?q=" + urllib.parse.quote("协商"))
+        assert response.status_code == 200 and "xx-mini" in response.text
+        return before, await ds.get_database().execute_fn(state)
+
+    # in a thread of its own: a browser test may leave an event loop in the main thread
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        before, after = pool.submit(asyncio.run, visit()).result()
+    assert after == before
+    assert before[0] is not str and before[1] > 0
