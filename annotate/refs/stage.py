@@ -143,25 +143,28 @@ def link_database(db: sqlite_utils.Database, *, jobs: int = 1,
                                "GROUP BY lang").fetchall():
         _unit_refs(resolver, db.execute(SOURCE_TABLES[0], [rowid - 1, 1]).fetchone()[1:])
 
-    def chunked() -> Iterator[list[tuple]]:
-        # A unit not read again goes without its text: only its id finds its old rows.
-        chunk: list[tuple] = []
+    def chunked() -> Iterator[list[tuple[tuple, bool]]]:
+        # Each unit with whether to read it again; one not read again goes without its
+        # text (id, source, table): only its key finds its old rows.
+        chunk: list[tuple[tuple, bool]] = []
         for row in source_rows(db):
-            chunk.append(row if redo is None or row[1] in redo else (row[0], row[1], row[5]))
+            again = redo is None or row[1] in redo
+            chunk.append((row, True) if again else ((row[0], row[1], row[5]), False))
             if len(chunk) == CHUNK:
                 yield chunk
                 chunk = []
         if chunk:
             yield chunk
 
-    def read(chunk: list[tuple]) -> list[tuple[tuple[str, str], list[dict] | None]]:
+    def read(chunk: list[tuple[tuple, bool]]
+             ) -> list[tuple[tuple[str, str], list[dict] | None]]:
         """Each unit's key (table, id) and its references, None for a unit not read."""
         out = []
-        for row in chunk:
+        for row, again in chunk:
             pid, table = row[0], row[-1]
             key = ("commentary", table.split("\0", 1)[1]) if table.startswith("commentary") \
                 else ("provisions", str(pid))
-            out.append((key, _unit_refs(resolver, row) if len(row) == 6 else None))
+            out.append((key, _unit_refs(resolver, row) if again else None))
         return out
 
     # Chunks stream to the workers and back in table order, a few ahead of this loop
