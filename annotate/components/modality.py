@@ -13,7 +13,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..rules import load_rules
+from ..rules import RuleSet, load_rules
 from .state import DocState, char_span
 
 ORDER = ("prohibition", "presumptive", "permission", "obligation")
@@ -28,15 +28,7 @@ class PleaModality:
         if not state.unit_kinds and not self.rules.contextless:
             doc.spans["plea_modality"] = []      # nothing will be tagged: spare the work
             return doc
-        found = []
-        for label, rx in self.rules.modality.items():
-            found.extend((m.start(), m.end(), label) for m in rx.finditer(state.norm))
-        found.sort(key=lambda t: (t[0], t[0] - t[1], ORDER.index(t[2])))
-        kept: list[tuple[int, int, str]] = []
-        for start, end, label in found:
-            if kept and start < kept[-1][1]:
-                continue
-            kept.append((start, end, label))
+        kept = find_modals(self.rules, state.norm)
         state.modals = kept
         if self.rules.exception is not None:
             state.exception_sentences = {state.sentence_of(m.start())
@@ -50,6 +42,24 @@ class PleaModality:
         return doc
 
 
+Modal = tuple[int, int, str]          # start, end, modality of a cue
+
+
+def find_modals(rules: RuleSet, norm: str) -> list[Modal]:
+    """The modal cues of a folded text, left to right; of overlapping cues the longest
+    (then the one first in ``ORDER``) wins, so "不得" beats the "得" inside it."""
+    found = []
+    for label, rx in rules.modality.items():
+        found.extend((m.start(), m.end(), label) for m in rx.finditer(norm))
+    found.sort(key=lambda t: (t[0], t[0] - t[1], ORDER.index(t[2])))
+    kept: list[Modal] = []
+    for start, end, label in found:
+        if kept and start < kept[-1][1]:
+            continue
+        kept.append((start, end, label))
+    return kept
+
+
 def modality_at(state: DocState, start: int, end: int) -> str:
     """The modality governing the evidence [start, end)."""
     si = state.sentence_of(start)
@@ -58,20 +68,31 @@ def modality_at(state: DocState, start: int, end: int) -> str:
         proposal = state.rules.proposal
         return ("obligation" if proposal is not None and proposal.search(state.norm, s_start, s_end)
                 else "none")
-    c_start, c_end = state.clause_of(start)
-    best = _nearest(state.modals, start, end, c_start, c_end)
+    best, _ = governing(state.modals, start, end, (s_start, s_end), state.clause_of(start),
+                        si in state.exception_sentences)
+    return best or "none"
+
+
+def governing(modals: list[Modal], start: int, end: int, sentence: tuple[int, int],
+              clause: tuple[int, int], exception: bool) -> tuple[str | None, str | None]:
+    """The modality governing the evidence [start, end), and the nearest cue's in its
+    clause alone: the clause's nearest cue, else the last cue before the evidence in the
+    sentence, else the first after it; an exception in the sentence ("但…除外", "unless")
+    makes an obligation presumptive. ``None`` where no cue stands."""
+    s_start, s_end = sentence
+    in_clause = nearest(modals, start, end, *clause)
+    best = in_clause
     if best is None:
-        preceding = [m for m in state.modals if s_start <= m[0] and m[1] <= start]
-        following = [m for m in state.modals if m[0] >= end and m[1] <= s_end]
+        preceding = [m for m in modals if s_start <= m[0] and m[1] <= start]
+        following = [m for m in modals if m[0] >= end and m[1] <= s_end]
         best = preceding[-1][2] if preceding else (following[0][2] if following else None)
-    if best is None:
-        return "none"
-    if best == "obligation" and si in state.exception_sentences:
-        return "presumptive"
-    return best
+    if best == "obligation" and exception:
+        best = "presumptive"
+    return best, in_clause
 
 
-def _nearest(modals, start: int, end: int, lo: int, hi: int) -> str | None:
+def nearest(modals: list[Modal], start: int, end: int, lo: int, hi: int) -> str | None:
+    """The modality of the cue in [lo, hi) nearest to the evidence [start, end)."""
     best, best_dist = None, None
     for m_start, m_end, label in modals:
         if m_start < lo or m_end > hi:

@@ -23,6 +23,7 @@ import scipy.sparse as sp
 from .base import BaseTagger, Tag, TaggingError, Unit
 from ..text import to_simplified
 from .features import Featurizer, lead_text
+from .modal_cues import cue_features
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WINDOW = {"zh": 16, "en": 60, "de": 60}
@@ -37,26 +38,18 @@ def window(text: str, start: int, end: int, lang: str) -> str:
 
 @dataclass
 class Head:
-    """A one-vs-rest linear classifier over the featurizer's space plus code one-hots."""
+    """A one-vs-rest linear classifier over the featurizer's space, code one-hots and
+    (for modality) the rule cues' reading of the span (``modal_cues``)."""
     classes: list[str]
     codes: list[str]
-    weights: np.ndarray          # (classes, features + codes)
+    weights: np.ndarray          # (classes, features + codes + cues)
     bias: np.ndarray
+    cues: int = 0                # width of the trailing cue block (0: the head reads none)
 
-    def predict(self, x: sp.csr_matrix, code: str) -> tuple[str, float]:
-        if len(self.classes) == 1:
-            return self.classes[0], 1.0
-        onehot = np.zeros(len(self.codes), dtype=np.float32)
-        if code in self.codes:
-            onehot[self.codes.index(code)] = 1.0
-        n = x.shape[1]
-        scores = np.asarray(x @ self.weights[:, :n].T).ravel() + \
-            self.weights[:, n:] @ onehot + self.bias
-        k = int(scores.argmax())
-        return self.classes[k], float(np.clip(scores[k], 0.0, 1.0))
-
-    def predict_many(self, x: sp.csr_matrix, codes: list[str]) -> list[str]:
-        """The class of each row (row ``r`` read for ``codes[r]``), in one product."""
+    def predict_many(self, x: sp.csr_matrix, codes: list[str],
+                     cues: np.ndarray | None = None) -> list[str]:
+        """The class of each row (row ``r`` read for ``codes[r]``), in one product;
+        ``cues``: the rows' cue features, when the head reads them."""
         if len(self.classes) == 1:
             return [self.classes[0]] * len(codes)
         n = x.shape[1]
@@ -66,6 +59,11 @@ class Head:
             if code in index:
                 onehot_part[r] = self.weights[:, n + index[code]]
         scores = np.asarray(x @ self.weights[:, :n].T) + onehot_part + self.bias
+        if self.cues:
+            if cues is None:
+                raise TaggingError("this modality head reads the rule cues: pass them")
+            start = n + len(self.codes)
+            scores += cues @ self.weights[:, start:start + self.cues].T
         return [self.classes[int(k)] for k in scores.argmax(axis=1)]
 
 
@@ -132,7 +130,8 @@ class LanguageModel:
                     h = meta["heads"][name]
                     heads[name] = Head(h["classes"], h["codes"],
                                        data[f"{name}_weights"].astype(np.float32),
-                                       data[f"{name}_bias"].astype(np.float32))
+                                       data[f"{name}_bias"].astype(np.float32),
+                                       h.get("cues", 0))
             gate = None
             if "gate_weights" in data:
                 bias, threshold = (float(v) for v in data["gate"])
@@ -148,7 +147,8 @@ class LanguageModel:
                   "thresholds": self.thresholds}
         for name, head in (("role", self.role), ("modality", self.modality)):
             if head is not None:
-                meta["heads"][name] = {"classes": head.classes, "codes": head.codes}
+                meta["heads"][name] = {"classes": head.classes, "codes": head.codes,
+                                       "cues": head.cues}
                 arrays[f"{name}_weights"] = head.weights.astype(np.float16)
                 arrays[f"{name}_bias"] = head.bias
         if self.gate is not None:
@@ -252,8 +252,11 @@ class LearnedTagger(BaseTagger):
         windows = [window(u.text, s, e, model.lang) for u, _, s, e in requests]
         xw = model.featurizer.transform(windows, [""] * len(windows))
         codes = [c for _, c, _, _ in requests]
-        modalities = (model.modality.predict_many(xw, codes) if model.modality is not None
-                      else ["none"] * len(codes))
+        modalities = ["none"] * len(codes)
+        if model.modality is not None:
+            cues = (cue_features([(u.text, s, e) for u, _, s, e in requests], model.lang)
+                    if model.modality.cues else None)
+            modalities = model.modality.predict_many(xw, codes, cues)
         subject_rows = [r for r, c in enumerate(codes) if c.startswith("subjects.")]
         roles: list[str | None] = [None] * len(codes)
         if model.role is not None and subject_rows:
