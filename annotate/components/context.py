@@ -17,8 +17,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..rules import load_rules
-from ..text import fold, split
+from ..rules import RuleSet, load_rules
+from ..text import Span as Span_, fold, split
 from .state import DocState, char_span
 
 LEAD_IN_END = ("：", ":", "︰")
@@ -31,9 +31,7 @@ class PleaContext:
     def __call__(self, doc: Doc) -> Doc:
         rules = self.rules
         text = doc.text
-        norm = fold(text, rules.script_fold)
-        sentences = split(norm, rules.sentence_boundary, rules.abbreviations)
-        clauses = [c for s, e in sentences for c in split(norm, rules.clause_boundary, start=s, end=e)]
+        norm, sentences, clauses = segment(rules, text)
         given = doc._.plea_input or {}
         lead = fold(given.get("context") or "", rules.script_fold)
         above = lead + "\n" + fold(given.get("heading") or "", rules.script_fold)
@@ -59,6 +57,14 @@ class PleaContext:
                               sentence_kinds=kinds, inherited=inherited, lead=lead,
                               kind=given.get("kind"))
         return doc
+
+
+def segment(rules: RuleSet, text: str) -> tuple[str, list[Span_], list[Span_]]:
+    """The folded text the cues are matched against, its sentences and its clauses."""
+    norm = fold(text, rules.script_fold)
+    sentences = split(norm, rules.sentence_boundary, rules.abbreviations)
+    clauses = [c for s, e in sentences for c in split(norm, rules.clause_boundary, start=s, end=e)]
+    return norm, sentences, clauses
 
 
 def _index(spans: list[tuple[int, int]], pos: int) -> int:

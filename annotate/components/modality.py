@@ -28,13 +28,9 @@ class PleaModality:
         if not state.unit_kinds and not self.rules.contextless:
             doc.spans["plea_modality"] = []      # nothing will be tagged: spare the work
             return doc
-        kept = find_modals(self.rules, state.norm)
-        state.modals = kept
-        if self.rules.exception is not None:
-            state.exception_sentences = {state.sentence_of(m.start())
-                                         for m in self.rules.exception.finditer(state.norm)}
+        read_modals(state)
         spans = []
-        for start, end, label in kept:
+        for start, end, label in state.modals:
             span = char_span(doc, start, end, label)
             if span is not None:
                 spans.append(span)
@@ -58,6 +54,14 @@ def find_modals(rules: RuleSet, norm: str) -> list[Modal]:
             continue
         kept.append((start, end, label))
     return kept
+
+
+def read_modals(state: DocState) -> None:
+    """Find the state's modal cues and the sentences an exception qualifies."""
+    state.modals = find_modals(state.rules, state.norm)
+    if state.rules.exception is not None:
+        state.exception_sentences = {state.sentence_of(m.start())
+                                     for m in state.rules.exception.finditer(state.norm)}
 
 
 def modality_at(state: DocState, start: int, end: int) -> str:
