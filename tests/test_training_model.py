@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from plea.annotate.taggers.learned import LanguageModel
 from plea.annotate.training import train as training
@@ -21,6 +22,56 @@ def test_held_out_scores_equal_refitting_without_each_group():
         test, rest = groups == g, groups != g
         alpha = np.linalg.solve(k[np.ix_(rest, rest)] + np.eye(rest.sum()), y[rest])
         np.testing.assert_allclose(fast[test], k[np.ix_(test, rest)] @ alpha, atol=1e-9)
+
+
+@pytest.mark.parametrize("rows", [np.arange(40), np.arange(0, 40, 2), np.arange(5, 23)])
+def test_scores_of_a_ridge_on_some_rows_equal_refitting_without_each_group(rows):
+    # the code classifiers are fitted on the coded units and score every unit: each unit's
+    # score must be the one of a ridge refitted on those rows less the unit's group
+    rng = np.random.default_rng(1)
+    x = sp.csr_matrix(rng.normal(size=(40, 7)))
+    y = (rng.random((40, 3)) > 0.6).astype(float)
+    groups = np.repeat(np.arange(8), 5)
+    fast = training.held_out_rows(x, rows, y[rows], groups, 1.0)
+    k = training.kernel(x)
+    for g in range(8):
+        test = np.flatnonzero(groups == g)
+        rest = rows[groups[rows] != g]
+        alpha = np.linalg.solve(k[np.ix_(rest, rest)] + np.eye(len(rest)), y[rest])
+        np.testing.assert_allclose(fast[test], k[np.ix_(test, rest)] @ alpha, atol=1e-9)
+
+
+def _oof(scores, gate_scores, targets, folds):
+    units = [TrainingUnit(f"u{i}", f, f, "de", "", "t") for i, f in enumerate(folds)]
+    return training.OutOfFold("de", units, ["a", "b"], np.asarray(scores, np.float32),
+                              np.asarray(gate_scores, np.float32), list(folds), {},
+                              np.asarray(targets, float))
+
+
+def test_a_fold_chooses_its_gate_and_thresholds_without_its_own_labels():
+    rng = np.random.default_rng(2)
+    folds = [f"d{i % 6}" for i in range(60)]
+    scores, gates = rng.random((60, 2)), rng.random(60)
+    targets = (rng.random((60, 2)) > 0.5).astype(float)
+    _, before = training.choices(_oof(scores, gates, targets, folds))
+    flipped = targets.copy()
+    mine = [i for i, f in enumerate(folds) if f == "d0"]
+    flipped[mine] = 1 - flipped[mine]             # the fold's own labels changed
+    _, after = training.choices(_oof(scores, gates, flipped, folds))
+    assert after["d0"].gate == before["d0"].gate
+    np.testing.assert_array_equal(after["d0"].thresholds, before["d0"].thresholds)
+    assert any(after[f].f1 != before[f].f1 for f in ("d1", "d2", "d3", "d4", "d5"))
+
+
+def test_the_gate_chosen_is_the_one_that_separates_plea_context():
+    # units 0-9 carry code a and score high on the gate; 10-19 carry nothing, with gate
+    # scores 0.42-0.48 and code scores as high: only a gate of 0.5 or more keeps them out
+    scores = np.array([[0.9, 0.0]] * 20)
+    gates = np.array([0.9] * 10 + [0.42, 0.44, 0.46, 0.48] * 2 + [0.42, 0.44])
+    targets = np.array([[1, 0]] * 10 + [[0, 0]] * 10)
+    overall, _ = training.choices(_oof(scores, gates, targets, [f"d{i}" for i in range(20)]))
+    assert overall.gate == 0.5 and overall.f1 == pytest.approx(1.0)
+    assert overall.thresholds[0] <= 0.9
 
 
 @pytest.mark.parametrize("codes,gate", [([], 0.0), (["scope.sentence"], 1.0),
