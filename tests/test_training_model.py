@@ -63,6 +63,21 @@ def test_a_fold_chooses_its_gate_and_thresholds_without_its_own_labels():
     assert any(after[f].f1 != before[f].f1 for f in ("d1", "d2", "d3", "d4", "d5"))
 
 
+def test_a_folds_own_labels_move_the_overall_gate_but_not_its_own():
+    # d0's ten units have gate scores of 0.42: uncoded, a gate of 0.45 keeps them out;
+    # coded, a gate of 0.35 lets them in. The other folds separate at any gate (a tie:
+    # the lowest), so d0's own choice is 0.35 whatever its labels say
+    folds = ["d0"] * 10 + [f"d{1 + i % 5}" for i in range(40)]
+    scores = np.array([[0.9, 0.0]] * 50)
+    gates = np.array([0.42] * 10 + [0.9, 0.3] * 20)
+    targets = np.array([[0, 0]] * 10 + [[1, 0], [0, 0]] * 20)
+    overall, per_fold = training.choices(_oof(scores, gates, targets, folds))
+    assert overall.gate == 0.45 and per_fold["d0"].gate == 0.35
+    targets[:10, 0] = 1
+    overall, per_fold = training.choices(_oof(scores, gates, targets, folds))
+    assert overall.gate == 0.35 and per_fold["d0"].gate == 0.35
+
+
 def test_the_gate_chosen_is_the_one_that_separates_plea_context():
     # units 0-9 carry code a and score high on the gate; 10-19 carry nothing, with gate
     # scores 0.42-0.48 and code scores as high: only a gate of 0.5 or more keeps them out
@@ -72,6 +87,7 @@ def test_the_gate_chosen_is_the_one_that_separates_plea_context():
     overall, _ = training.choices(_oof(scores, gates, targets, [f"d{i}" for i in range(20)]))
     assert overall.gate == 0.5 and overall.f1 == pytest.approx(1.0)
     assert overall.thresholds[0] <= 0.9
+    assert overall.thresholds[1] == training.DEFAULT_THRESHOLD     # code b has no positives
 
 
 @pytest.mark.parametrize("codes,gate", [([], 0.0), (["scope.sentence"], 1.0),
@@ -127,3 +143,24 @@ def test_cross_validation_reports_every_tagger_per_origin():
     assert set(result.by_origin["combined"]) == {"written", "presumed"}
     text = format_cv(result)
     assert "micro F1 per origin" in text and f"{len(units)} units, {len(docs)} folds" in text
+
+
+def test_the_code_classifiers_learn_from_the_coded_units_and_the_gate_from_all():
+    units = [TrainingUnit(f"u{i}", f"d{i}", f"d{i}", "de", "", text,
+                          labels=[Label("subjects.court")] * ("erständig" in text))
+             for i, text in enumerate(DE)]
+    old = training.MIN_POSITIVES
+    training.MIN_POSITIVES = 1
+    try:
+        model = training.fit_language(units, "de")
+    finally:
+        training.MIN_POSITIVES = old
+    _, x = training.featurize(sorted(units, key=lambda u: u.id), "de")
+    y = np.array([[float("erständig" in u.text)] for u in sorted(units, key=lambda u: u.id)])
+    coded = np.flatnonzero(y[:, 0] > 0)
+    weights, bias = training.primal(x[coded], training.solve(training.kernel(x[coded]), y[coded], 1.0))
+    np.testing.assert_allclose(model.weights, weights, atol=1e-3)
+    np.testing.assert_allclose(model.bias, bias, atol=1e-5)
+    gate, gate_bias = training.primal(x, training.solve(training.kernel(x), y, 1.0))
+    np.testing.assert_allclose(model.gate[0], gate[0], atol=1e-3)
+    assert model.gate[1] == pytest.approx(float(gate_bias[0]), abs=1e-5)

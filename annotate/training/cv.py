@@ -5,9 +5,9 @@
 
 ``by="document"`` leaves one document (fold) out at a time; ``by="jurisdiction"`` one
 jurisdiction. The keyword baseline and the rule tagger need no training and are scored
-on the same units, so the four columns compare like with like. Thresholds of a held-out
-fold are chosen on the other folds only. Role and modality are scored on the (unit,
-code) pairs that both gold and prediction carry.
+on the same units, so the four columns compare like with like. The gate and thresholds
+of a held-out fold are chosen on the other folds only. Role and modality are scored on
+the (unit, code) pairs that both gold and prediction carry.
 """
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
-"""Training the learned tagger, and the cross-validation that picks its thresholds.
+"""Training the learned tagger, and the cross-validation that picks its gate and thresholds.
 
     units = load_training_units(db)
     oofs = {lang: out_of_fold(units_of(lang), lang) for lang in LANGS}
-    models, meta = train(units, oofs)    # thresholds from the out-of-fold scores
+    models, meta = train(units, oofs)    # gate, thresholds from the out-of-fold scores
     save(models, meta)                   # annotate/taggers/model/
 
 The classifiers are ridge regressions onto 0/1 targets solved in the dual, in two parts:
@@ -12,11 +12,14 @@ the "any code" gate (is there plea context at all?) is fitted on every unit, and
 codes of the units that have it. A unit gets codes only where its gate score reaches the
 language's gate; the gate and each code's threshold are chosen by cross-validation.
 Leave-one-document-out scores come from one inverse of a kernel (``held_out``,
-``held_out_rows``), exact and reproducible (no iterative solver, no randomness). On the same five grouped folds ridge, logistic regression and a linear SVM
-scored alike (micro-F1 0.650 / 0.645 / 0.649); logistic regression took minutes a fold.
+``held_out_rows``), exact and reproducible (no iterative solver, no randomness). On the
+same five grouped folds ridge, logistic regression and a linear SVM scored alike
+(micro-F1 0.650 / 0.645 / 0.649); logistic regression took minutes a fold.
 
 Honesty of the cross-validation: a held-out document's units never contribute to the
-weights or to the threshold used on them. The featurizer's vocabulary and idf weights
+weights used on them, and its gate and thresholds are chosen on the other documents'
+out-of-fold scores (whose own models did see it: a second-order effect, larger when a
+whole jurisdiction is left out). The featurizer's vocabulary and idf weights
 are computed once over all units' *texts* (no labels), so that the fold solves can share
 one kernel matrix.
 """
@@ -106,7 +109,7 @@ def held_out_rows(x: sp.csr_matrix, rows: np.ndarray, targets: np.ndarray, group
         fitted = alpha
         if len(i):
             fitted = alpha - g[:, i] @ np.linalg.solve(g[np.ix_(i, i)], alpha[i])
-            fitted[i] = 0.0
+            fitted[i] = 0.0           # zero already, but for rounding
         out[test] = cross[test] @ fitted
     return out
 
@@ -421,8 +424,8 @@ def train(units: Sequence[TrainingUnit], oofs: dict[str, OutOfFold] | None = Non
           progress: Callable[[str], None] | None = None, rules: Rules | None = None,
           digest: str | None = None) -> tuple[dict[str, LanguageModel], dict]:
     """Models for every language with data, the gate and thresholds chosen on the
-    out-of-fold scores of leave-one-document-out (computed here unless given); the rule tagger's codes are
-    features (computed here unless given)."""
+    out-of-fold scores of leave-one-document-out (computed here unless given); the rule
+    tagger's codes are features (computed here unless given)."""
     rules = rules if rules is not None else rule_codes(units)
     # ``digest``: the data's hash taken before the units were read (a file edited
     # during a long training must not be recorded as trained on)

@@ -136,7 +136,7 @@ def _training_units(db_path: Path):
               help="Only say whether the shipped model was trained on the current data.")
 def train(db_path, check):
     """Train the learned tagger on the reference coding, the labelled training texts and
-    the written units; thresholds by leave-one-document-out; write
+    the written units; gate and thresholds by leave-one-document-out; write
     annotate/taggers/model/ (same data → same files)."""
     from plea.annotate.taggers.learned import MODEL_DIR, model_meta
     from plea.annotate.training.data import data_hash
