@@ -111,17 +111,21 @@ DE = ["Das Gericht kann sich mit den Verfahrensbeteiligten verständigen.",
       "Ein Geständnis soll Bestandteil jeder Verständigung sein."]
 
 
-def test_a_trained_model_keeps_its_gate_through_its_file(tmp_path):
-    units = [TrainingUnit(f"u{i}", f"d{i}", f"d{i}", "de", "", text, context="Hauptverhandlung",
-                          labels=[Label("subjects.court")] * ("Verständigung" in text
-                                                              or "verständigen" in text))
-             for i, text in enumerate(DE)]
-    old = training.MIN_POSITIVES
-    training.MIN_POSITIVES = 1
-    try:
-        model = training.fit_language(units, "de")
-    finally:
-        training.MIN_POSITIVES = old
+def _court_units(context: str | None = None) -> list[TrainingUnit]:
+    """The German units, one document each, coded subjects.court where they speak of a
+    Verständigung (verständigen)."""
+    return [TrainingUnit(f"u{i}", f"d{i}", f"d{i}", "de", "", text, context=context,
+                         labels=[Label("subjects.court")] * ("erständig" in text))
+            for i, text in enumerate(DE)]
+
+
+def _fit(units: list[TrainingUnit], monkeypatch) -> LanguageModel:
+    monkeypatch.setattr(training, "MIN_POSITIVES", 1)     # a code with one positive unit
+    return training.fit_language(units, "de")
+
+
+def test_a_trained_model_keeps_its_gate_through_its_file(tmp_path, monkeypatch):
+    model = _fit(_court_units(context="Hauptverhandlung"), monkeypatch)
     assert model.gate is not None and model.gate[2] == training.GATE
     model.save(tmp_path / "de.npz")
     again = LanguageModel.load(tmp_path / "de.npz")
@@ -145,18 +149,12 @@ def test_cross_validation_reports_every_tagger_per_origin():
     assert "micro F1 per origin" in text and f"{len(units)} units, {len(docs)} folds" in text
 
 
-def test_the_code_classifiers_learn_from_the_coded_units_and_the_gate_from_all():
-    units = [TrainingUnit(f"u{i}", f"d{i}", f"d{i}", "de", "", text,
-                          labels=[Label("subjects.court")] * ("erständig" in text))
-             for i, text in enumerate(DE)]
-    old = training.MIN_POSITIVES
-    training.MIN_POSITIVES = 1
-    try:
-        model = training.fit_language(units, "de")
-    finally:
-        training.MIN_POSITIVES = old
-    _, x = training.featurize(sorted(units, key=lambda u: u.id), "de")
-    y = np.array([[float("erständig" in u.text)] for u in sorted(units, key=lambda u: u.id)])
+def test_the_code_classifiers_learn_from_the_coded_units_and_the_gate_from_all(monkeypatch):
+    units = sorted(_court_units(), key=lambda u: u.id)
+    model = _fit(units, monkeypatch)
+    _, x = training.featurize(units, "de")
+    y = np.array([[float(bool(u.codes))] for u in units])
+    assert y.sum() == 3                        # three of the five units speak of one
     coded = np.flatnonzero(y[:, 0] > 0)
     weights, bias = training.primal(x[coded], training.solve(training.kernel(x[coded]), y[coded], 1.0))
     np.testing.assert_allclose(model.weights, weights, atol=1e-3)

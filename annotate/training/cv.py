@@ -20,7 +20,7 @@ from ..taggers import get_tagger
 from ..taggers.base import Tag
 from .data import TrainingUnit
 from ..taggers.combined import MARGIN
-from .train import LANGS, as_unit, oof_codes, out_of_fold
+from .train import LANGS, as_unit, choices, oof_codes, out_of_fold
 
 @dataclass
 class AttrScore:
@@ -105,8 +105,9 @@ def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
         oof = out_of_fold(mine, lang, group=group, progress=progress, rules=rule_sets)
         oofs[lang] = oof
         folds |= set(oof.folds)
-        predicted = oof_codes(oof)
-        strong = oof_codes(oof, margin=MARGIN)
+        _, chosen = choices(oof)               # each fold's gate and thresholds, made once
+        predicted = oof_codes(oof, per_fold=chosen)
+        strong = oof_codes(oof, margin=MARGIN, per_fold=chosen)
         known = set(oof.codes)
         for u in oof.units:
             learned[u.id] = predicted[u.id]

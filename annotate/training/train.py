@@ -312,7 +312,8 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
                 for a, x in head_x.items()}
     head_out: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     gate_scores = held_out(k_all, with_gate(y)[:, -1:], groups, RIDGE)[:, 0]
-    scores = held_out_rows(x, np.flatnonzero(y.any(axis=1)), y[y.any(axis=1)], groups, RIDGE)
+    coded = np.flatnonzero(y.any(axis=1))
+    scores = held_out_rows(x, coded, y[coded], groups, RIDGE)
     for g in sorted(set(groups)):
         test = np.flatnonzero(groups == g)
         for attr, data in heads_data.items():
@@ -397,10 +398,12 @@ def choices(oof: OutOfFold) -> tuple[Choice, dict[str, Choice]]:
     return overall, per_fold
 
 
-def oof_codes(oof: OutOfFold, margin: float = 0.0) -> dict[str, set[str]]:
+def oof_codes(oof: OutOfFold, margin: float = 0.0,
+              per_fold: dict[str, Choice] | None = None) -> dict[str, set[str]]:
     """Predicted codes per unit id, each fold gated and thresholded by the other folds'
-    choice (thresholds plus ``margin``)."""
-    _, per_fold = choices(oof)
+    choice (thresholds plus ``margin``; ``per_fold``: ``choices(oof)[1]`` when already made)."""
+    if per_fold is None:
+        _, per_fold = choices(oof)
     out: dict[str, set[str]] = {}
     for i, u in enumerate(oof.units):
         c = per_fold[oof.folds[i]]
