@@ -61,7 +61,8 @@ class CVResult:
                               for k, t in self.by_origin.items()}}
 
 
-def _group(by: str) -> Callable[[TrainingUnit], str]:
+def grouping(by: str) -> Callable[[TrainingUnit], str]:
+    """The fold of a unit when documents (``"document"``) or jurisdictions are left out."""
     if by == "document":
         return lambda u: u.fold
     if by == "jurisdiction":
@@ -75,7 +76,7 @@ def _gold(units: Sequence[TrainingUnit]) -> list[GoldUnit]:
 
 def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
                    progress: Callable[[str], None] | None = None) -> CVResult:
-    group = _group(by)
+    group = grouping(by)
     gold = _gold(units)
     static: dict[str, list[list[Tag]]] = {}
     static["keyword"] = list(get_tagger("keyword").tag_many(as_unit(u) for u in units))

@@ -84,16 +84,21 @@ def _default_gold() -> list[str]:
 @click.option("--cv", type=click.Choice(["document", "jurisdiction"]), default=None,
               help="Cross-validate on the training data instead: leave one document (or "
                    "jurisdiction) out, keyword baseline, rules, learned and combined side by side.")
+@click.option("--curve", is_flag=True,
+              help="With --cv: the learned tagger's learning curve instead — trained on random "
+                   "shares (1/8 to all) of the documents, three draws a share.")
 @tagger_option
 @db_option
-def eval_(golds, store, errors, as_json, cv, tagger, db_path):
+def eval_(golds, store, errors, as_json, cv, curve, tagger, db_path):
     """Score the tagger and the reference extractor against gold files: micro and
     macro P/R/F1, per dimension, code and language (tags); article level and full
     depth, per language (refs). With --cv, the honest figures: every tagger scored by
     cross-validation over the training data (needs a built database for the
     reference coding's texts)."""
+    if curve and not cv:
+        raise click.UsageError("--curve needs --cv document or --cv jurisdiction")
     if cv:
-        _eval_cv(cv, Path(db_path) if db_path else default_db(), as_json)
+        _eval_cv(cv, Path(db_path) if db_path else default_db(), as_json, curve)
         return
     for gold in golds or _default_gold():
         if gold == "annotations":
@@ -109,9 +114,17 @@ def eval_(golds, store, errors, as_json, cv, tagger, db_path):
             click.echo(f"== {gold}\n{text}\n")
 
 
-def _eval_cv(by: str, db_path: Path, as_json: bool) -> None:
+def _eval_cv(by: str, db_path: Path, as_json: bool, curve: bool = False) -> None:
     from plea.annotate.training.cv import cross_validate, format_cv
     units = _training_units(db_path)
+    if curve:
+        from dataclasses import asdict
+
+        from plea.annotate.training.curve import format_curve, learning_curve
+        points = learning_curve(units, by=by, progress=lambda m: click.echo(f"  {m}", err=True))
+        click.echo(json.dumps([asdict(p) for p in points], indent=2) if as_json
+                   else format_curve(points))
+        return
     result = cross_validate(units, by=by,
                             progress=lambda m: click.echo(f"  {m}", err=True))
     if as_json:
