@@ -13,7 +13,7 @@ from plea.annotate.training.data import written_units
 GROUPS = np.array(["a", "a", "b", "c", "c", "c", "d", "e", "e", "f"])
 
 
-@pytest.mark.parametrize("share, groups_drawn", [(1.0, 6), (0.5, 3), (0.34, 2), (0.01, 1)])
+@pytest.mark.parametrize("share, groups_drawn", [(1.0, 6), (0.5, 3), (0.34, 2), (0.01, 2)])
 def test_a_share_draws_whole_documents(share, groups_drawn):
     rows = curve.drawn_rows(GROUPS, share, seed=4)
     drawn = set(GROUPS[rows])
@@ -23,9 +23,8 @@ def test_a_share_draws_whole_documents(share, groups_drawn):
 
 
 def test_the_same_seed_draws_the_same_documents_and_others_differ():
-    draws = {tuple(curve.drawn_rows(GROUPS, 0.5, seed)) for seed in range(6)}
-    assert tuple(curve.drawn_rows(GROUPS, 0.5, 2)) in draws
-    assert len(draws) > 1
+    assert np.array_equal(curve.drawn_rows(GROUPS, 0.5, 2), curve.drawn_rows(GROUPS, 0.5, 2))
+    assert len({tuple(curve.drawn_rows(GROUPS, 0.5, seed)) for seed in range(6)}) > 1
 
 
 @pytest.fixture(scope="module")
@@ -65,5 +64,5 @@ def test_the_curve_has_a_row_a_share_and_draws_below_one(german):
     assert points[-1].training_units == len(german)
     assert all(p.training_units < len(german) for p in points[:2])
     text = curve.format_curve(points)
-    rows = [line.split() for line in text.splitlines()[2:]]
+    rows = [line.split() for line in text.splitlines() if line.strip()[:1].isdigit()]
     assert [r[:2] for r in rows] == [["0.5", "2"], ["1", "1"]]

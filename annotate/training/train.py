@@ -399,14 +399,18 @@ def choices(oof: OutOfFold) -> tuple[Choice, dict[str, Choice]]:
 
 
 def oof_codes(oof: OutOfFold, margin: float = 0.0,
-              per_fold: dict[str, Choice] | None = None) -> dict[str, set[str]]:
+              per_fold: dict[str, Choice] | None = None,
+              otherwise: Choice | None = None) -> dict[str, set[str]]:
     """Predicted codes per unit id, each fold gated and thresholded by the other folds'
-    choice (thresholds plus ``margin``; ``per_fold``: ``choices(oof)[1]`` when already made)."""
+    choice (thresholds plus ``margin``; ``per_fold``: ``choices(oof)[1]`` when already made;
+    ``otherwise``: the choice for a fold ``per_fold`` lacks, one no choice was made on)."""
     if per_fold is None:
         _, per_fold = choices(oof)
     out: dict[str, set[str]] = {}
     for i, u in enumerate(oof.units):
-        c = per_fold[oof.folds[i]]
+        c = per_fold.get(oof.folds[i], otherwise)
+        if c is None:
+            raise KeyError(f"no gate and thresholds chosen for fold {oof.folds[i]!r}")
         if oof.gate_scores[i] < c.gate:
             out[u.id] = set()
             continue

@@ -86,7 +86,7 @@ def _default_gold() -> list[str]:
                    "jurisdiction) out, keyword baseline, rules, learned and combined side by side.")
 @click.option("--curve", is_flag=True,
               help="With --cv: the learned tagger's learning curve instead — trained on random "
-                   "shares (1/8 to all) of the documents, three draws a share.")
+                   "shares (1/8 to all) of the documents (or jurisdictions), three draws a share.")
 @tagger_option
 @db_option
 def eval_(golds, store, errors, as_json, cv, curve, tagger, db_path):
