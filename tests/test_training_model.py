@@ -94,7 +94,7 @@ def test_the_gate_chosen_is_the_one_that_separates_plea_context():
                                         (["scope.sentence", "subjects.court"], 1.0)])
 def test_the_gate_target_is_whether_a_unit_carries_any_code(codes, gate):
     unit = TrainingUnit("u", "d", "d", "en", "", "text", labels=[Label(c) for c in codes])
-    targets = training._targets([unit], ["scope.sentence", "subjects.court"])
+    targets = training.targets([unit], ["scope.sentence", "subjects.court"])
     assert training.with_gate(targets)[0, -1] == gate
 
 

@@ -27,11 +27,11 @@ from typing import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..evaluate import GoldUnit, score
-from .cv import grouping
+from ..evaluate import score
+from .cv import gold_units, grouping
 from .data import TrainingUnit
-from .train import (LANGS, MIN_POSITIVES, RIDGE, OutOfFold, _targets, by_language, choices, codes_for,
-                    featurize, held_out_rows, oof_codes, rule_codes, with_gate)
+from .train import (LANGS, MIN_POSITIVES, RIDGE, OutOfFold, by_language, choices, codes_for,
+                    featurize, held_out_rows, oof_codes, rule_codes, targets, with_gate)
 
 SHARES = (0.125, 0.25, 0.5, 0.75, 1.0)
 
@@ -101,7 +101,7 @@ def prepare(units: Sequence[TrainingUnit], by: str = "document") -> dict[str, La
         mine = sorted(mine, key=lambda u: u.id)
         codes = codes_for(mine)
         _, x = featurize(mine, name, rules)
-        languages[name] = LanguageData(mine, codes, x, _targets(mine, codes),
+        languages[name] = LanguageData(mine, codes, x, targets(mine, codes),
                                        np.array([group(u) for u in mine]))
     return languages
 
@@ -112,8 +112,7 @@ def learning_curve(units: Sequence[TrainingUnit], shares: Sequence[float] = SHAR
     """Micro/macro-F1 (and per language) of the learned tagger trained on each share of the
     documents, ``seeds`` draws a share (one at share 1)."""
     languages = prepare(units, by)
-    scored = [u for lang in languages.values() for u in lang.units]
-    gold = [GoldUnit(u.id, u.lang, u.text, u.codes, u.doc) for u in scored]
+    gold = gold_units([u for lang in languages.values() for u in lang.units])
     points = []
     for share in shares:
         for seed in range(1 if share >= 1.0 else seeds):

@@ -70,14 +70,15 @@ def grouping(by: str) -> Callable[[TrainingUnit], str]:
     raise ValueError(f"unknown cross-validation {by!r}: document or jurisdiction")
 
 
-def _gold(units: Sequence[TrainingUnit]) -> list[GoldUnit]:
+def gold_units(units: Sequence[TrainingUnit]) -> list[GoldUnit]:
+    """Each unit as the scorer reads gold: id, language, text, codes, document."""
     return [GoldUnit(u.id, u.lang, u.text, u.codes, u.doc) for u in units]
 
 
 def cross_validate(units: Sequence[TrainingUnit], by: str = "document",
                    progress: Callable[[str], None] | None = None) -> CVResult:
     group = grouping(by)
-    gold = _gold(units)
+    gold = gold_units(units)
     static: dict[str, list[list[Tag]]] = {}
     static["keyword"] = list(get_tagger("keyword").tag_many(as_unit(u) for u in units))
     rule = get_tagger("rule")

@@ -132,7 +132,7 @@ def primal(x: sp.csr_matrix, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return weights, alpha.sum(axis=0).astype(np.float32)
 
 
-def _targets(units: Sequence[TrainingUnit], codes: list[str]) -> np.ndarray:
+def targets(units: Sequence[TrainingUnit], codes: list[str]) -> np.ndarray:
     return np.array([[code in u.codes for code in codes] for u in units], dtype=np.float64)
 
 
@@ -261,7 +261,7 @@ def fit_language(units: Sequence[TrainingUnit], lang: str, codes: list[str] | No
     units = sorted(units, key=lambda u: u.id)
     codes = codes if codes is not None else codes_for(units)
     featurizer, x = featurize(units, lang, rules)
-    y = _targets(units, codes)
+    y = targets(units, codes)
     gate_weights, gate_bias = primal(x, solve(kernel(x), with_gate(y)[:, -1:], RIDGE))
     coded = np.flatnonzero(y.any(axis=1))
     if len(coded):
@@ -300,7 +300,7 @@ def out_of_fold(units: Sequence[TrainingUnit], lang: str,
     codes = codes_for(units)
     featurizer, x = featurize(units, lang, rules)
     k_all = kernel(x)
-    y = _targets(units, codes)
+    y = targets(units, codes)
     groups = np.array([group(u) for u in units])
     heads_data = {a: head_data(featurizer, units, lang, a) for a in ("role", "modality")}
     head_x = {a: _with_bias(d.x) if d is not None else None for a, d in heads_data.items()}
